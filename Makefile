@@ -1,0 +1,46 @@
+# leadflow: `make demo` and `make test` work on a fresh machine (they create .venv themselves).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+LEADS ?= 10000
+EVENTS ?= 100
+SEED ?= 42
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export LEADFLOW_DB ?= $(CURDIR)/leadflow.duckdb
+
+.PHONY: help setup data build summary demo test lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed ## create the virtualenv with the pinned dependencies
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+data: setup ## generate demo raw data (LEADS, EVENTS, SEED) into $LEADFLOW_DB
+	$(PY) scripts/generate_data.py --leads $(LEADS) --events-per-lead $(EVENTS) --seed $(SEED)
+
+build: setup ## dbt build (seeds, models, tests) against $LEADFLOW_DB
+	$(DBT) build
+
+summary: setup ## print row counts per layer and what was quarantined
+	$(PY) scripts/summary.py
+
+demo: data build summary ## set up, generate, build, validate and show the results
+
+lint: setup ## sqlfluff over every model, macro-rendered
+	$(VENV)/bin/sqlfluff lint models tests analyses
+
+test: setup ## the whole test suite (pytest drives the generator and dbt; lint included)
+	$(PY) -m pytest tests/python
+
+clean: ## remove build output and the demo database
+	rm -rf target logs $(LEADFLOW_DB) $(LEADFLOW_DB).generator.json

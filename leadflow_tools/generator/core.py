@@ -1,0 +1,75 @@
+"""Run the generator's SQL against a DuckDB file, showing progress table by table."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import sql
+from .config import GeneratorConfig
+
+SCHEMAS = ("raw_salesforce", "raw_hubspot", "raw_segment")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class GenerationReport:
+    """What was written: rows per raw table and the seconds it took."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def _steps(cfg: GeneratorConfig) -> list[tuple[str, str]]:
+    return (
+        [("macros", sql.macros_sql(cfg) + sql.step_macros_sql(cfg))]
+        + sql.setup_sql(cfg)
+        + sql.salesforce_sql(cfg)
+        + sql.hubspot_sql(cfg)
+        + sql.segment_sql(cfg)
+    )
+
+
+def generate(
+    cfg: GeneratorConfig,
+    database: Path,
+    progress: Progress = print,
+    threads: int | None = None,
+) -> GenerationReport:
+    """Write every raw table of the contract into `database` (replacing existing raw tables)."""
+    started = time.perf_counter()
+    report = GenerationReport()
+    steps = _steps(cfg)
+    con = duckdb.connect(str(database))
+    try:
+        if threads:
+            con.execute(f"set threads = {int(threads)}")
+        con.execute("set preserve_insertion_order = false")
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        for k, (name, statement) in enumerate(steps, start=1):
+            t0 = time.perf_counter()
+            con.execute(statement)
+            line = f"[{k:>2}/{len(steps)}] {name:<40}"
+            if name.startswith("raw_"):
+                count = con.execute(f"select count(*) from {name}").fetchone()
+                report.rows[name.replace('"', "")] = int(count[0]) if count else 0
+                line += f" {report.rows[name.replace(chr(34), '')]:>13,} rows"
+            progress(f"{line} {time.perf_counter() - t0:7.1f}s")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    report.seconds = time.perf_counter() - started
+    manifest = {"config": cfg.as_dict(), "rows": report.rows, "seconds": round(report.seconds, 1)}
+    Path(str(database) + ".generator.json").write_text(json.dumps(manifest, indent=2))
+    return report

@@ -1,0 +1,54 @@
+{#-
+    Engine-specific SQL lives here only, one dispatched macro per construct, the DuckDB and
+    Spark implementations side by side. Models call leadflow.<name>(...).
+-#}
+
+{#- Replace every match of a regular expression. -#}
+{% macro regexp_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'leadflow')(expression, pattern, replacement)) }}
+{%- endmacro %}
+{% macro default__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
+    {#- Spark string literals treat backslash as an escape: double it. -#}
+    regexp_replace({{ expression }}, '{{ pattern | replace('\\', '\\\\') }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- True when a regular expression (a SQL expression, e.g. a column) matches anywhere. -#}
+{% macro regexp_matches(expression, pattern_expression) -%}
+    {{ return(adapter.dispatch('regexp_matches', 'leadflow')(expression, pattern_expression)) }}
+{%- endmacro %}
+{% macro default__regexp_matches(expression, pattern_expression) -%}
+    regexp_matches({{ expression }}, {{ pattern_expression }})
+{%- endmacro %}
+{% macro spark__regexp_matches(expression, pattern_expression) -%}
+    ({{ expression }} rlike {{ pattern_expression }})
+{%- endmacro %}
+
+{#- A timestamp plus a number of hours. -#}
+{% macro add_hours(timestamp_expression, hours) -%}
+    {{ return(adapter.dispatch('add_hours', 'leadflow')(timestamp_expression, hours)) }}
+{%- endmacro %}
+{% macro default__add_hours(timestamp_expression, hours) -%}
+    ({{ timestamp_expression }} + interval ({{ hours }}) hour)
+{%- endmacro %}
+{% macro spark__add_hours(timestamp_expression, hours) -%}
+    ({{ timestamp_expression }} + make_interval(0, 0, 0, 0, {{ hours }}, 0, 0))
+{%- endmacro %}
+
+{#- One row per element of a delimited string: use as `from t cross join <this> as alias(col)`. -#}
+{% macro split_to_rows(expression, delimiter) -%}
+    {{ return(adapter.dispatch('split_to_rows', 'leadflow')(expression, delimiter)) }}
+{%- endmacro %}
+{% macro default__split_to_rows(expression, delimiter) -%}
+    unnest(string_split({{ expression }}, '{{ delimiter }}'))
+{%- endmacro %}
+{% macro spark__split_to_rows(expression, delimiter) -%}
+    explode(split({{ expression }}, '{{ delimiter }}'))
+{%- endmacro %}
+
+{#- A stable 32-character hex key from a string expression. -#}
+{% macro hash_key(expression) -%}
+    md5(cast({{ expression }} as {{ dbt.type_string() }}))
+{%- endmacro %}

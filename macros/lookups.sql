@@ -1,0 +1,51 @@
+{#-
+    Seed lookups shared by the staging models that carry people and companies. Each join is
+    one-to-one by construction (unique seed keys, non-overlapping bands, first pattern by
+    priority), so a lookup can never multiply or drop a staged row.
+-#}
+
+{#- Left joins classifying an email/web domain against seeds/email_domains.csv. -#}
+{% macro join_email_domains(domain_expression) -%}
+    left join {{ ref('email_domains') }} as domain_exact
+        on domain_exact.match_level = 'domain' and domain_exact.domain = {{ domain_expression }}
+    left join {{ ref('email_domains') }} as domain_suffix_2
+        on domain_suffix_2.match_level = 'suffix'
+        and domain_suffix_2.domain = {{ leadflow.domain_suffix(domain_expression, 2) }}
+    left join {{ ref('email_domains') }} as domain_suffix_1
+        on domain_suffix_1.match_level = 'suffix'
+        and domain_suffix_1.domain = {{ leadflow.domain_suffix(domain_expression, 1) }}
+{%- endmacro %}
+
+{#- free_mail / student / competitor / internal from the seed, else business; 'invalid' for an
+    unusable address and 'missing' for no address at all. -#}
+{% macro email_domain_type(domain_expression, email_expression) -%}
+    case
+        when {{ domain_expression }} is not null then coalesce(
+            domain_exact.domain_type, domain_suffix_2.domain_type, domain_suffix_1.domain_type,
+            'business'
+        )
+        when {{ email_expression }} is null then 'missing'
+        else 'invalid'
+    end
+{%- endmacro %}
+
+{#- A CTE body: the seniority of each distinct title_key in `input_cte`, first pattern by priority. -#}
+{% macro title_seniority_select(input_cte) -%}
+    select
+        title_key,
+        seniority
+    from (
+        select
+            titles.title_key,
+            patterns.seniority,
+            row_number() over (
+                partition by titles.title_key order by patterns.priority
+            ) as match_rank
+        from (
+            select distinct title_key from {{ input_cte }} where title_key is not null
+        ) as titles
+        inner join {{ ref('title_seniority_patterns') }} as patterns
+            on {{ leadflow.regexp_matches('titles.title_key', 'patterns.pattern') }}
+    ) as matches
+    where match_rank = 1
+{%- endmacro %}

@@ -1,0 +1,148 @@
+{#-
+    The raw source contract as data: for every raw table, its key, how versions are ordered,
+    its soft-delete flag, the row checks that quarantine it, and the staging model it feeds.
+    Staging models read `staged_source_rows`, audit_quarantine reads `quarantined_source_rows`
+    and audit_row_reconciliation counts with `source_row_outcomes`: one definition, three users.
+-#}
+{% macro raw_table_specs() %}
+    {%- set future = leadflow.future_limit() -%}
+    {%- set sf_order = 'system_modstamp desc, _fivetran_synced desc' -%}
+    {%- set ts = adapter.quote('timestamp') -%}
+    {%- set specs = {
+        'salesforce': {
+            'lead': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                     'model': 'stg_salesforce__leads',
+                     'checks': [('future_timestamp', 'created_date > ' ~ future)],
+                     'describe': ['email', 'company', 'status', 'created_date']},
+            'contact': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                        'model': 'stg_salesforce__contacts',
+                        'checks': [('future_timestamp', 'created_date > ' ~ future)],
+                        'describe': ['email', 'account_id', 'created_date']},
+            'account': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                        'model': 'stg_salesforce__accounts',
+                        'checks': [('future_timestamp', 'created_date > ' ~ future)],
+                        'describe': ['name', 'website', 'created_date']},
+            'opportunity': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                            'model': 'stg_salesforce__opportunities',
+                            'checks': [('future_timestamp', 'created_date > ' ~ future)],
+                            'describe': ['account_id', 'stage_name', 'created_date']},
+            'user': {'key': ['id'], 'order_by': sf_order, 'deleted': none,
+                     'model': 'stg_salesforce__users', 'checks': [],
+                     'describe': ['name', 'email']},
+            'lead_history': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': 'is_deleted',
+                             'model': 'stg_salesforce__lead_history',
+                             'checks': [('missing_identity', 'lead_id is null'),
+                                        ('future_timestamp', 'created_date > ' ~ future)],
+                             'describe': ['lead_id', 'field', 'new_value', 'created_date']},
+            'campaign': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': 'is_deleted',
+                         'model': 'stg_salesforce__campaigns', 'checks': [],
+                         'describe': ['name', 'type']},
+            'campaign_member': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                                'model': 'stg_salesforce__campaign_members',
+                                'checks': [('missing_identity', 'lead_id is null and contact_id is null'),
+                                           ('future_timestamp', 'created_date > ' ~ future)],
+                                'describe': ['campaign_id', 'lead_id', 'contact_id', 'status', 'created_date']},
+            'task': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                     'model': 'stg_salesforce__tasks',
+                     'checks': [('missing_identity', 'who_id is null'),
+                                ('future_timestamp', 'created_date > ' ~ future)],
+                     'describe': ['who_id', 'subject', 'created_date']},
+        },
+        'hubspot': {
+            'contact': {'key': ['id'], 'order_by': 'property_lastmodifieddate desc, _fivetran_synced desc',
+                        'deleted': '_fivetran_deleted', 'model': 'stg_hubspot__contacts',
+                        'checks': [('future_timestamp', 'property_createdate > ' ~ future)],
+                        'describe': ['property_email', 'property_company', 'property_createdate']},
+            'contact_property_history': {'key': ['contact_id', 'name', ts],
+                                         'order_by': '_fivetran_synced desc, value desc', 'deleted': none,
+                                         'model': 'stg_hubspot__contact_property_history',
+                                         'checks': [('missing_identity', 'contact_id is null'),
+                                                    ('missing_key', 'name is null or ' ~ ts ~ ' is null'),
+                                                    ('future_timestamp', ts ~ ' > ' ~ future)],
+                                         'describe': ['contact_id', 'name', 'value', ts]},
+            'company': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': '_fivetran_deleted',
+                        'model': 'stg_hubspot__companies',
+                        'checks': [('future_timestamp', 'property_createdate > ' ~ future)],
+                        'describe': ['property_name', 'property_domain']},
+            'owner': {'key': ['owner_id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
+                      'model': 'stg_hubspot__owners', 'checks': [], 'describe': ['email']},
+            'email_event': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
+                            'model': 'stg_hubspot__email_events',
+                            'checks': [('missing_identity', "nullif(trim(recipient), '') is null"),
+                                       ('future_timestamp', 'created > ' ~ future)],
+                            'describe': ['type', 'recipient', 'created']},
+            'contact_form_submission': {'key': ['conversion_id'], 'order_by': '_fivetran_synced desc',
+                                        'deleted': none, 'model': 'stg_hubspot__form_submissions',
+                                        'checks': [('missing_identity', 'contact_id is null'),
+                                                   ('future_timestamp', ts ~ ' > ' ~ future)],
+                                        'describe': ['contact_id', 'form_id', ts]},
+        },
+        'segment': {
+            'pages': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none,
+                      'model': 'stg_segment__pages',
+                      'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
+                                 ('future_timestamp', ts ~ ' > ' ~ future)],
+                      'describe': ['anonymous_id', 'user_id', 'context_page_path', ts]},
+            'identifies': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none,
+                           'model': 'stg_segment__identifies',
+                           'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
+                                      ('future_timestamp', ts ~ ' > ' ~ future)],
+                           'describe': ['anonymous_id', 'user_id', 'email', ts]},
+            'tracks': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none,
+                       'model': 'stg_segment__tracks',
+                       'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
+                                  ('future_timestamp', ts ~ ' > ' ~ future)],
+                       'describe': ['anonymous_id', 'user_id', 'event', ts]},
+        },
+    } -%}
+    {{ return(specs) }}
+{% endmacro %}
+
+{#- The enabled (family, table, spec) triples, honouring using_<family> vars. -#}
+{% macro enabled_raw_tables() %}
+    {%- set out = [] -%}
+    {%- for family, tables in leadflow.raw_table_specs().items() -%}
+        {%- if var('using_' ~ family) -%}
+            {%- for table, spec in tables.items() -%}
+                {%- do out.append((family, table, spec)) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(out) }}
+{% endmacro %}
+
+{#- Every raw row with its outcome: duplicate_version, soft_deleted, a quarantine reason, staged.
+    Rows whose key is null are never collapsed as duplicates; they are quarantined instead. -#}
+{% macro source_row_outcomes(family, table) %}
+    {%- set spec = leadflow.raw_table_specs()[family][table] -%}
+    {%- set null_parts = [] -%}
+    {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
+    {%- set key_is_null = '(' ~ (null_parts | join(' or ')) ~ ')' -%}
+    select
+        ranked.*,
+        case
+            when ranked._version_rank > 1 and not {{ key_is_null }} then 'duplicate_version'
+            {% if spec.deleted -%}
+            when coalesce(ranked.{{ spec.deleted }}, false) then 'soft_deleted'
+            {% endif -%}
+            {% for reason, condition in spec.checks -%}
+            when {{ condition }} then '{{ reason }}'
+            {% endfor -%}
+            when {{ key_is_null }} then 'missing_key'
+            else 'staged'
+        end as _row_outcome
+    from (
+        select
+            src.*,
+            row_number() over (
+                partition by {{ spec.key | join(', ') }} order by {{ spec.order_by }}
+            ) as _version_rank
+        from {{ source(family, table) }} as src
+    ) as ranked
+{% endmacro %}
+
+{#- The rows a staging model is built from: latest version, not deleted, passing every check. -#}
+{% macro staged_source_rows(family, table) %}
+    select * from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
+    where _row_outcome = 'staged'
+{% endmacro %}

@@ -1,0 +1,122 @@
+with
+
+source as (
+    {{ leadflow.staged_source_rows('salesforce', 'lead') }}
+),
+
+renamed as (
+    select
+        cast(id as string) as lead_id,
+        cast(master_record_id as string) as master_record_id,
+        first_name,
+        last_name,
+        email as email_raw,
+        {{ leadflow.normalize_email('email') }} as email,
+        phone,
+        title,
+        {{ leadflow.title_key('title') }} as title_key,
+        nullif(trim(company), '') as company,
+        {{ leadflow.bare_domain('website') }} as website_domain,
+        industry,
+        cast(number_of_employees as bigint) as employee_count_raw,
+        {{ leadflow.plausible_employee_count('number_of_employees') }} as employee_count,
+        cast(annual_revenue as double) as annual_revenue,
+        country as country_raw,
+        {{ leadflow.country_key('country') }} as country_key,
+        state,
+        city,
+        lead_source,
+        status,
+        rating,
+        cast(owner_id as string) as owner_id,
+        coalesce(is_converted, false) as is_converted,
+        cast(converted_date as date) as converted_date,
+        cast(converted_account_id as string) as converted_account_id,
+        cast(converted_contact_id as string) as converted_contact_id,
+        cast(converted_opportunity_id as string) as converted_opportunity_id,
+        coalesce(has_opted_out_of_email, false) as has_opted_out_of_email,
+        rejection_reason_c as rejection_reason_raw,
+        product_interest_c as product_interest,
+        cast(created_date as timestamp) as created_at,
+        cast(last_modified_date as timestamp) as last_modified_at,
+        cast(system_modstamp as timestamp) as system_modstamp_at,
+        cast(_fivetran_synced as timestamp) as synced_at
+    from source
+),
+
+with_email_checks as (
+    select
+        *,
+        {{ leadflow.email_is_valid('email') }} as is_email_valid,
+        {{ leadflow.email_domain('email') }} as email_domain
+    from renamed
+),
+
+title_seniority as (
+    {{ leadflow.title_seniority_select('with_email_checks') }}
+),
+
+with_lookups as (
+    select
+        leads.*,
+        {{ leadflow.email_domain_type('leads.email_domain', 'leads.email') }} as email_domain_type,
+        country_alias.country_code,
+        coalesce(title_seniority.seniority, 'unknown') as seniority,
+        band.employee_band
+    from with_email_checks as leads
+    {{ leadflow.join_email_domains('leads.email_domain') }}
+    left join {{ ref('country_aliases') }} as country_alias
+        on leads.country_key = country_alias.alias_key
+    left join title_seniority
+        on leads.title_key = title_seniority.title_key
+    left join {{ ref('employee_bands') }} as band
+        on leads.employee_count between band.min_employees and band.max_employees
+),
+
+final as (
+    select
+        lead_id,
+        master_record_id,
+        first_name,
+        last_name,
+        email_raw,
+        email,
+        is_email_valid,
+        email_domain,
+        email_domain_type,
+        phone,
+        title,
+        seniority,
+        company,
+        website_domain,
+        industry,
+        employee_count_raw,
+        employee_count,
+        employee_count_raw is not null and employee_count is null as is_employee_count_implausible,
+        employee_band,
+        annual_revenue,
+        country_raw,
+        country_code,
+        country_key is not null and country_code is null as is_country_unrecognised,
+        state,
+        city,
+        lead_source,
+        status,
+        rating,
+        owner_id,
+        is_converted,
+        converted_date,
+        converted_account_id,
+        converted_contact_id,
+        converted_opportunity_id,
+        has_opted_out_of_email,
+        rejection_reason_raw,
+        product_interest,
+        created_at,
+        last_modified_at,
+        system_modstamp_at,
+        synced_at
+    from with_lookups
+)
+
+select * from final
