@@ -37,15 +37,15 @@
     ({{ timestamp_expression }} + make_interval(0, 0, 0, 0, {{ hours }}, 0, 0))
 {%- endmacro %}
 
-{#- One row per element of a delimited string: use as `from t cross join <this> as alias(col)`. -#}
-{% macro split_to_rows(expression, delimiter) -%}
-    {{ return(adapter.dispatch('split_to_rows', 'leadflow')(expression, delimiter)) }}
+{#- Join clause giving one row per element of a delimited string, as `alias.column`. -#}
+{% macro cross_join_split(expression, delimiter, alias, column) -%}
+    {{ return(adapter.dispatch('cross_join_split', 'leadflow')(expression, delimiter, alias, column)) }}
 {%- endmacro %}
-{% macro default__split_to_rows(expression, delimiter) -%}
-    unnest(string_split({{ expression }}, '{{ delimiter }}'))
+{% macro default__cross_join_split(expression, delimiter, alias, column) -%}
+    cross join unnest(string_split({{ expression }}, '{{ delimiter }}')) as {{ alias }} ({{ column }})
 {%- endmacro %}
-{% macro spark__split_to_rows(expression, delimiter) -%}
-    explode(split({{ expression }}, '{{ delimiter }}'))
+{% macro spark__cross_join_split(expression, delimiter, alias, column) -%}
+    lateral view explode(split({{ expression }}, '{{ delimiter }}')) {{ alias }} as {{ column }}
 {%- endmacro %}
 
 {#- A stable 32-character hex key from a string expression. -#}

@@ -146,3 +146,27 @@
     select * from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
     where _row_outcome = 'staged'
 {% endmacro %}
+
+{#- The source table's display name: '<schema var>.<table>'. -#}
+{% macro raw_table_name(family, table) -%}
+    {{ var(family ~ '_schema') }}.{{ table }}
+{%- endmacro %}
+
+{#- A row's key as one string ('a|b' for composite keys, 'null' for missing parts). -#}
+{% macro raw_key_string(spec) -%}
+    {%- set parts = [] -%}
+    {%- for column in spec.key -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
+    {%- endfor -%}
+    {{ parts | join(" || '|' || ") }}
+{%- endmacro %}
+
+{#- 'col=value; col=value' of the named columns: what someone fixing the row needs to see. -#}
+{% macro describe_row(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- set label = (column | replace('"', '') | replace('`', '')).split('.') | last -%}
+        {%- do parts.append("'" ~ label ~ "=' || coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
+    {%- endfor -%}
+    concat_ws('; ', {{ parts | join(', ') }})
+{%- endmacro %}

@@ -24,6 +24,7 @@ class DirtRates:
     absurd_employees: float = 0.01  # accounts / leads: negative, zero or ~1e9 employees
     duplicate_versions: float = 0.03  # crm objects: an older version of the same id
     soft_deleted: float = 0.015  # crm objects: latest version is deleted
+    duplicate_person_records: float = 0.01  # people entered twice as salesforce leads
     future_timestamp: float = 0.003  # created/event timestamp months after the anchor
     missing_identity: float = 0.002  # activity rows with no person key at all
     orphan_reference: float = 0.005  # children pointing at ids that do not exist

@@ -76,6 +76,19 @@ create or replace temp macro dirty_email(e, i, salt) as
 """
 
 
+def numbers(count: int, column: str) -> str:
+    """A FROM item with `count` rows numbered 0.. in `column`, scanned in parallel.
+
+    DuckDB's range() table function produces rows on one thread; reading a materialised
+    numbers table lets every core generate rows.
+    """
+    return f"(select n as {column} from gen_numbers where n < {count}) as numbered"
+
+
+def largest_table(cfg: GeneratorConfig) -> int:
+    return max(cfg.leads * 2, round(cfg.leads * cfg.events_per_lead * 0.55) + 1)
+
+
 def setup_sql(cfg: GeneratorConfig) -> list[tuple[str, str]]:
     """Temp tables every raw table draws from: users, accounts, people, campaigns."""
     d = cfg.dirt
@@ -103,7 +116,7 @@ with drawn as (
         j,
         case when j > 0 and u(j, 'dupdom') < {d.shared_account_domain} then j - 1 else j end as jd,
         u(j, 'type') as u_type
-    from range({a_n}) as t(j)
+    from {numbers(a_n, 'j')}
 ),
 typed as (
     select
@@ -147,7 +160,7 @@ with drawn as (
         pick({lit(_weighted_codes())}, i, 'cty') as country_code,
         ago({anchor}, power(u(i, 'created'), 0.8) * {cfg.history_days}) as created_at,
         u(i, 'status') as u_status
-    from range({n}) as t(i)
+    from {numbers(n, 'i')}
 ),
 with_account as (
     select
@@ -234,6 +247,11 @@ select
 from range({cfg.campaigns}) as t(c)
 """
     return [
+        (
+            "numbers",
+            f"create or replace temp table gen_numbers as select range as n "
+            f"from range({largest_table(cfg)})",
+        ),
         ("users", users),
         ("accounts", accounts),
         ("people", people),
@@ -305,14 +323,32 @@ def salesforce_sql(cfg: GeneratorConfig) -> list[tuple[str, str]]:
     synced = f"ago({anchor}, u(i, 'sync') * 0.2)"
     lead = f"""
 create or replace table raw_salesforce.lead as
+with lead_people as (
+    select *, i as id_num, 0 as dup_k from gen_person where has_sf_lead
+    union all
+    -- the same person entered twice: a second, later lead with its own id
+    select
+        * replace (
+            ['Open - Not Contacted'] as status_path,
+            1 as n_steps,
+            'Open - Not Contacted' as status,
+            false as is_converted,
+            created_at + to_seconds((epoch({anchor}) - epoch(created_at)) / 2) as created_at,
+            created_at + to_seconds((epoch({anchor}) - epoch(created_at)) / 2) as status_changed_at
+        ),
+        {n} * 40 + i as id_num,
+        1 as dup_k
+    from gen_person
+    where has_sf_lead and u(i, 'duplead') < {d.duplicate_person_records}
+)
 select
-    sfid('00Q', i) as id,
-    versions.v = 0 and u(i, 'ldel') < {d.soft_deleted} as is_deleted,
-    case when versions.v = 0 and u(i, 'ldel') < {d.soft_deleted} / 2
+    sfid('00Q', id_num) as id,
+    versions.v = 0 and u(id_num, 'ldel') < {d.soft_deleted} as is_deleted,
+    case when versions.v = 0 and u(id_num, 'ldel') < {d.soft_deleted} / 2
          then sfid('00Q', (i + 1) % {n}) end as master_record_id,
     first_name,
     last_name,
-    dirty_email(email, i, 'sfl' || versions.v::varchar) as email,
+    dirty_email(email, id_num, 'sfl' || versions.v::varchar) as email,
     '+1-555-' || lpad((i % 10000)::varchar, 4, '0') as phone,
     case when u(i, 'ntitle') < {d.null_title} then null
          when versions.v = 1 then pick({lit(vocab.TITLES)}, i, 'oldtitle') else title end as title,
@@ -340,14 +376,14 @@ select
     case when status = 'Unqualified'
          then pick({lit(vocab.REJECTION_REASON_VARIANTS)}, i, 'rej') end as rejection_reason_c,
     pick({lit(vocab.PRODUCT_INTERESTS)}, i, 'pi') as product_interest_c,
-    future_or(created_at, i, 'lfut') as created_date,
+    future_or(created_at, id_num, 'lfut') as created_date,
     case when versions.v = 1 then ago(status_changed_at, 1 + u(i, 'oldmod')) else status_changed_at
         end as last_modified_date,
     case when versions.v = 1 then ago(status_changed_at, 1 + u(i, 'oldmod'))
          else status_changed_at + interval 1 minute end as system_modstamp,
     case when versions.v = 1 then ago({anchor}, 3) else {synced} end as _fivetran_synced
-from gen_person
-{_versions('i', 'ldup', d.duplicate_versions)} and has_sf_lead
+from lead_people
+{_versions('id_num', 'ldup', d.duplicate_versions)}
 """
     contact = f"""
 create or replace table raw_salesforce.contact as
@@ -535,7 +571,7 @@ with drawn as (
         c.campaign_type,
         c.start_date,
         u(m, 'cmst') as u_status
-    from range({n_members}) as t(m)
+    from {numbers(n_members, 'm')}
     inner join gen_sf_person as p
         on p.rn = hash(m, 'cmp', {cfg.seed}) % getvariable('n_sf')
     inner join gen_campaign as c on c.c = hash(m, 'cmc', {cfg.seed}) % {cfg.campaigns}
@@ -582,7 +618,7 @@ from shaped
 create or replace table raw_salesforce.task as
 with drawn as (
     select t, p.*, pick({lit(subjects)}, t, 'tsub') as type_subject
-    from range({n_tasks}) as r(t)
+    from {numbers(n_tasks, 't')}
     inner join gen_sf_person as p
         on p.rn = hash(t, 'tp', {cfg.seed}) % getvariable('n_sf')
 )
@@ -756,7 +792,7 @@ from gen_user
 create or replace table raw_hubspot.email_event as
 with drawn as (
     select e, p.email, p.created_at, u(e, 'eet') as u_type
-    from range({n_email}) as t(e)
+    from {numbers(n_email, 'e')}
     inner join gen_hs_person as p
         on p.rn = hash(e, 'eep', {cfg.seed}) % getvariable('n_hs')
 )
@@ -783,7 +819,7 @@ from drawn
 create or replace table raw_hubspot.contact_form_submission as
 with drawn as (
     select f, p.*, 1 + (hash(f, 'fpage', {cfg.seed}) % {len(vocab.FORM_PAGES)})::bigint as page_k
-    from range({n_forms}) as t(f)
+    from {numbers(n_forms, 'f')}
     inner join gen_hs_person as p
         on p.rn = hash(f, 'fp', {cfg.seed}) % getvariable('n_hs')
 )
@@ -857,7 +893,7 @@ with drawn as (
         (hash(e, 'pint', {cfg.seed}) % {cfg.internal_users}) as k,
         p.i, p.created_at, p.identified_at,
         u(p.i, 'dev2') < 0.2 and u(e, 'pdev') < 0.3 as on_second_device
-    from range({n_pages}) as t(e)
+    from {numbers(n_pages, 'e')}
     inner join gen_seg_person as p
         on p.rn = hash(e, 'psp', {cfg.seed}) % getvariable('n_seg')
 ),
@@ -915,7 +951,7 @@ create or replace table raw_segment.tracks as
 with drawn as (
     select e, u(e, 'tactor') as u_actor, p.i, p.identified_at,
            pick({lit(vocab.TRACK_EVENTS)}, e, 'tev') as event
-    from range({n_tracks}) as t(e)
+    from {numbers(n_tracks, 'e')}
     inner join gen_seg_person as p
         on p.rn = hash(e, 'tsp', {cfg.seed}) % getvariable('n_seg')
 )

@@ -1,0 +1,19 @@
+{#-
+    Survivorship: the value of `column` from the best-ranked record that has one (rank 1 is
+    best; ranks must be unique per group, so the pick is deterministic). With `only_when`, only
+    records satisfying that condition are candidates. Portable: min_by exists on DuckDB and Spark.
+-#}
+{% macro survivor(column, rank_column='survivorship_rank', only_when=none) -%}
+    {%- set value = column if only_when is none else 'case when ' ~ only_when ~ ' then ' ~ column ~ ' end' -%}
+    min_by({{ value }}, case when {{ value }} is not null then {{ rank_column }} else {{ rank_column }} + 1000000000 end)
+{%- endmacro %}
+
+{#- Portable bool_or over a boolean expression. -#}
+{% macro any_true(condition) -%}
+    (max(case when {{ condition }} then 1 else 0 end) = 1)
+{%- endmacro %}
+
+{#- Count of rows satisfying a condition. -#}
+{% macro count_where(condition) -%}
+    sum(case when {{ condition }} then 1 else 0 end)
+{%- endmacro %}

@@ -1,0 +1,69 @@
+with
+
+source as (
+    {{ leadflow.staged_source_rows('salesforce', 'contact') }}
+),
+
+renamed as (
+    select
+        cast(id as string) as contact_id,
+        cast(master_record_id as string) as master_record_id,
+        cast(account_id as string) as account_id,
+        first_name,
+        last_name,
+        email as email_raw,
+        {{ leadflow.normalize_email('email') }} as email,
+        phone,
+        title,
+        {{ leadflow.title_key('title') }} as title_key,
+        cast(owner_id as string) as owner_id,
+        lead_source,
+        coalesce(has_opted_out_of_email, false) as has_opted_out_of_email,
+        cast(created_date as timestamp) as created_at,
+        cast(last_modified_date as timestamp) as last_modified_at,
+        cast(system_modstamp as timestamp) as system_modstamp_at,
+        cast(_fivetran_synced as timestamp) as synced_at
+    from source
+),
+
+with_email_checks as (
+    select
+        *,
+        {{ leadflow.email_is_valid('email') }} as is_email_valid,
+        {{ leadflow.email_domain('email') }} as email_domain
+    from renamed
+),
+
+title_seniority as (
+    {{ leadflow.title_seniority_select('with_email_checks') }}
+),
+
+final as (
+    select
+        contacts.contact_id,
+        contacts.master_record_id,
+        contacts.account_id,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.email_raw,
+        contacts.email,
+        contacts.is_email_valid,
+        contacts.email_domain,
+        {{ leadflow.email_domain_type('contacts.email_domain', 'contacts.email') }} as email_domain_type,
+        contacts.phone,
+        contacts.title,
+        coalesce(title_seniority.seniority, 'unknown') as seniority,
+        contacts.owner_id,
+        contacts.lead_source,
+        contacts.has_opted_out_of_email,
+        contacts.created_at,
+        contacts.last_modified_at,
+        contacts.system_modstamp_at,
+        contacts.synced_at
+    from with_email_checks as contacts
+    {{ leadflow.join_email_domains('contacts.email_domain') }}
+    left join title_seniority
+        on contacts.title_key = title_seniority.title_key
+)
+
+select * from final

@@ -1,0 +1,29 @@
+with
+
+source as (
+    {{ leadflow.staged_source_rows('salesforce', 'task') }}
+),
+
+final as (
+    select
+        cast(id as string) as task_id,
+        cast(who_id as string) as who_id,
+        case
+            when who_id like '00Q%' then 'lead'
+            when who_id like '003%' then 'contact'
+            else 'other'
+        end as who_type,
+        cast(what_id as string) as what_id,
+        cast(owner_id as string) as owner_id,
+        subject,
+        type as task_type,
+        task_subtype,
+        status as task_status,
+        cast(activity_date as date) as activity_date,
+        cast(created_date as timestamp) as created_at,
+        cast(system_modstamp as timestamp) as system_modstamp_at,
+        cast(_fivetran_synced as timestamp) as synced_at
+    from source
+)
+
+select * from final

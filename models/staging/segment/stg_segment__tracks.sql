@@ -1,0 +1,21 @@
+with
+
+source as (
+    {{ leadflow.staged_source_rows('segment', 'tracks') }}
+),
+
+final as (
+    select
+        cast(id as string) as track_id,
+        cast(anonymous_id as string) as anonymous_id,
+        cast(user_id as string) as user_id,
+        event as event_name,
+        event_text,
+        properties_plan as plan,
+        properties_feature as feature,
+        cast({{ adapter.quote('timestamp') }} as timestamp) as occurred_at,
+        cast(received_at as timestamp) as received_at
+    from source
+)
+
+select * from final
