@@ -15,5 +15,5 @@
 
 {#- Count of rows satisfying a condition. -#}
 {% macro count_where(condition) -%}
-    sum(case when {{ condition }} then 1 else 0 end)
+    cast(sum(case when {{ condition }} then 1 else 0 end) as integer)
 {%- endmacro %}

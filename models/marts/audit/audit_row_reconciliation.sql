@@ -16,8 +16,8 @@ per_table as (
             '{{ leadflow.raw_table_name(family, table) }}' as source_table,
             '{{ spec.model }}' as staging_model,
             count(*) as raw_rows,
-            sum(case when _row_outcome = 'duplicate_version' then 1 else 0 end) as duplicate_versions,
-            sum(case when _row_outcome = 'soft_deleted' then 1 else 0 end) as soft_deleted_rows,
+            {{ leadflow.count_where("_row_outcome = 'duplicate_version'") }} as duplicate_versions,
+            {{ leadflow.count_where("_row_outcome = 'soft_deleted'") }} as soft_deleted_rows,
             (select count(*) from {{ ref(spec.model) }}) as staged_rows
         from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
         {% if not loop.last %}union all{% endif %}
@@ -27,8 +27,8 @@ per_table as (
 quarantine_counts as (
     select
         source_table,
-        sum(case when quarantine_layer = 'staging' then 1 else 0 end) as quarantined_rows,
-        sum(case when quarantine_layer = 'intermediate' then 1 else 0 end) as orphaned_rows
+        {{ leadflow.count_where("quarantine_layer = 'staging'") }} as quarantined_rows,
+        {{ leadflow.count_where("quarantine_layer = 'intermediate'") }} as orphaned_rows
     from quarantine
     group by source_table
 ),
@@ -37,17 +37,20 @@ final as (
     select
         per_table.source_table,
         per_table.staging_model,
-        per_table.raw_rows,
-        per_table.duplicate_versions,
-        per_table.soft_deleted_rows,
-        coalesce(quarantine_counts.quarantined_rows, 0) as quarantined_rows,
-        per_table.staged_rows,
-        coalesce(quarantine_counts.orphaned_rows, 0) as orphaned_rows,
-        per_table.raw_rows
-        - per_table.duplicate_versions
-        - per_table.soft_deleted_rows
-        - coalesce(quarantine_counts.quarantined_rows, 0)
-        - per_table.staged_rows as unaccounted_rows,
+        cast(per_table.raw_rows as bigint) as raw_rows,
+        cast(per_table.duplicate_versions as bigint) as duplicate_versions,
+        cast(per_table.soft_deleted_rows as bigint) as soft_deleted_rows,
+        cast(coalesce(quarantine_counts.quarantined_rows, 0) as bigint) as quarantined_rows,
+        cast(per_table.staged_rows as bigint) as staged_rows,
+        cast(coalesce(quarantine_counts.orphaned_rows, 0) as bigint) as orphaned_rows,
+        cast(
+            per_table.raw_rows
+            - per_table.duplicate_versions
+            - per_table.soft_deleted_rows
+            - coalesce(quarantine_counts.quarantined_rows, 0)
+            - per_table.staged_rows
+            as bigint
+        ) as unaccounted_rows,
         {{ leadflow.as_of() }} as as_of
     from per_table
     left join quarantine_counts

@@ -94,10 +94,12 @@ final as (
         salesforce_contact_count,
         hubspot_contact_count,
         segment_identity_count,
-        case when salesforce_lead_count > 1 then salesforce_lead_count - 1 else 0 end
-        + case when salesforce_contact_count > 1 then salesforce_contact_count - 1 else 0 end
-        + case when hubspot_contact_count > 1 then hubspot_contact_count - 1 else 0 end
-            as duplicate_record_count,
+        cast(
+            case when salesforce_lead_count > 1 then salesforce_lead_count - 1 else 0 end
+            + case when salesforce_contact_count > 1 then salesforce_contact_count - 1 else 0 end
+            + case when hubspot_contact_count > 1 then hubspot_contact_count - 1 else 0 end
+            as integer
+        ) as duplicate_record_count,
         {{ leadflow.as_of() }} as as_of
     from with_accounts
 )
