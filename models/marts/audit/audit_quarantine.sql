@@ -35,21 +35,33 @@ unioned as (
     from orphaned_rows
 ),
 
+numbered as (
+    -- rows whose key is missing share a source_record_id: number them so each raw row keeps its own id
+    select
+        *,
+        row_number() over (
+            partition by source_table, source_record_id, reason_code order by raw_values
+        ) as occurrence
+    from unioned
+),
+
 final as (
     select
-        {{ leadflow.hash_key("unioned.source_table || '|' || unioned.source_record_id || '|' || unioned.reason_code") }}
-            as quarantine_id,
-        unioned.source_table,
-        unioned.source_record_id,
-        unioned.reason_code,
+        {{ leadflow.hash_key(
+            "numbered.source_table || '|' || numbered.source_record_id || '|' || numbered.reason_code"
+            ~ " || '|' || cast(numbered.occurrence as " ~ dbt.type_string() ~ ")"
+        ) }} as quarantine_id,
+        numbered.source_table,
+        numbered.source_record_id,
+        numbered.reason_code,
         reasons.description as reason_description,
         reasons.how_to_fix,
-        unioned.quarantine_layer,
-        unioned.raw_values,
+        numbered.quarantine_layer,
+        numbered.raw_values,
         {{ leadflow.as_of() }} as as_of
-    from unioned
+    from numbered
     left join reasons
-        on unioned.reason_code = reasons.reason_code
+        on numbered.reason_code = reasons.reason_code
 )
 
 select * from final

@@ -13,6 +13,10 @@ final as (
         context_page_url as page_url,
         context_page_referrer as referrer,
         context_user_agent as user_agent,
+        coalesce(
+            {{ leadflow.regexp_matches('lower(context_user_agent)', "'" ~ var('bot_user_agent_pattern') ~ "'") }},
+            false
+        ) as is_bot,
         context_ip as ip_address,
         name as page_name,
         cast({{ adapter.quote('timestamp') }} as timestamp) as occurred_at,

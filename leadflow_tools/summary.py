@@ -1,0 +1,108 @@
+"""Print what a RevOps lead looks at first after a build: rows per layer, what was lost and why."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import duckdb
+
+from . import PROJECT_ROOT
+
+LAYERS = ("staging", "intermediate", "marts")
+
+
+def _table(rows: list[tuple[object, ...]], headers: tuple[str, ...]) -> str:
+    cells = [headers, *[tuple("" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in r) for r in rows]]
+    widths = [max(len(str(row[i])) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(str(v).rjust(w) if n and str(v).replace(",", "").lstrip("-").isdigit() else str(v).ljust(w) for v, w in zip(row, widths)))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def layer_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    relations = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('staging', 'intermediate', 'marts') order by 1, 2"
+    ).fetchall()
+    totals: dict[str, tuple[int, int]] = {}
+    for schema, name in relations:
+        count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
+        models, rows = totals.get(schema, (0, 0))
+        totals[schema] = (models + 1, rows + (int(count[0]) if count else 0))
+    return [(layer, *totals.get(layer, (0, 0))) for layer in LAYERS]
+
+
+def render(database: Path) -> str:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        parts = ["== rows per layer ==", _table(layer_counts(con), ("layer", "models", "rows"))]
+        reconciliation = con.execute(
+            "select source_table, raw_rows, duplicate_versions, soft_deleted_rows, quarantined_rows, "
+            "staged_rows, orphaned_rows, unaccounted_rows from marts.audit_row_reconciliation order by 1"
+        ).fetchall()
+        parts += [
+            "",
+            "== nothing lost: raw rows by outcome (unaccounted must be 0) ==",
+            _table(reconciliation, ("raw table", "raw", "dup versions", "deleted", "quarantined", "staged", "orphaned", "unaccounted")),
+        ]
+        quarantine = con.execute(
+            "select reason_code, quarantine_layer, source_table, count(*) from marts.audit_quarantine "
+            "group by all order by 1, 3"
+        ).fetchall()
+        parts += ["", "== quarantined, and why ==", _table(quarantine, ("reason", "layer", "raw table", "rows"))]
+        leads = con.execute(
+            """
+            select
+                count(*),
+                count(salesforce_lead_id), count(salesforce_contact_id), count(hubspot_contact_id),
+                count(segment_user_id), count(account_id),
+                count(*) filter (where is_opted_out),
+                count(*) filter (where has_invalid_email),
+                count(*) filter (where is_missing_company),
+                count(*) filter (where is_missing_country),
+                count(*) filter (where duplicate_record_count > 0)
+            from marts.dim_leads
+            """
+        ).fetchone()
+        excluded = con.execute(
+            "select count(*) filter (where not has_crm_record and not is_internal), "
+            "count(*) filter (where is_internal) from intermediate.int_identity__persons"
+        ).fetchone()
+        if leads and excluded:
+            labels = (
+                "people (dim_leads)", "with a Salesforce lead", "with a Salesforce contact",
+                "with a HubSpot contact", "identified in Segment", "matched to an account",
+                "opted out of email", "without a valid email", "missing company",
+                "missing country", "with duplicate CRM records",
+            )
+            rows = [(label, int(value)) for label, value in zip(labels, leads)]
+            rows += [
+                ("web-only visitors (not leads)", int(excluded[0])),
+                ("our own employees (not leads)", int(excluded[1])),
+            ]
+            parts += ["", "== people ==", _table(rows, ("", "count"))]
+        return "\n".join(parts)
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="summary",
+        description="Summarise a built leadflow database: rows per layer, the raw-row "
+        "reconciliation, quarantine reasons and headline people counts.",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=Path(os.environ.get("LEADFLOW_DB", PROJECT_ROOT / "leadflow.duckdb")),
+        help="DuckDB file built by dbt (default: $LEADFLOW_DB or leadflow.duckdb)",
+    )
+    args = parser.parse_args(argv)
+    print(render(args.database))
+    return 0
