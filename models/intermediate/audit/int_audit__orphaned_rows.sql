@@ -18,7 +18,10 @@ leads as (
 ),
 
 contacts as (
-    select contact_id, account_id from {{ ref('stg_salesforce__contacts') }}
+    select
+        contact_id,
+        account_id
+    from {{ ref('stg_salesforce__contacts') }}
 ),
 
 accounts as (
@@ -57,7 +60,8 @@ campaign_member_orphans as (
         on members.contact_id = contacts.contact_id
     left join campaigns
         on members.campaign_id = campaigns.campaign_id
-    where campaigns.campaign_id is null
+    where
+        campaigns.campaign_id is null
         or (members.lead_id is not null and leads.lead_id is null)
         or (members.lead_id is null and contacts.contact_id is null)
 ),
@@ -83,7 +87,8 @@ contact_orphans as (
     from contacts
     left join accounts
         on contacts.account_id = accounts.account_id
-    where contacts.account_id is not null
+    where
+        contacts.account_id is not null
         and accounts.account_id is null
 ),
 
@@ -95,7 +100,8 @@ opportunity_orphans as (
     from {{ ref('stg_salesforce__opportunities') }} as opportunities
     left join accounts
         on opportunities.account_id = accounts.account_id
-    where opportunities.account_id is not null
+    where
+        opportunities.account_id is not null
         and accounts.account_id is null
 ),
 {% endif %}
@@ -134,8 +140,8 @@ form_submission_orphans as (
 
 unioned as (
     {% for part in parts %}
-        select * from {{ part }}
-        {% if not loop.last %}union all{% endif %}
+    select * from {{ part }}
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
     {% if parts | length == 0 %}
         select

@@ -31,12 +31,13 @@ ranked as (
                     else 6
                 end,
                 coalesce(employee_count, -1) desc,
-                created_at,
-                account_id
+                created_at asc,
+                account_id asc
         ) as domain_rank,
         count(*) over (partition by website_domain) as accounts_sharing_domain
     from accounts
-    where website_domain is not null
+    where
+        website_domain is not null
         and website_domain_type not in ('free_mail', 'student')
 ),
 

@@ -17,7 +17,8 @@ merged_ids as (
         contacts.last_modified_at
     from contacts
     {{ leadflow.cross_join_split('contacts.merged_object_ids', ';', 'merged', 'merged_id') }}
-    where contacts.merged_object_ids is not null
+    where
+        contacts.merged_object_ids is not null
         and trim(merged.merged_id) <> ''
 ),
 
@@ -27,7 +28,7 @@ ranked_merges as (
         surviving_contact_id,
         row_number() over (
             partition by hubspot_contact_id
-            order by last_modified_at desc, surviving_contact_id
+            order by last_modified_at desc, surviving_contact_id asc
         ) as claim_rank
     from merged_ids
 ),
@@ -47,16 +48,18 @@ final as (
         ranked_merges.surviving_contact_id is not null as is_merged
     from self_ids
     left join ranked_merges
-        on self_ids.hubspot_contact_id = ranked_merges.hubspot_contact_id
-        and ranked_merges.claim_rank = 1
+        on
+            self_ids.hubspot_contact_id = ranked_merges.hubspot_contact_id
+            and ranked_merges.claim_rank = 1
     union all
     select
         ranked_merges.hubspot_contact_id,
         ranked_merges.surviving_contact_id,
         true as is_merged
     from ranked_merges
-    where ranked_merges.claim_rank = 1
-        and ranked_merges.hubspot_contact_id not in (select hubspot_contact_id from self_ids)
+    where
+        ranked_merges.claim_rank = 1
+        and ranked_merges.hubspot_contact_id not in (select self_ids.hubspot_contact_id from self_ids)
 )
 
 select * from final

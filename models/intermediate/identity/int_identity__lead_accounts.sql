@@ -41,8 +41,10 @@ crm_linked as (
     select
         keyed_records.lead_key,
         keyed_records.account_id,
-        case when keyed_records.record_type = 'salesforce_contact' then 'crm_contact_account'
-            else 'crm_converted_account' end as account_match_method,
+        case
+            when keyed_records.record_type = 'salesforce_contact' then 'crm_contact_account'
+            else 'crm_converted_account'
+        end as account_match_method,
         case when keyed_records.record_type = 'salesforce_contact' then 1 else 2 end
             as method_priority,
         keyed_records.system_priority,

@@ -30,8 +30,10 @@ salesforce_lead_records as (
         case when is_email_valid then email end as email,
         email_domain,
         email_domain_type,
-        case when converted_contact_id is not null
-            then 'salesforce_contact:' || converted_contact_id end as linked_record_key,
+        case
+            when converted_contact_id is not null
+                then 'salesforce_contact:' || converted_contact_id
+        end as linked_record_key,
         first_name,
         last_name,
         company,
@@ -104,8 +106,9 @@ hubspot_contact_records as (
         case when contacts.is_email_valid then contacts.email end as email,
         contacts.email_domain,
         contacts.email_domain_type,
-        case when ids.surviving_contact_id <> contacts.hubspot_contact_id
-            then 'hubspot_contact:' || cast(ids.surviving_contact_id as {{ dbt.type_string() }})
+        case
+            when ids.surviving_contact_id <> contacts.hubspot_contact_id
+                then 'hubspot_contact:' || cast(ids.surviving_contact_id as {{ dbt.type_string() }})
         end as linked_record_key,
         contacts.first_name,
         contacts.last_name,
@@ -149,7 +152,7 @@ identities_ranked as (
             partition by
                 case when user_id is not null then 'segment_user' else 'segment_anonymous' end,
                 coalesce(user_id, anonymous_id)
-            order by case when is_email_valid then 0 else 1 end, identified_at desc, identify_id
+            order by case when is_email_valid then 0 else 1 end asc, identified_at desc, identify_id asc
         ) as email_rank,
         min(identified_at) over (
             partition by
@@ -199,8 +202,8 @@ segment_records as (
 
 unioned as (
     {% for part in parts %}
-        select * from {{ part }}
-        {% if not loop.last %}union all{% endif %}
+    select * from {{ part }}
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

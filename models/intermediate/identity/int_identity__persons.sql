@@ -21,7 +21,7 @@ ranked_records as (
         records.*,
         row_number() over (
             partition by person_keys.lead_key
-            order by records.system_priority, records.record_modified_at desc, records.record_key
+            order by records.system_priority asc, records.record_modified_at desc, records.record_key asc
         ) as survivorship_rank
     from records
     inner join person_keys
@@ -33,8 +33,8 @@ final as (
         lead_key,
         {{ leadflow.survivor('record_id', only_when="record_type = 'salesforce_lead'") }} as salesforce_lead_id,
         {{ leadflow.survivor('record_id', only_when="record_type = 'salesforce_contact'") }} as salesforce_contact_id,
-        cast({{ leadflow.survivor('record_id', only_when="record_type = 'hubspot_contact' and linked_record_key is null") }} as bigint)
-            as hubspot_contact_id,
+        {%- set live_hubspot = "record_type = 'hubspot_contact' and linked_record_key is null" %}
+        cast({{ leadflow.survivor('record_id', only_when=live_hubspot) }} as bigint) as hubspot_contact_id,
         {{ leadflow.survivor('record_id', only_when="record_type = 'segment_user'") }} as segment_user_id,
         {{ leadflow.survivor('email') }} as email,
         {{ leadflow.survivor('email_domain', only_when='email is not null') }} as email_domain,

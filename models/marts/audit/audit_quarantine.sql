@@ -11,15 +11,15 @@ orphaned_rows as (
 
 staging_rejects as (
     {% for family, table, spec in leadflow.enabled_raw_tables() %}
-        select
-            '{{ leadflow.raw_table_name(family, table) }}' as source_table,
-            {{ leadflow.raw_key_string(spec) }} as source_record_id,
-            _row_outcome as reason_code,
-            'staging' as quarantine_layer,
-            {{ leadflow.describe_row(spec.describe) }} as raw_values
-        from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
-        where _row_outcome not in ('staged', 'duplicate_version', 'soft_deleted')
-        {% if not loop.last %}union all{% endif %}
+    select
+        '{{ leadflow.raw_table_name(family, table) }}' as source_table,
+        {{ leadflow.raw_key_string(spec) }} as source_record_id,
+        _row_outcome as reason_code,
+        'staging' as quarantine_layer,
+        {{ leadflow.describe_row(spec.describe) }} as raw_values
+    from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
+    where _row_outcome not in ('staged', 'duplicate_version', 'soft_deleted')
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -12,15 +12,15 @@ quarantine as (
 
 per_table as (
     {% for family, table, spec in leadflow.enabled_raw_tables() %}
-        select
-            '{{ leadflow.raw_table_name(family, table) }}' as source_table,
-            '{{ spec.model }}' as staging_model,
-            count(*) as raw_rows,
-            {{ leadflow.count_where("_row_outcome = 'duplicate_version'") }} as duplicate_versions,
-            {{ leadflow.count_where("_row_outcome = 'soft_deleted'") }} as soft_deleted_rows,
-            (select count(*) from {{ ref(spec.model) }}) as staged_rows
-        from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
-        {% if not loop.last %}union all{% endif %}
+    select
+        '{{ leadflow.raw_table_name(family, table) }}' as source_table,
+        '{{ spec.model }}' as staging_model,
+        count(*) as raw_rows,
+        {{ leadflow.count_where("_row_outcome = 'duplicate_version'") }} as duplicate_versions,
+        {{ leadflow.count_where("_row_outcome = 'soft_deleted'") }} as soft_deleted_rows,
+        (select count(*) from {{ ref(spec.model) }}) as staged_rows
+    from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
