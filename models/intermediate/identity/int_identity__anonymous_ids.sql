@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_segment', true)) }}
 {#-
     Which person an anonymous Segment id (a browser or device) belongs to: the person of the
     first identify call that carried it. Page views and tracks recorded before that identify

@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_hubspot', true)) }}
 {#-
     Every HubSpot contact id that may appear on an activity row, resolved to the surviving
     contact: live contacts map to themselves, ids listed in a survivor's

@@ -1,0 +1,71 @@
+"""Shared fixtures: a generated dirty dataset at 10,000 leads, built once with dbt."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from leadflow_tools.dbt import run_dbt  # noqa: E402
+from leadflow_tools.generator import GeneratorConfig, generate  # noqa: E402
+
+ANCHOR = date(2026, 11, 1)
+AS_OF = "2026-11-01 00:00:00"
+LEADS = 10_000
+EVENTS_PER_LEAD = 30
+
+
+def query(database: Path, sql: str) -> list[tuple[object, ...]]:
+    """Run a read-only query and close the connection (dbt needs the file next)."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def scalar(database: Path, sql: str) -> object:
+    rows = query(database, sql)
+    return rows[0][0] if rows else None
+
+
+def build(database: Path, target: Path, args: Sequence[str] = ("build",), **dbt_vars: object) -> None:
+    run_dbt(list(args), database, {"as_of": AS_OF, **dbt_vars}, target_path=target)
+
+
+@pytest.fixture(scope="session")
+def generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Raw tables only: 10,000 people with every kind of dirt at the generator's rates."""
+    database = tmp_path_factory.mktemp("raw") / "leadflow.duckdb"
+    generate(
+        GeneratorConfig(leads=LEADS, events_per_lead=EVENTS_PER_LEAD, seed=42, anchor_date=ANCHOR),
+        database,
+        progress=lambda _line: None,
+    )
+    return database
+
+
+@pytest.fixture(scope="session")
+def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The same database after a full `dbt build` (seeds, models, data and unit tests)."""
+    build(generated_db, tmp_path_factory.mktemp("target"))
+    yield generated_db
+
+
+@pytest.fixture(scope="session")
+def small_generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small dataset for builds that only need to prove a configuration works."""
+    database = tmp_path_factory.mktemp("small") / "small.duckdb"
+    generate(
+        GeneratorConfig(leads=1_500, events_per_lead=10, seed=7, anchor_date=ANCHOR),
+        database,
+        progress=lambda _line: None,
+    )
+    return database
