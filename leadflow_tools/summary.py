@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ from . import PROJECT_ROOT
 LAYERS = ("staging", "intermediate", "marts")
 
 
-def _table(rows: list[tuple[object, ...]], headers: tuple[str, ...]) -> str:
+def _table(rows: Sequence[tuple[object, ...]], headers: tuple[str, ...]) -> str:
     cells = [headers, *[tuple("" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in r) for r in rows]]
     widths = [max(len(str(row[i])) for row in cells) for i in range(len(headers))]
     lines = []

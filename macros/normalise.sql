@@ -54,3 +54,13 @@
 {% macro hubspot_employee_count(column) -%}
     {{ leadflow.plausible_employee_count("try_cast(nullif(" ~ leadflow.regexp_replace_all("split_part(trim(" ~ column ~ "), '-', 1)", '[^0-9]', '') ~ ", '') as integer)") }}
 {%- endmacro %}
+
+{#- The four email columns every person-bearing staging model carries, from the raw address:
+    email_raw, email (normalised), is_email_valid, email_domain. -#}
+{% macro email_columns(raw_column) -%}
+    {%- set normalized = leadflow.normalize_email(raw_column) -%}
+    {{ raw_column }} as email_raw,
+    {{ normalized }} as email,
+    {{ leadflow.email_is_valid(normalized) }} as is_email_valid,
+    {{ leadflow.email_domain(normalized) }} as email_domain
+{%- endmacro %}

@@ -59,3 +59,14 @@ def test_summary_prints_layers_reconciliation_and_quarantine(built_db: Path) -> 
     )
     for heading in ("rows per layer", "unaccounted", "quarantined, and why", "future_timestamp", "people (dim_leads)"):
         assert heading in result.stdout
+
+
+def test_python_is_fully_typed() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "mypy.ini")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]

@@ -139,10 +139,7 @@ form_submission_orphans as (
 {% endif %}
 
 unioned as (
-    {% for part in parts %}
-    select * from {{ part }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ leadflow.union_all_ctes(parts) }}
     {% if parts | length == 0 %}
         select
             cast(null as {{ string }}) as source_table,

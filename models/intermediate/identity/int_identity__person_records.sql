@@ -201,10 +201,7 @@ segment_records as (
 {% endif %}
 
 unioned as (
-    {% for part in parts %}
-    select * from {{ part }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ leadflow.union_all_ctes(parts) }}
 ),
 
 final as (

@@ -8,8 +8,7 @@ renamed as (
     select
         cast(id as bigint) as hubspot_contact_id,
         nullif(trim(property_hs_merged_object_ids), '') as merged_object_ids,
-        property_email as email_raw,
-        {{ leadflow.normalize_email('property_email') }} as email,
+        {{ leadflow.email_columns('property_email') }},
         property_firstname as first_name,
         property_lastname as last_name,
         nullif(trim(property_company), '') as company,
@@ -33,16 +32,8 @@ renamed as (
     from source
 ),
 
-with_email_checks as (
-    select
-        *,
-        {{ leadflow.email_is_valid('email') }} as is_email_valid,
-        {{ leadflow.email_domain('email') }} as email_domain
-    from renamed
-),
-
 title_seniority as (
-    {{ leadflow.title_seniority_select('with_email_checks') }}
+    {{ leadflow.title_seniority_select('renamed') }}
 ),
 
 final as (
@@ -79,7 +70,7 @@ final as (
         contacts.created_at,
         contacts.last_modified_at,
         contacts.synced_at
-    from with_email_checks as contacts
+    from renamed as contacts
     {{ leadflow.join_email_domains('contacts.email_domain') }}
     left join {{ ref('country_aliases') }} as country_alias
         on contacts.country_key = country_alias.alias_key

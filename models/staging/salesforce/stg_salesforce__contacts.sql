@@ -11,8 +11,7 @@ renamed as (
         cast(account_id as string) as account_id,
         first_name,
         last_name,
-        email as email_raw,
-        {{ leadflow.normalize_email('email') }} as email,
+        {{ leadflow.email_columns('email') }},
         phone,
         title,
         {{ leadflow.title_key('title') }} as title_key,
@@ -26,16 +25,8 @@ renamed as (
     from source
 ),
 
-with_email_checks as (
-    select
-        *,
-        {{ leadflow.email_is_valid('email') }} as is_email_valid,
-        {{ leadflow.email_domain('email') }} as email_domain
-    from renamed
-),
-
 title_seniority as (
-    {{ leadflow.title_seniority_select('with_email_checks') }}
+    {{ leadflow.title_seniority_select('renamed') }}
 ),
 
 final as (
@@ -60,7 +51,7 @@ final as (
         contacts.last_modified_at,
         contacts.system_modstamp_at,
         contacts.synced_at
-    from with_email_checks as contacts
+    from renamed as contacts
     {{ leadflow.join_email_domains('contacts.email_domain') }}
     left join title_seniority
         on contacts.title_key = title_seniority.title_key

@@ -10,8 +10,7 @@ renamed as (
         cast(master_record_id as string) as master_record_id,
         first_name,
         last_name,
-        email as email_raw,
-        {{ leadflow.normalize_email('email') }} as email,
+        {{ leadflow.email_columns('email') }},
         phone,
         title,
         {{ leadflow.title_key('title') }} as title_key,
@@ -44,16 +43,8 @@ renamed as (
     from source
 ),
 
-with_email_checks as (
-    select
-        *,
-        {{ leadflow.email_is_valid('email') }} as is_email_valid,
-        {{ leadflow.email_domain('email') }} as email_domain
-    from renamed
-),
-
 title_seniority as (
-    {{ leadflow.title_seniority_select('with_email_checks') }}
+    {{ leadflow.title_seniority_select('renamed') }}
 ),
 
 with_lookups as (
@@ -63,7 +54,7 @@ with_lookups as (
         country_alias.country_code,
         coalesce(title_seniority.seniority, 'unknown') as seniority,
         band.employee_band
-    from with_email_checks as leads
+    from renamed as leads
     {{ leadflow.join_email_domains('leads.email_domain') }}
     left join {{ ref('country_aliases') }} as country_alias
         on leads.country_key = country_alias.alias_key

@@ -9,19 +9,10 @@ renamed as (
         cast(id as string) as identify_id,
         cast(anonymous_id as string) as anonymous_id,
         cast(user_id as string) as user_id,
-        email as email_raw,
-        {{ leadflow.normalize_email('email') }} as email,
+        {{ leadflow.email_columns('email') }},
         cast({{ adapter.quote('timestamp') }} as timestamp) as identified_at,
         cast(received_at as timestamp) as received_at
     from source
-),
-
-with_email_checks as (
-    select
-        *,
-        {{ leadflow.email_is_valid('email') }} as is_email_valid,
-        {{ leadflow.email_domain('email') }} as email_domain
-    from renamed
 ),
 
 final as (
@@ -37,7 +28,7 @@ final as (
             as email_domain_type,
         identifies.identified_at,
         identifies.received_at
-    from with_email_checks as identifies
+    from renamed as identifies
     {{ leadflow.join_email_domains('identifies.email_domain') }}
 )
 

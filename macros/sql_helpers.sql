@@ -1,3 +1,4 @@
+{#- Small portable SQL helpers: survivorship, boolean and count aggregates, unions. -#}
 {#-
     Survivorship: the value of `column` from the best-ranked record that has one (rank 1 is
     best; ranks must be unique per group, so the pick is deterministic). With `only_when`, only
@@ -16,4 +17,12 @@
 {#- Count of rows satisfying a condition. -#}
 {% macro count_where(condition) -%}
     cast(sum(case when {{ condition }} then 1 else 0 end) as integer)
+{%- endmacro %}
+
+{#- `select * from a union all select * from b ...` over a list of CTE names (the enabled parts). -#}
+{% macro union_all_ctes(cte_names) -%}
+    {%- for name in cte_names %}
+    select * from {{ name }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 {%- endmacro %}
