@@ -52,3 +52,31 @@
 {% macro hash_key(expression) -%}
     md5(cast({{ expression }} as {{ dbt.type_string() }}))
 {%- endmacro %}
+
+{#- Seconds since the Unix epoch of a timestamp, as a double. -#}
+{% macro epoch_seconds(timestamp_expression) -%}
+    {{ return(adapter.dispatch('epoch_seconds', 'leadflow')(timestamp_expression)) }}
+{%- endmacro %}
+{% macro default__epoch_seconds(timestamp_expression) -%}
+    epoch({{ timestamp_expression }})
+{%- endmacro %}
+{% macro spark__epoch_seconds(timestamp_expression) -%}
+    cast(unix_micros({{ timestamp_expression }}) as double) / 1000000.0
+{%- endmacro %}
+
+{#- Aggregate: the values joined with a delimiter, in the order of `order_expression`. -#}
+{% macro ordered_string_agg(value_expression, order_expression, delimiter) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'leadflow')(value_expression, order_expression, delimiter)) }}
+{%- endmacro %}
+{% macro default__ordered_string_agg(value_expression, order_expression, delimiter) -%}
+    string_agg({{ value_expression }}, '{{ delimiter }}' order by {{ order_expression }})
+{%- endmacro %}
+{% macro spark__ordered_string_agg(value_expression, order_expression, delimiter) -%}
+    array_join(
+        transform(
+            array_sort(collect_list(named_struct('k', {{ order_expression }}, 'v', {{ value_expression }}))),
+            x -> x.v
+        ),
+        '{{ delimiter }}'
+    )
+{%- endmacro %}

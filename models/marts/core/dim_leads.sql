@@ -1,107 +1,184 @@
 {#-
-    One row per person who is a lead (lead_key): has at least one CRM record and is not one of
-    our own employees. Segment-only visitors and internal people stay in int_identity__persons.
+    One row per person who is a lead (lead_key): who they are and which CRM records are
+    theirs (int_identity__lead_profiles), how well they fit and how strongly they show intent
+    (two separate scores, never blended), and what to do about it (the fit x intent matrix).
 -#}
-{%- set with_accounts = var('using_salesforce', true) -%}
 with
 
-persons as (
-    select * from {{ ref('int_identity__persons') }}
+profiles as (
+    select * from {{ ref('int_identity__lead_profiles') }}
 ),
 
-{% if with_accounts %}
-lead_accounts as (
-    select * from {{ ref('int_identity__lead_accounts') }}
+fit_components as (
+    select * from {{ ref('fct_fit_score_components') }}
 ),
 
-accounts as (
-    select * from {{ ref('stg_salesforce__accounts') }}
-),
-{% endif %}
-
-leads as (
-    select * from persons
-    where has_crm_record and not is_internal
+intent_signals as (
+    select * from {{ ref('fct_intent_signals') }}
 ),
 
-with_accounts as (
+fit_grades as (
+    select * from {{ ref('fit_grade_thresholds') }}
+),
+
+intent_bands as (
+    select * from {{ ref('intent_band_thresholds') }}
+),
+
+priority_matrix as (
+    select * from {{ ref('priority_matrix') }}
+),
+
+scoring_version as (
+    select max(model_version) as scoring_model_version
+    from {{ ref('fit_scoring_rules') }}
+),
+
+fit_totals as (
     select
-        leads.*,
-        {% if with_accounts %}
-        lead_accounts.account_id,
-        lead_accounts.account_match_method,
-        accounts.account_name,
-        accounts.account_type,
-        accounts.industry as account_industry,
-        accounts.employee_count as account_employee_count,
-        accounts.employee_band as account_employee_band,
-        accounts.country_code as account_country_code
-        {% else %}
-        cast(null as {{ dbt.type_string() }}) as account_id,
-        cast(null as {{ dbt.type_string() }}) as account_match_method,
-        cast(null as {{ dbt.type_string() }}) as account_name,
-        cast(null as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as account_industry,
-        cast(null as integer) as account_employee_count,
-        cast(null as {{ dbt.type_string() }}) as account_employee_band,
-        cast(null as {{ dbt.type_string() }}) as account_country_code
-        {% endif %}
-    from leads
-    {% if with_accounts %}
-    left join lead_accounts
-        on leads.lead_key = lead_accounts.lead_key
-    left join accounts
-        on lead_accounts.account_id = accounts.account_id
-    {% endif %}
+        lead_key,
+        sum(points) as fit_points
+    from fit_components
+    group by lead_key
+),
+
+fit_reasons_ranked as (
+    select
+        lead_key,
+        rule_description || ' (' || case when points > 0 then '+' else '' end
+        || cast(points as {{ dbt.type_string() }}) || ')' as reason,
+        row_number() over (partition by lead_key order by abs(points) desc, rule_id asc) as reason_rank
+    from fit_components
+),
+
+fit_reasons as (
+    select
+        lead_key,
+        {{ leadflow.ordered_string_agg('reason', 'reason_rank', '; ') }} as fit_reasons
+    from fit_reasons_ranked
+    where reason_rank <= 3
+    group by lead_key
+),
+
+intent_totals as (
+    select
+        lead_key,
+        sum(case when not is_excluded then decayed_points else 0 end) as intent_points,
+        max(case when not is_excluded then occurred_at end) as last_intent_signal_at,
+        {{ leadflow.count_where("exclusion_reason = 'consent_opted_out'") }} as consent_excluded_events
+    from intent_signals
+    group by lead_key
+),
+
+scored as (
+    select
+        profiles.*,
+        cast(coalesce(fit_totals.fit_points, 0) as integer) as fit_points,
+        cast(least(100, greatest(0, coalesce(fit_totals.fit_points, 0))) as integer) as fit_score,
+        coalesce(fit_reasons.fit_reasons, 'No fit rule matched') as fit_reasons,
+        round(coalesce(intent_totals.intent_points, 0), 4) as intent_points,
+        round(least(100, greatest(0, coalesce(intent_totals.intent_points, 0))), 2) as intent_score,
+        intent_totals.last_intent_signal_at,
+        coalesce(intent_totals.consent_excluded_events, 0) as consent_excluded_events
+    from profiles
+    left join fit_totals
+        on profiles.lead_key = fit_totals.lead_key
+    left join fit_reasons
+        on profiles.lead_key = fit_reasons.lead_key
+    left join intent_totals
+        on profiles.lead_key = intent_totals.lead_key
+),
+
+graded as (
+    select
+        scored.lead_key,
+        fit_grades.fit_grade,
+        row_number() over (
+            partition by scored.lead_key order by fit_grades.min_fit_score desc
+        ) as grade_rank
+    from scored
+    inner join fit_grades
+        on scored.fit_score >= fit_grades.min_fit_score
+),
+
+banded as (
+    select
+        scored.lead_key,
+        intent_bands.intent_band,
+        row_number() over (
+            partition by scored.lead_key order by intent_bands.min_intent_score desc
+        ) as band_rank
+    from scored
+    inner join intent_bands
+        on scored.intent_score >= intent_bands.min_intent_score
 ),
 
 final as (
     select
-        lead_key,
-        salesforce_lead_id,
-        salesforce_contact_id,
-        hubspot_contact_id,
-        segment_user_id,
-        account_id,
-        account_match_method,
-        account_name,
-        account_type,
-        email,
-        email_domain,
-        email_domain_type,
-        email is not null as is_email_valid,
-        first_name,
-        last_name,
-        coalesce(company, account_name) as company,
-        title,
-        seniority,
-        coalesce(industry, account_industry) as industry,
-        coalesce(employee_count, account_employee_count) as employee_count,
-        coalesce(employee_band, account_employee_band) as employee_band,
-        coalesce(country_code, account_country_code) as country_code,
-        lead_source,
-        owner_id,
-        created_at,
-        last_modified_at,
-        has_opted_out_salesforce or has_opted_out_hubspot as is_opted_out,
-        has_opted_out_salesforce,
-        has_opted_out_hubspot,
-        is_converted,
-        email is null as has_invalid_email,
-        coalesce(company, account_name) is null as is_missing_company,
-        coalesce(country_code, account_country_code) is null as is_missing_country,
-        salesforce_lead_count,
-        salesforce_contact_count,
-        hubspot_contact_count,
-        segment_identity_count,
-        cast(
-            case when salesforce_lead_count > 1 then salesforce_lead_count - 1 else 0 end
-            + case when salesforce_contact_count > 1 then salesforce_contact_count - 1 else 0 end
-            + case when hubspot_contact_count > 1 then hubspot_contact_count - 1 else 0 end
-            as integer
-        ) as duplicate_record_count,
+        scored.lead_key,
+        scored.salesforce_lead_id,
+        scored.salesforce_contact_id,
+        scored.hubspot_contact_id,
+        scored.segment_user_id,
+        scored.account_id,
+        scored.account_match_method,
+        scored.account_name,
+        scored.account_type,
+        scored.email,
+        scored.email_domain,
+        scored.email_domain_type,
+        scored.is_email_valid,
+        scored.first_name,
+        scored.last_name,
+        scored.company,
+        scored.title,
+        scored.seniority,
+        scored.industry,
+        scored.employee_count,
+        scored.employee_band,
+        scored.country_code,
+        scored.lead_source,
+        scored.owner_id,
+        scored.created_at,
+        scored.last_modified_at,
+        scored.is_opted_out,
+        scored.has_opted_out_salesforce,
+        scored.has_opted_out_hubspot,
+        scored.is_converted,
+        scored.has_invalid_email,
+        scored.is_missing_company,
+        scored.is_missing_country,
+        scored.salesforce_lead_count,
+        scored.salesforce_contact_count,
+        scored.hubspot_contact_count,
+        scored.segment_identity_count,
+        scored.duplicate_record_count,
+        scored.fit_points,
+        scored.fit_score,
+        graded.fit_grade,
+        scored.fit_reasons,
+        scored.intent_points,
+        scored.intent_score,
+        banded.intent_band,
+        scored.last_intent_signal_at,
+        scored.is_opted_out as is_passive_tracking_excluded,
+        case
+            when scored.is_opted_out
+                then 'Opted out of email: page views, email engagement and product telemetry are not scored ('
+                || cast(scored.consent_excluded_events as {{ dbt.type_string() }}) || ' events)'
+        end as intent_exclusion_reason,
+        cast(priority_matrix.priority_tier as integer) as priority_tier,
+        priority_matrix.action as priority_action,
+        scoring_version.scoring_model_version,
         {{ leadflow.as_of() }} as as_of
-    from with_accounts
+    from scored
+    inner join graded
+        on scored.lead_key = graded.lead_key and graded.grade_rank = 1
+    inner join banded
+        on scored.lead_key = banded.lead_key and banded.band_rank = 1
+    inner join priority_matrix
+        on graded.fit_grade = priority_matrix.fit_grade and banded.intent_band = priority_matrix.intent_band
+    cross join scoring_version
 )
 
 select * from final
