@@ -1,0 +1,110 @@
+"""Property checks of fit and intent on generated data, and the scoring model's versioning."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build, query, scalar
+
+SCORING_SEEDS = (
+    "fit_scoring_rules", "fit_grade_thresholds", "intent_signals", "intent_band_thresholds", "priority_matrix",
+)
+EARLIER_AS_OF = "2026-10-18 00:00:00"
+
+
+def test_scores_stay_within_0_and_100_and_follow_the_seeds(built_db: Path) -> None:
+    bad = scalar(
+        built_db,
+        "select count(*) from marts.dim_leads where fit_score not between 0 and 100 "
+        "or intent_score not between 0 and 100 or fit_grade is null or intent_band is null or priority_tier is null",
+    )
+    assert bad == 0
+    grades = {row[0] for row in query(built_db, "select distinct fit_grade from marts.dim_leads")}
+    bands = {row[0] for row in query(built_db, "select distinct intent_band from marts.dim_leads")}
+    assert {"A", "B", "C", "D"} <= grades and {"high", "medium", "low"} <= bands
+
+
+def test_every_nonzero_score_is_the_sum_of_its_components(built_db: Path) -> None:
+    mismatched = scalar(
+        built_db,
+        """
+        select count(*) from marts.dim_leads l
+        left join (select lead_key, sum(points) as p from marts.fct_fit_score_components group by 1) f using (lead_key)
+        left join (select lead_key, sum(decayed_points) as p from marts.fct_intent_signals
+                   where not is_excluded group by 1) i using (lead_key)
+        where (l.fit_points <> 0 and l.fit_points <> f.p)
+           or (l.intent_points <> 0 and abs(l.intent_points - i.p) > 0.001)
+           or (l.fit_score > 0 and f.p is null) or (l.intent_score > 0 and i.p is null)
+        """,
+    )
+    assert mismatched == 0
+
+
+def test_consent_exclusion_is_visible_and_keeps_hand_raises(built_db: Path) -> None:
+    excluded_passive = scalar(
+        built_db,
+        "select count(*) from marts.fct_intent_signals s join marts.dim_leads l using (lead_key) "
+        "where l.is_opted_out and s.exclusion_reason = 'consent_opted_out'",
+    )
+    scored_passive_of_opted_out = scalar(
+        built_db,
+        "select count(*) from marts.fct_intent_signals s join marts.dim_leads l using (lead_key) "
+        "join config.intent_signals g using (signal_id) where l.is_opted_out and g.is_passive and not s.is_excluded",
+    )
+    kept_hand_raises = scalar(
+        built_db,
+        "select count(*) from marts.fct_intent_signals s join marts.dim_leads l using (lead_key) "
+        "join config.intent_signals g using (signal_id) where l.is_opted_out and not g.is_passive and not s.is_excluded",
+    )
+    assert excluded_passive > 0 and kept_hand_raises > 0 and scored_passive_of_opted_out == 0
+    assert scalar(
+        built_db, "select count(*) from marts.dim_leads where is_opted_out and intent_exclusion_reason is null"
+    ) == 0
+
+
+def test_moving_as_of_forward_never_raises_intent_without_new_events(built_db: Path, tmp_path: Path) -> None:
+    earlier = tmp_path / "earlier.duckdb"
+    shutil.copy(built_db, earlier)
+    build(earlier, tmp_path / "target", ("run", "--select", "+dim_leads"), as_of=EARLIER_AS_OF)
+    assert scalar(earlier, "select max(occurred_at) from marts.fct_intent_signals") <= scalar(
+        earlier, f"select timestamp '{EARLIER_AS_OF}'"
+    )
+    before = dict(query(earlier, "select lead_key, intent_score from marts.dim_leads"))
+    after = dict(query(built_db, "select lead_key, intent_score from marts.dim_leads"))
+    with_new_events = {
+        row[0]
+        for row in query(
+            built_db,
+            f"select distinct lead_key from marts.fct_intent_signals where occurred_at > timestamp '{EARLIER_AS_OF}'",
+        )
+    }
+    compared = [key for key in before if key in after and key not in with_new_events]
+    assert len(compared) > 1000
+    raised = [(key, before[key], after[key]) for key in compared if after[key] > before[key] + 1e-6]
+    assert not raised, f"intent rose without new events: {raised[:5]}"
+    assert any(after[key] < before[key] for key in compared), "expected decay to lower some scores"
+
+
+def test_scoring_seeds_match_the_recorded_version() -> None:
+    """Changing a weight changes the version: the seeds' checksum is recorded per version."""
+    digest = hashlib.md5(b"".join((ROOT / "seeds" / f"{name}.csv").read_bytes() for name in SCORING_SEEDS))
+    with (ROOT / "seeds" / "scoring_model_versions.csv").open() as handle:
+        versions = list(csv.DictReader(handle))
+    current = {row["model_version"] for name in SCORING_SEEDS for row in csv.DictReader((ROOT / "seeds" / f"{name}.csv").open())}
+    assert len(current) == 1, f"scoring seeds disagree on model_version: {current}"
+    (version,) = current
+    recorded = {row["model_version"]: row["rules_checksum"] for row in versions}
+    assert recorded.get(version) == digest.hexdigest(), (
+        f"scoring seeds changed without a new version: record model_version {version} "
+        f"with rules_checksum {digest.hexdigest()} in seeds/scoring_model_versions.csv (and CHANGELOG.md)"
+    )
+
+
+@pytest.mark.parametrize("model", ["fct_fit_score_components", "fct_intent_signals", "dim_leads"])
+def test_every_score_row_carries_the_model_version(built_db: Path, model: str) -> None:
+    versions = {row[0] for row in query(built_db, f"select distinct scoring_model_version from marts.{model}")}
+    assert len(versions) == 1 and None not in versions
