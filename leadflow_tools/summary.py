@@ -87,6 +87,17 @@ def render(database: Path) -> str:
                 ("our own employees (not leads)", int(excluded[1])),
             ]
             parts += ["", "== people ==", _table(rows, ("", "count"))]
+        matrix = con.execute(
+            "select fit_grade, intent_band, priority_action, count(*), round(avg(fit_score), 1), "
+            "round(avg(intent_score), 1) from marts.dim_leads group by all order by 1, 2"
+        ).fetchall()
+        parts += [
+            "",
+            "== fit x intent (scoring model "
+            + str(con.execute("select max(scoring_model_version) from marts.dim_leads").fetchone()[0])  # type: ignore[index]
+            + ") ==",
+            _table(matrix, ("fit", "intent", "action", "people", "avg fit", "avg intent")),
+        ]
         return "\n".join(parts)
     finally:
         con.close()

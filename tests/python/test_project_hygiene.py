@@ -57,7 +57,9 @@ def test_summary_prints_layers_reconciliation_and_quarantine(built_db: Path) -> 
         text=True,
         check=True,
     )
-    for heading in ("rows per layer", "unaccounted", "quarantined, and why", "future_timestamp", "people (dim_leads)"):
+    for heading in (
+        "rows per layer", "unaccounted", "quarantined, and why", "future_timestamp", "people (dim_leads)", "fit x intent",
+    ):
         assert heading in result.stdout
 
 

@@ -108,3 +108,12 @@ def test_scoring_seeds_match_the_recorded_version() -> None:
 def test_every_score_row_carries_the_model_version(built_db: Path, model: str) -> None:
     versions = {row[0] for row in query(built_db, f"select distinct scoring_model_version from marts.{model}")}
     assert len(versions) == 1 and None not in versions
+
+
+def test_benchmark_cli_reports_a_ratio(built_db: Path) -> None:
+    """Smoke test of the benchmark entry point (timings are reported, never asserted)."""
+    from leadflow_tools.benchmark import run
+
+    result = run(built_db, "2026-11-01 00:00:00", repeat=1, progress=lambda _line: None)
+    assert result.events_scored == scalar(built_db, "select count(*) from marts.fct_intent_signals")
+    assert result.persons > 0 and result.ratio > 0

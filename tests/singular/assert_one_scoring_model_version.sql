@@ -3,15 +3,30 @@
 with
 
 versions as (
-    select 'fit_scoring_rules' as seed_name, model_version from {{ ref('fit_scoring_rules') }}
+    select
+        'fit_scoring_rules' as seed_name,
+        model_version
+    from {{ ref('fit_scoring_rules') }}
     union all
-    select 'fit_grade_thresholds' as seed_name, model_version from {{ ref('fit_grade_thresholds') }}
+    select
+        'fit_grade_thresholds' as seed_name,
+        model_version
+    from {{ ref('fit_grade_thresholds') }}
     union all
-    select 'intent_signals' as seed_name, model_version from {{ ref('intent_signals') }}
+    select
+        'intent_signals' as seed_name,
+        model_version
+    from {{ ref('intent_signals') }}
     union all
-    select 'intent_band_thresholds' as seed_name, model_version from {{ ref('intent_band_thresholds') }}
+    select
+        'intent_band_thresholds' as seed_name,
+        model_version
+    from {{ ref('intent_band_thresholds') }}
     union all
-    select 'priority_matrix' as seed_name, model_version from {{ ref('priority_matrix') }}
+    select
+        'priority_matrix' as seed_name,
+        model_version
+    from {{ ref('priority_matrix') }}
 ),
 
 distinct_versions as (

@@ -164,8 +164,9 @@ final as (
         scored.is_opted_out as is_passive_tracking_excluded,
         case
             when scored.is_opted_out
-                then 'Opted out of email: page views, email engagement and product telemetry are not scored ('
-                || cast(scored.consent_excluded_events as {{ dbt.type_string() }}) || ' events)'
+                then
+                    'Opted out of email: page views, email engagement and product telemetry are not scored ('
+                    || cast(scored.consent_excluded_events as {{ dbt.type_string() }}) || ' events)'
         end as intent_exclusion_reason,
         cast(priority_matrix.priority_tier as integer) as priority_tier,
         priority_matrix.action as priority_action,

@@ -104,7 +104,6 @@ capped as (
 
 final as (
     select
-        {{ leadflow.hash_key('event_id') }} as intent_signal_id,
         event_id,
         lead_key,
         signal_id,
