@@ -53,29 +53,20 @@ key_matches as (
 ),
 
 matched_events as (
+    -- narrow on purpose: the daily-cap window below sorts these columns only
     select
         activity.event_id,
         activity.lead_key,
         activity.source,
         activity.signal_key,
         activity.occurred_at,
-        signals.signal_id,
-        signals.base_points,
-        signals.daily_cap_points,
-        signals.half_life_days,
-        signals.is_passive,
-        signals.model_version,
-        leads.is_opted_out and signals.is_passive as is_consent_excluded
+        key_matches.signal_id
     from activity
     inner join key_matches
         on
             activity.source = key_matches.source
             and activity.signal_key = key_matches.signal_key
             and key_matches.match_rank = 1
-    inner join signals
-        on key_matches.signal_id = signals.signal_id
-    inner join leads
-        on activity.lead_key = leads.lead_key
 ),
 
 ranked_in_day as (
@@ -86,6 +77,21 @@ ranked_in_day as (
             order by occurred_at asc, event_id asc
         ) as daily_rank
     from matched_events
+),
+
+with_signal as (
+    select
+        ranked_in_day.*,
+        signals.base_points,
+        signals.daily_cap_points,
+        signals.half_life_days,
+        signals.model_version,
+        leads.is_opted_out and signals.is_passive as is_consent_excluded
+    from ranked_in_day
+    inner join signals
+        on ranked_in_day.signal_id = signals.signal_id
+    inner join leads
+        on ranked_in_day.lead_key = leads.lead_key
 ),
 
 capped as (
@@ -99,7 +105,7 @@ capped as (
         end as counted_points,
         ({{ leadflow.epoch_seconds(leadflow.as_of()) }} - {{ leadflow.epoch_seconds('occurred_at') }})
         / 86400.0 as age_days
-    from ranked_in_day
+    from with_signal
 ),
 
 final as (
