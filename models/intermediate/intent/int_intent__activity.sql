@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
 {#-
-    Every behavioural event resolved to a person, in one shape (event_id, lead_key, source,
-    signal_key, occurred_at), ready to be matched against seeds/intent_signals.csv:
+    Every behavioural event resolved to a person, in one shape (source, source_event_id,
+    lead_key, signal_key, occurred_at), ready to be matched against seeds/intent_signals.csv:
       page_view        Segment page views by path (bots excluded; anonymous views count once
                        the anonymous id is identified)
       track            Segment product events by event name
@@ -59,7 +59,7 @@ anonymous_ids as (
 
 page_views as (
     select
-        'page_view:' || pages.page_view_id as event_id,
+        pages.page_view_id as source_event_id,
         coalesce(segment_user_keys.lead_key, anonymous_ids.lead_key) as lead_key,
         'page_view' as source,
         pages.page_path as signal_key,
@@ -74,7 +74,7 @@ page_views as (
 
 product_events as (
     select
-        'track:' || tracks.track_id as event_id,
+        tracks.track_id as source_event_id,
         coalesce(segment_user_keys.lead_key, anonymous_ids.lead_key) as lead_key,
         'track' as source,
         lower(tracks.event_name) as signal_key,
@@ -103,7 +103,7 @@ hubspot_keys as (
 
 form_submissions as (
     select
-        'form:' || submissions.conversion_id as event_id,
+        submissions.conversion_id as source_event_id,
         hubspot_keys.lead_key,
         'form' as source,
         submissions.page_path as signal_key,
@@ -117,7 +117,7 @@ form_submissions as (
 
 email_events as (
     select
-        'email_event:' || events.email_event_id as event_id,
+        events.email_event_id as source_event_id,
         email_keys.lead_key,
         'email_event' as source,
         lower(events.event_type) as signal_key,
@@ -140,7 +140,7 @@ salesforce_keys as (
 
 campaign_responses as (
     select
-        'campaign_member:' || members.campaign_member_id as event_id,
+        members.campaign_member_id as source_event_id,
         salesforce_keys.lead_key,
         'campaign_member' as source,
         lower(campaigns.campaign_type) || ':' || lower(members.member_status) as signal_key,
@@ -154,7 +154,7 @@ campaign_responses as (
 
 sales_tasks as (
     select
-        'task:' || tasks.task_id as event_id,
+        tasks.task_id as source_event_id,
         salesforce_keys.lead_key,
         'task' as source,
         lower(tasks.subject) as signal_key,
@@ -171,9 +171,9 @@ unioned as (
 
 final as (
     select
-        event_id,
-        lead_key,
         source,
+        source_event_id,
+        lead_key,
         signal_key,
         occurred_at
     from unioned

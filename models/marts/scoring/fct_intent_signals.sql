@@ -55,7 +55,7 @@ key_matches as (
 matched_events as (
     -- narrow on purpose: the daily-cap window below sorts these columns only
     select
-        activity.event_id,
+        activity.source || ':' || activity.source_event_id as event_id,
         activity.lead_key,
         activity.source,
         activity.signal_key,
