@@ -44,7 +44,7 @@ email_keys as (
 ),
 
 {% if var('using_segment', true) %}
-{%- do parts.extend(['page_views', 'product_events']) %}
+{%- do parts.append('resolved_segment_events') %}
 segment_user_keys as (
     select
         record_id as user_id,
@@ -57,33 +57,39 @@ anonymous_ids as (
     select * from {{ ref('int_identity__anonymous_ids') }}
 ),
 
-page_views as (
+segment_events as (
     select
-        pages.page_view_id as source_event_id,
-        coalesce(segment_user_keys.lead_key, anonymous_ids.lead_key) as lead_key,
+        page_view_id as source_event_id,
+        user_id,
+        anonymous_id,
         'page_view' as source,
-        pages.page_path as signal_key,
-        pages.occurred_at
-    from {{ ref('stg_segment__pages') }} as pages
-    left join segment_user_keys
-        on pages.user_id = segment_user_keys.user_id
-    left join anonymous_ids
-        on pages.anonymous_id = anonymous_ids.anonymous_id
-    where not pages.is_bot
+        page_path as signal_key,
+        occurred_at
+    from {{ ref('stg_segment__pages') }}
+    where not is_bot
+    union all
+    select
+        track_id as source_event_id,
+        user_id,
+        anonymous_id,
+        'track' as source,
+        lower(event_name) as signal_key,
+        occurred_at
+    from {{ ref('stg_segment__tracks') }}
 ),
 
-product_events as (
+resolved_segment_events as (
     select
-        tracks.track_id as source_event_id,
+        segment_events.source_event_id,
         coalesce(segment_user_keys.lead_key, anonymous_ids.lead_key) as lead_key,
-        'track' as source,
-        lower(tracks.event_name) as signal_key,
-        tracks.occurred_at
-    from {{ ref('stg_segment__tracks') }} as tracks
+        segment_events.source,
+        segment_events.signal_key,
+        segment_events.occurred_at
+    from segment_events
     left join segment_user_keys
-        on tracks.user_id = segment_user_keys.user_id
+        on segment_events.user_id = segment_user_keys.user_id
     left join anonymous_ids
-        on tracks.anonymous_id = anonymous_ids.anonymous_id
+        on segment_events.anonymous_id = anonymous_ids.anonymous_id
 ),
 {% endif %}
 
