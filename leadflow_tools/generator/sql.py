@@ -298,6 +298,10 @@ create or replace temp macro step_at(created, i, k, n) as
     case when k = 0 then created
          else created + to_seconds((epoch({anchor}) - epoch(created))
                                     * (k + 0.9 * u(i, 'st' || k::varchar)) / (n + 0.5)) end;
+-- the last step is the lead's current status, changed at status_changed_at (the conversion
+-- time its opportunity is created at); earlier steps come strictly before it
+create or replace temp macro last_step_at(created, status_changed, i, k, n) as
+    case when k > 0 and k = n - 1 then status_changed else step_at(created, i, k, n) end;
 create or replace temp macro event_at(start_at, e, salt) as
     start_at + to_seconds((epoch({anchor}) - epoch(start_at)) * power(u(e, salt), 0.6));
 create or replace temp macro future_or(ts, e, salt) as
@@ -373,8 +377,9 @@ select
     case when versions.v = 0 and is_converted and converted_with_opportunity
          then sfid('006', i) end as converted_opportunity_id,
     is_opted_out as has_opted_out_of_email,
-    case when status = 'Unqualified'
-         then pick({lit(vocab.REJECTION_REASON_VARIANTS)}, i, 'rej') end as rejection_reason_c,
+    case when status = 'Unqualified' then pick({lit(vocab.REJECTION_REASON_VARIANTS)}, i, 'rej')
+         when status = 'Recycled' then pick({lit(vocab.RECYCLE_REASON_VARIANTS)}, i, 'rej')
+         end as rejection_reason_c,
     pick({lit(vocab.PRODUCT_INTERESTS)}, i, 'pi') as product_interest_c,
     future_or(created_at, id_num, 'lfut') as created_date,
     case when versions.v = 1 then ago(status_changed_at, 1 + u(i, 'oldmod')) else status_changed_at
@@ -503,13 +508,13 @@ from gen_user
 create or replace table raw_salesforce.lead_history as
 with steps as (
     select
-        i, owner_k, created_at, status_path, n_steps, is_converted,
+        i, owner_k, created_at, status_path, n_steps, is_converted, status_changed_at,
         unnest(generate_series(0, n_steps - 1)) as k
     from gen_person
     where has_sf_lead
 ),
 stamped as (
-    select *, step_at(created_at, i, k, n_steps) as changed_at from steps
+    select *, last_step_at(created_at, status_changed_at, i, k, n_steps) as changed_at from steps
 ),
 status_rows as (
     select
@@ -720,14 +725,14 @@ from unioned
 create or replace table raw_hubspot.contact_property_history as
 with steps as (
     select
-        i, created_at, status_path, n_steps, hubspot_contact_id,
+        i, created_at, status_path, n_steps, hubspot_contact_id, status_changed_at,
         unnest(generate_series(0, n_steps - 1)) as k
     from gen_hs_person
 ),
 stamped as (
     select
         *,
-        step_at(created_at, i, k, n_steps) + interval 5 minute as changed_at,
+        last_step_at(created_at, status_changed_at, i, k, n_steps) + interval 5 minute as changed_at,
         case when {merged} and k = 0 and u(i, 'phloser') < 0.5 then 9000000 + i
              when u(i * 10 + k, 'phmiss') < {d.missing_identity} then null
              when u(i * 10 + k, 'phorph') < {d.orphan_reference} then 8000000 + i
@@ -745,12 +750,22 @@ props as (
     union all
     select ref_id, 'jobtitle', pick({lit(vocab.TITLES)}, i, 'phtitle'), changed_at, i, k
     from stamped where k = 0 and u(i, 'phjt') < 0.3
+    union all
+    -- the rep's reason for the exit, in the same free text Salesforce carries
+    select ref_id, 'rejection_reason',
+           case status_path[n_steps]
+               when 'Unqualified' then pick({lit(vocab.REJECTION_REASON_VARIANTS)}, i, 'rej')
+               else pick({lit(vocab.RECYCLE_REASON_VARIANTS)}, i, 'rej') end,
+           changed_at, i, k
+    from stamped where k = n_steps - 1 and status_path[n_steps] in ('Unqualified', 'Recycled')
 )
 select
     ref_id as contact_id,
     name,
     value,
-    future_or(changed_at, i * 10 + k, 'phfut' || name) as "timestamp",
+    -- a reason is typed with the status change, never stamped in the future
+    case when name = 'rejection_reason' then changed_at
+         else future_or(changed_at, i * 10 + k, 'phfut' || name) end as "timestamp",
     pick(['CRM_UI', 'AUTOMATION_PLATFORM', 'INTEGRATION', 'IMPORT'], i * 10 + k, 'phsrc') as source,
     'src-' || (i % 97)::varchar as source_id,
     ago({anchor}, u(i, 'sync') * 0.2) as _fivetran_synced

@@ -73,6 +73,7 @@ REJECTION_REASON_VARIANTS = [
     "Bad data", "bad email", "Duplicate", "dupe", "No response", "no response after sequence",
     "Existing opp", "Existing opportunity",
 ]
+RECYCLE_REASON_VARIANTS = ["Bad timing", "timing", "not now", "No budget", "No response"]
 CAMPAIGN_TYPES = ["Webinar", "Trade Show", "Content", "Email", "Paid Social", "Partner", "Other"]
 PAGE_PATHS = [
     "/", "/", "/product", "/product/routing", "/pricing", "/demo", "/case-studies/acme",
