@@ -38,6 +38,38 @@ def layer_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
     return [(layer, *totals.get(layer, (0, 0))) for layer in LAYERS]
 
 
+def current_stages(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    return con.execute(
+        """
+        select coalesce(f.current_stage, '(no lifecycle record)'), count(*),
+               round(median(f.hours_in_current_stage) / 24, 1)
+        from marts.fct_lead_funnel f
+        left join config.lifecycle_stages s on s.lifecycle_stage = f.current_stage
+        group by f.current_stage, s.stage_order order by s.stage_order nulls last
+        """
+    ).fetchall()
+
+
+def funnel(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    stages = ("lead", "mql", "sal", "sql", "opportunity", "customer")
+    steps = list(zip(stages, stages[1:]))
+    row = con.execute(
+        "select "
+        + ", ".join(f"count({stage}_at)" for stage in stages)
+        + ", "
+        + ", ".join(f"round(median(days_{a}_to_{b}), 1)" for a, b in steps)
+        + " from marts.fct_lead_funnel"
+    ).fetchone()
+    if not row:
+        return []
+    reached = [int(v) for v in row[: len(stages)]]
+    rows: list[tuple[object, ...]] = [(stages[0], reached[0], "", "")]
+    for i, median_days in enumerate(row[len(stages):], start=1):
+        share = f"{100 * reached[i] / reached[i - 1]:.1f}%" if reached[i - 1] else ""
+        rows.append((stages[i], reached[i], share, median_days))
+    return rows
+
+
 def render(database: Path) -> str:
     con = duckdb.connect(str(database), read_only=True)
     try:
@@ -97,6 +129,22 @@ def render(database: Path) -> str:
             + str(con.execute("select max(scoring_model_version) from marts.dim_leads").fetchone()[0])  # type: ignore[index]
             + ") ==",
             _table(matrix, ("fit", "intent", "action", "people", "avg fit", "avg intent")),
+        ]
+        parts += ["", "== lifecycle: where people are now ==", _table(current_stages(con), ("stage", "people", "median days in stage"))]
+        parts += [
+            "",
+            "== funnel: people who ever reached each stage ==",
+            _table(funnel(con), ("stage", "people", "of previous stage", "median days from previous")),
+        ]
+        calibration = con.execute(
+            "select fit_grade, intent_band, priority_action, mql_count, sql_count, opportunity_count, "
+            "coalesce(cast(round(100 * mql_to_opportunity_rate, 1) as varchar) || '%', '') "
+            "from marts.rpt_score_calibration where mql_count > 0 order by 1, 2"
+        ).fetchall()
+        parts += [
+            "",
+            "== calibration: MQLs by fit x intent at MQL, and what became of them ==",
+            _table(calibration, ("fit", "intent at MQL", "action", "MQLs", "SQLs", "opps", "MQL -> opp")),
         ]
         return "\n".join(parts)
     finally:

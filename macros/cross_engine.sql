@@ -64,6 +64,11 @@
     cast(unix_micros({{ timestamp_expression }}) as double) / 1000000.0
 {%- endmacro %}
 
+{#- Seconds from `start_expression` to `end_expression` (negative when end is earlier), a double. -#}
+{% macro seconds_between(start_expression, end_expression) -%}
+    ({{ leadflow.epoch_seconds(end_expression) }} - {{ leadflow.epoch_seconds(start_expression) }})
+{%- endmacro %}
+
 {#- Aggregate: the values joined with a delimiter, in the order of `order_expression`. -#}
 {% macro ordered_string_agg(value_expression, order_expression, delimiter) -%}
     {{ return(adapter.dispatch('ordered_string_agg', 'leadflow')(value_expression, order_expression, delimiter)) }}

@@ -49,3 +49,27 @@
     ) as matches
     where match_rank = 1
 {%- endmacro %}
+
+{#-
+    A CTE body: `key_column` and the label of the highest threshold `score_column` reaches, for
+    each row of `input_cte`. `thresholds` (a relation or CTE) has one row per label with the
+    minimum score it needs (fit_grade_thresholds, intent_band_thresholds); the lowest minimum
+    must be the lowest possible score, so every row gets a label.
+-#}
+{% macro label_by_threshold(input_cte, key_column, score_column, thresholds, min_column, label_column) -%}
+    select
+        {{ key_column }},
+        {{ label_column }}
+    from (
+        select
+            {{ input_cte }}.{{ key_column }},
+            thresholds.{{ label_column }},
+            row_number() over (
+                partition by {{ input_cte }}.{{ key_column }} order by thresholds.{{ min_column }} desc
+            ) as threshold_rank
+        from {{ input_cte }}
+        inner join {{ thresholds }} as thresholds
+            on {{ input_cte }}.{{ score_column }} >= thresholds.{{ min_column }}
+    ) as ranked
+    where threshold_rank = 1
+{%- endmacro %}

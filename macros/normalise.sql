@@ -39,8 +39,9 @@
     nullif(trim({{ leadflow.regexp_replace_all(leadflow.regexp_replace_all('lower(' ~ column ~ ')', '[.,]', ''), '\\s+', ' ') }}), '')
 {%- endmacro %}
 
-{#- Title as matched against seniority patterns: lower case, single spaces. -#}
-{% macro title_key(column) -%}
+{#- Free text as matched against a seed of known values (job titles against seniority patterns,
+    rejection reasons against their variants): lower case, trimmed, single spaces. -#}
+{% macro text_key(column) -%}
     nullif(trim({{ leadflow.regexp_replace_all('lower(' ~ column ~ ')', '\\s+', ' ') }}), '')
 {%- endmacro %}
 

@@ -25,6 +25,10 @@ intent_bands as (
     select * from {{ ref('intent_band_thresholds') }}
 ),
 
+funnel as (
+    select * from {{ ref('fct_lead_funnel') }}
+),
+
 priority_matrix as (
     select * from {{ ref('priority_matrix') }}
 ),
@@ -90,27 +94,13 @@ scored as (
 ),
 
 graded as (
-    select
-        scored.lead_key,
-        fit_grades.fit_grade,
-        row_number() over (
-            partition by scored.lead_key order by fit_grades.min_fit_score desc
-        ) as grade_rank
-    from scored
-    inner join fit_grades
-        on scored.fit_score >= fit_grades.min_fit_score
+    {{ leadflow.label_by_threshold('scored', 'lead_key', 'fit_score', 'fit_grades', 'min_fit_score', 'fit_grade') }}
 ),
 
 banded as (
-    select
-        scored.lead_key,
-        intent_bands.intent_band,
-        row_number() over (
-            partition by scored.lead_key order by intent_bands.min_intent_score desc
-        ) as band_rank
-    from scored
-    inner join intent_bands
-        on scored.intent_score >= intent_bands.min_intent_score
+    {{ leadflow.label_by_threshold(
+        'scored', 'lead_key', 'intent_score', 'intent_bands', 'min_intent_score', 'intent_band'
+    ) }}
 ),
 
 final as (
@@ -170,13 +160,25 @@ final as (
         end as intent_exclusion_reason,
         cast(priority_matrix.priority_tier as integer) as priority_tier,
         priority_matrix.action as priority_action,
+        funnel.current_stage,
+        funnel.current_stage_since,
+        funnel.mql_at,
+        funnel.sal_at,
+        funnel.sql_at,
+        funnel.opportunity_at,
+        funnel.customer_at,
+        funnel.recycled_at,
+        funnel.disqualified_at,
+        funnel.disqualification_reason_code,
         scoring_version.scoring_model_version,
         {{ leadflow.as_of() }} as as_of
     from scored
     inner join graded
-        on scored.lead_key = graded.lead_key and graded.grade_rank = 1
+        on scored.lead_key = graded.lead_key
     inner join banded
-        on scored.lead_key = banded.lead_key and banded.band_rank = 1
+        on scored.lead_key = banded.lead_key
+    inner join funnel
+        on scored.lead_key = funnel.lead_key
     inner join priority_matrix
         on graded.fit_grade = priority_matrix.fit_grade and banded.intent_band = priority_matrix.intent_band
     cross join scoring_version

@@ -103,8 +103,7 @@ capped as (
                 0, least(abs(base_points), abs(daily_cap_points) - abs(base_points) * (daily_rank - 1))
             )
         end as counted_points,
-        ({{ leadflow.epoch_seconds(leadflow.as_of()) }} - {{ leadflow.epoch_seconds('occurred_at') }})
-        / 86400.0 as age_days
+        {{ leadflow.seconds_between('occurred_at', leadflow.as_of()) }} / 86400.0 as age_days
     from with_signal
 ),
 

@@ -13,7 +13,7 @@ renamed as (
         property_lastname as last_name,
         nullif(trim(property_company), '') as company,
         property_jobtitle as title,
-        {{ leadflow.title_key('property_jobtitle') }} as title_key,
+        {{ leadflow.text_key('property_jobtitle') }} as title_key,
         property_industry as industry,
         property_numemployees as employee_range_raw,
         {{ leadflow.hubspot_employee_count('property_numemployees') }} as employee_count,

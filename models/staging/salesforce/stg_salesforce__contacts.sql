@@ -14,7 +14,7 @@ renamed as (
         {{ leadflow.email_columns('email') }},
         phone,
         title,
-        {{ leadflow.title_key('title') }} as title_key,
+        {{ leadflow.text_key('title') }} as title_key,
         cast(owner_id as string) as owner_id,
         lead_source,
         coalesce(has_opted_out_of_email, false) as has_opted_out_of_email,

@@ -13,7 +13,7 @@ renamed as (
         {{ leadflow.email_columns('email') }},
         phone,
         title,
-        {{ leadflow.title_key('title') }} as title_key,
+        {{ leadflow.text_key('title') }} as title_key,
         nullif(trim(company), '') as company,
         {{ leadflow.bare_domain('website') }} as website_domain,
         industry,

@@ -1,0 +1,244 @@
+{#-
+    Everything the CRMs recorded about where a person is in the lifecycle, one row per
+    recorded fact, resolved to a person and mapped to a canonical stage through
+    seeds/lifecycle_stage_map.csv (case-insensitive on the source value):
+      stage events (event_type 'stage')
+        salesforce lead.created         a lead's creation (stage lead)
+        salesforce lead.status          every Status change in lead_history
+        salesforce lead.converted       the conversion (leadConverted history row, else converted_date)
+        salesforce opportunity.created  the opportunity a converted lead became
+        salesforce opportunity.closed   that opportunity won or lost (at its close date)
+        hubspot contact.lifecyclestage  every lifecyclestage change in the property history
+        hubspot contact.hs_lead_status  every hs_lead_status change in the property history
+      reason events (event_type 'reason'): the free text a rep gave for an exit
+        salesforce lead.rejection_reason  history of var('salesforce_rejection_reason_field'),
+                                          and the lead's current rejection_reason_c stamped at
+                                          its latest Status change
+        hubspot contact.rejection_reason  history of var('hubspot_rejection_reason_property')
+    A stage event whose value has no row in the map keeps a null stage and is_mapped false:
+    the lifecycle_values_are_mapped test names it. A map row with an empty stage marks a
+    value that is deliberately not a move. Facts after as_of are left out.
+-#}
+{%- set parts = [] -%}
+with
+
+person_keys as (
+    select * from {{ ref('int_identity__person_keys') }}
+),
+
+stage_map as (
+    select * from {{ ref('lifecycle_stage_map') }}
+),
+
+stages as (
+    select * from {{ ref('lifecycle_stages') }}
+),
+
+{% if var('using_salesforce', true) %}
+{%- do parts.extend(['salesforce_lead_events', 'salesforce_opportunity_events']) %}
+leads as (
+    select * from {{ ref('stg_salesforce__leads') }}
+),
+
+lead_history as (
+    select * from {{ ref('stg_salesforce__lead_history') }}
+),
+
+opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+lead_history_status as (
+    select
+        lead_id,
+        max(case when lower(field_name) = 'status' then changed_at end) as last_status_change_at,
+        min(case when lower(field_name) = 'leadconverted' then changed_at end) as converted_at
+    from lead_history
+    group by lead_id
+),
+
+salesforce_lead_facts as (
+    select
+        lead_id,
+        'lead.created' as source_field,
+        'created' as source_value,
+        'stage' as event_type,
+        'lead_created:' || lead_id as source_event_id,
+        created_at as changed_at
+    from leads
+    union all
+    select
+        lead_id,
+        'lead.status' as source_field,
+        new_value as source_value,
+        'stage' as event_type,
+        lead_history_id as source_event_id,
+        changed_at
+    from lead_history
+    where lower(field_name) = 'status'
+    union all
+    select
+        leads.lead_id,
+        'lead.converted' as source_field,
+        'converted' as source_value,
+        'stage' as event_type,
+        'lead_converted:' || leads.lead_id as source_event_id,
+        coalesce(lead_history_status.converted_at, cast(leads.converted_date as timestamp)) as changed_at
+    from leads
+    left join lead_history_status
+        on leads.lead_id = lead_history_status.lead_id
+    where leads.is_converted
+    union all
+    select
+        lead_id,
+        'lead.rejection_reason' as source_field,
+        new_value as source_value,
+        'reason' as event_type,
+        lead_history_id as source_event_id,
+        changed_at
+    from lead_history
+    where lower(field_name) = lower('{{ var("salesforce_rejection_reason_field") }}')
+    union all
+    select
+        leads.lead_id,
+        'lead.rejection_reason' as source_field,
+        leads.rejection_reason_raw as source_value,
+        'reason' as event_type,
+        'lead_rejection_reason:' || leads.lead_id as source_event_id,
+        coalesce(lead_history_status.last_status_change_at, leads.last_modified_at) as changed_at
+    from leads
+    left join lead_history_status
+        on leads.lead_id = lead_history_status.lead_id
+    where leads.rejection_reason_raw is not null
+),
+
+salesforce_lead_events as (
+    select
+        person_keys.lead_key,
+        'salesforce' as source_system,
+        facts.source_field,
+        facts.source_value,
+        facts.event_type,
+        facts.source_event_id,
+        facts.lead_id as source_record_id,
+        facts.changed_at
+    from salesforce_lead_facts as facts
+    left join person_keys
+        on 'salesforce_lead:' || facts.lead_id = person_keys.record_key
+),
+
+salesforce_opportunity_facts as (
+    select
+        leads.lead_id,
+        'opportunity.created' as source_field,
+        'created' as source_value,
+        'opportunity_created:' || opportunities.opportunity_id as source_event_id,
+        opportunities.created_at as changed_at
+    from leads
+    inner join opportunities
+        on leads.converted_opportunity_id = opportunities.opportunity_id
+    union all
+    select
+        leads.lead_id,
+        'opportunity.closed' as source_field,
+        case when opportunities.is_won then 'won' else 'lost' end as source_value,
+        'opportunity_closed:' || opportunities.opportunity_id as source_event_id,
+        -- close_date is a date: a deal closed the day it was created closes after it opened
+        greatest(cast(opportunities.close_date as timestamp), opportunities.created_at) as changed_at
+    from leads
+    inner join opportunities
+        on leads.converted_opportunity_id = opportunities.opportunity_id
+    where opportunities.is_closed
+),
+
+salesforce_opportunity_events as (
+    select
+        person_keys.lead_key,
+        'salesforce' as source_system,
+        facts.source_field,
+        facts.source_value,
+        'stage' as event_type,
+        facts.source_event_id,
+        facts.lead_id as source_record_id,
+        facts.changed_at
+    from salesforce_opportunity_facts as facts
+    left join person_keys
+        on 'salesforce_lead:' || facts.lead_id = person_keys.record_key
+),
+{% endif %}
+
+{% if var('using_hubspot', true) %}
+{%- do parts.append('hubspot_events') %}
+property_history as (
+    select * from {{ ref('stg_hubspot__contact_property_history') }}
+),
+
+hubspot_contact_ids as (
+    select * from {{ ref('int_identity__hubspot_contact_ids') }}
+),
+
+hubspot_events as (
+    select
+        person_keys.lead_key,
+        'hubspot' as source_system,
+        case
+            when property_history.property_name = '{{ var("hubspot_rejection_reason_property") }}'
+                then 'contact.rejection_reason'
+            else 'contact.' || property_history.property_name
+        end as source_field,
+        property_history.property_value as source_value,
+        case
+            when property_history.property_name = '{{ var("hubspot_rejection_reason_property") }}' then 'reason'
+            else 'stage'
+        end as event_type,
+        cast(property_history.hubspot_contact_id as {{ dbt.type_string() }}) || ':'
+        || property_history.property_name || ':'
+        || cast(property_history.changed_at as {{ dbt.type_string() }}) as source_event_id,
+        cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }}) as source_record_id,
+        property_history.changed_at
+    from property_history
+    left join hubspot_contact_ids
+        on property_history.hubspot_contact_id = hubspot_contact_ids.hubspot_contact_id
+    left join person_keys
+        on
+            'hubspot_contact:' || cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }})
+            = person_keys.record_key
+    where
+        property_history.property_name in (
+            'lifecyclestage', 'hs_lead_status', '{{ var("hubspot_rejection_reason_property") }}'
+        )
+),
+{% endif %}
+
+unioned as (
+    {{ leadflow.union_all_ctes(parts) }}
+),
+
+final as (
+    select
+        unioned.lead_key,
+        unioned.source_system,
+        unioned.source_field,
+        unioned.source_value,
+        unioned.event_type,
+        unioned.source_event_id,
+        unioned.source_record_id,
+        unioned.changed_at,
+        nullif(stage_map.lifecycle_stage, '') as lifecycle_stage,
+        stages.stage_order,
+        coalesce(stages.is_exit, false) as is_exit,
+        nullif(stage_map.default_reason_code, '') as default_reason_code,
+        unioned.event_type = 'reason' or stage_map.source_value is not null as is_mapped
+    from unioned
+    left join stage_map
+        on
+            unioned.event_type = 'stage'
+            and unioned.source_system = stage_map.source_system
+            and unioned.source_field = stage_map.source_field
+            and lower(trim(unioned.source_value)) = stage_map.source_value
+    left join stages
+        on stage_map.lifecycle_stage = stages.lifecycle_stage
+    where unioned.changed_at <= {{ leadflow.as_of() }}
+)
+
+select * from final

@@ -1,0 +1,221 @@
+{#-
+    Every lifecycle move per person, from both CRMs, one row per move, numbered in a
+    deterministic order (time, then stage order, then source system and event id).
+    Rules, in order:
+      0 a record's creation (Salesforce lead.created) counts only as the person's first move
+      1 an exit wins its instant: a CRM that writes an exit and another stage at the same
+        moment (HubSpot lifecyclestage 'lead' with hs_lead_status BAD_TIMING) made one move,
+        the exit; stages recorded together without an exit are moves in stage order
+        (Salesforce conversion = sql, opportunity created, won in the same second)
+      2 the same stage recorded again within var('lifecycle_dedup_minutes') is the same move,
+        not a second one: the other CRM's copy (Salesforce MQL at 09:00, HubSpot at 09:05) or
+        another field of the same CRM (Status = Converted, then the leadConverted row)
+      3 a recorded stage equal to the person's previous stage is not a move
+    Then each move is compared with the one before it:
+      is_regression   a funnel stage lower than the previous funnel stage, without an exit
+                      (recycle or disqualification) in between
+      skipped_stages  funnel stages jumped over when moving forward (mql -> sql skips sal)
+    Exits (recycled, disqualified) get a reason: the free text recorded nearest to the move
+    within var('lifecycle_reason_window_hours'), mapped to a code by seeds/rejection_reasons
+    (lower case, single spaces), else the map's default (opportunity lost). An exit without a
+    reason keeps a null reason_code and fails the exit_reasons_recorded test by name.
+-#}
+with
+
+crm_events as (
+    select * from {{ ref('int_lifecycle__crm_events') }}
+    where lead_key is not null
+),
+
+stages as (
+    select * from {{ ref('lifecycle_stages') }}
+),
+
+rejection_reasons as (
+    select * from {{ ref('rejection_reasons') }}
+),
+
+mapped_stage_events as (
+    select
+        *,
+        min(changed_at) over (partition by lead_key) as first_changed_at
+    from crm_events
+    where event_type = 'stage' and lifecycle_stage is not null
+),
+
+stage_events as (
+    -- a record's creation is a move only as the person's first: a duplicate lead created
+    -- later does not send the person back to lead
+    select *
+    from mapped_stage_events
+    where source_field <> 'lead.created' or changed_at = first_changed_at
+),
+
+reason_events as (
+    select
+        lead_key,
+        source_system,
+        source_value as reason_raw,
+        changed_at as recorded_at,
+        source_event_id
+    from crm_events
+    where event_type = 'reason' and trim(source_value) <> ''
+),
+
+one_move_per_instant as (
+    -- when a CRM records an exit and other stages at one instant, the exit is the move
+    select *
+    from (
+        select
+            *,
+            max(case when is_exit then 1 else 0 end) over (
+                partition by lead_key, source_system, changed_at
+            ) as instant_has_exit
+        from stage_events
+    ) as flagged
+    where is_exit or instant_has_exit = 0
+),
+
+repeated_moves as (
+    -- the later of two records of the same stage within the window: the other CRM's copy,
+    -- or another field of the same CRM (Salesforce Status = Converted and the leadConverted row)
+    select distinct later.source_event_id
+    from one_move_per_instant as later
+    inner join one_move_per_instant as earlier
+        on
+            later.lead_key = earlier.lead_key
+            and later.lifecycle_stage = earlier.lifecycle_stage
+            and (
+                later.changed_at > earlier.changed_at
+                or (
+                    later.changed_at = earlier.changed_at
+                    and earlier.source_system || earlier.source_event_id < later.source_system || later.source_event_id
+                )
+            )
+            and {{ leadflow.seconds_between('earlier.changed_at', 'later.changed_at') }}
+            <= {{ var('lifecycle_dedup_minutes') }} * 60
+),
+
+distinct_moves as (
+    select
+        one_move_per_instant.*,
+        lag(one_move_per_instant.lifecycle_stage) over (
+            partition by one_move_per_instant.lead_key
+            order by
+                one_move_per_instant.changed_at, one_move_per_instant.stage_order,
+                one_move_per_instant.source_system, one_move_per_instant.source_event_id
+        ) as recorded_previous_stage
+    from one_move_per_instant
+    left join repeated_moves
+        on one_move_per_instant.source_event_id = repeated_moves.source_event_id
+    where repeated_moves.source_event_id is null
+),
+
+moves as (
+    select
+        *,
+        row_number() over (
+            partition by lead_key
+            order by changed_at, stage_order, source_system, source_event_id
+        ) as change_number
+    from distinct_moves
+    where recorded_previous_stage is null or recorded_previous_stage <> lifecycle_stage
+),
+
+with_previous as (
+    select
+        moves.*,
+        previous.lifecycle_stage as previous_stage,
+        previous.stage_order as previous_stage_order,
+        previous.is_exit as is_previous_exit,
+        following.changed_at as next_changed_at,
+        moves.lead_key || ':' || cast(moves.change_number as {{ dbt.type_string() }}) as stage_change_key
+    from moves
+    left join moves as previous
+        on moves.lead_key = previous.lead_key and moves.change_number = previous.change_number + 1
+    left join moves as following
+        on moves.lead_key = following.lead_key and moves.change_number + 1 = following.change_number
+),
+
+skipped as (
+    select
+        with_previous.lead_key,
+        with_previous.change_number,
+        {{ leadflow.ordered_string_agg('stages.lifecycle_stage', 'stages.stage_order', ', ') }} as skipped_stages
+    from with_previous
+    inner join stages
+        on
+            with_previous.previous_stage_order < stages.stage_order
+            and with_previous.stage_order > stages.stage_order
+            and not stages.is_exit
+    where not with_previous.is_exit and not with_previous.is_previous_exit
+    group by with_previous.lead_key, with_previous.change_number
+),
+
+exit_reasons as (
+    -- the reason recorded nearest to each exit (later one first on a tie, then Salesforce)
+    select
+        lead_key,
+        change_number,
+        reason_raw
+    from (
+        select
+            with_previous.lead_key,
+            with_previous.change_number,
+            reason_events.reason_raw,
+            row_number() over (
+                partition by with_previous.lead_key, with_previous.change_number
+                order by
+                    abs({{ leadflow.seconds_between('with_previous.changed_at', 'reason_events.recorded_at') }}) asc,
+                    reason_events.recorded_at desc,
+                    reason_events.source_system desc,
+                    reason_events.source_event_id asc
+            ) as reason_rank
+        from with_previous
+        inner join reason_events
+            on
+                with_previous.lead_key = reason_events.lead_key
+                and abs({{ leadflow.seconds_between('with_previous.changed_at', 'reason_events.recorded_at') }})
+                <= {{ var('lifecycle_reason_window_hours') }} * 3600
+        where with_previous.is_exit
+    ) as ranked
+    where reason_rank = 1
+),
+
+final as (
+    select
+        {{ leadflow.hash_key('with_previous.stage_change_key') }} as stage_change_id,
+        with_previous.lead_key,
+        with_previous.change_number,
+        with_previous.changed_at,
+        with_previous.lifecycle_stage,
+        with_previous.stage_order,
+        with_previous.is_exit,
+        with_previous.previous_stage,
+        with_previous.next_changed_at,
+        with_previous.source_system,
+        with_previous.source_field,
+        with_previous.source_value,
+        with_previous.source_record_id,
+        with_previous.source_event_id,
+        case when with_previous.is_exit then exit_reasons.reason_raw end as reason_raw,
+        case
+            when with_previous.is_exit then coalesce(rejection_reasons.reason_code, with_previous.default_reason_code)
+        end as reason_code,
+        coalesce(
+            not with_previous.is_exit
+            and not with_previous.is_previous_exit
+            and with_previous.stage_order < with_previous.previous_stage_order,
+            false
+        ) as is_regression,
+        skipped.skipped_stages
+    from with_previous
+    left join exit_reasons
+        on with_previous.lead_key = exit_reasons.lead_key and with_previous.change_number = exit_reasons.change_number
+    left join rejection_reasons
+        on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
+    left join skipped
+        on with_previous.lead_key = skipped.lead_key and with_previous.change_number = skipped.change_number
+)
+
+select * from final

@@ -1,0 +1,200 @@
+{#-
+    One row per lead (every person in dim_leads): when they first reached each stage, where
+    they are now and for how long, how long each step took, and how they came in.
+      <stage>_at           first time the stage was reached (a re-MQL after a recycle keeps
+                           the first mql_at; mql_count counts both)
+      recycled_at          latest recycle, recycle_count how many
+      disqualified_at      latest disqualification, with its reason code
+      days_<a>_to_<b>      days from the first <a> to the first <b> (null unless both)
+      entered_via          the lead source, else the first campaign, else 'unknown'
+      intent_score_at_mql  intent as it stood at mql_at (point in time: the person's scored
+                           events up to that moment, with today's caps and consent rule,
+                           decayed to mql_at), and its band: what the matrix saw at handoff
+    People without any lifecycle record (a Salesforce contact nobody ever moved) have a null
+    current_stage and has_lifecycle false: visible, not guessed.
+-#}
+with
+
+leads as (
+    select * from {{ ref('int_identity__lead_profiles') }}
+),
+
+stage_changes as (
+    select * from {{ ref('int_lifecycle__stage_changes') }}
+),
+
+intent_signals as (
+    select * from {{ ref('fct_intent_signals') }}
+),
+
+intent_bands as (
+    select * from {{ ref('intent_band_thresholds') }}
+),
+
+{% if var('using_salesforce', true) %}
+campaign_members as (
+    select * from {{ ref('stg_salesforce__campaign_members') }}
+),
+
+campaigns as (
+    select * from {{ ref('stg_salesforce__campaigns') }}
+),
+
+person_keys as (
+    select * from {{ ref('int_identity__person_keys') }}
+),
+
+first_campaigns as (
+    select
+        lead_key,
+        campaign_name
+    from (
+        select
+            person_keys.lead_key,
+            campaigns.campaign_name,
+            row_number() over (
+                partition by person_keys.lead_key
+                order by campaign_members.created_at asc, campaign_members.campaign_member_id asc
+            ) as campaign_rank
+        from campaign_members
+        inner join campaigns
+            on campaign_members.campaign_id = campaigns.campaign_id
+        inner join person_keys
+            on
+                person_keys.record_key
+                = case
+                    when campaign_members.lead_id is not null then 'salesforce_lead:' || campaign_members.lead_id
+                    else 'salesforce_contact:' || campaign_members.contact_id
+                end
+        where campaign_members.created_at <= {{ leadflow.as_of() }}
+    ) as ranked
+    where campaign_rank = 1
+),
+{% else %}
+first_campaigns as (
+    select
+        cast(null as {{ dbt.type_string() }}) as lead_key,
+        cast(null as {{ dbt.type_string() }}) as campaign_name
+    where 1 = 0
+),
+{% endif %}
+
+stamps as (
+    select
+        lead_key,
+        {%- for stage in ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer'] %}
+        min(case when lifecycle_stage = '{{ stage }}' then changed_at end) as {{ stage }}_at,
+        {%- endfor %}
+        max(case when lifecycle_stage = 'recycled' then changed_at end) as recycled_at,
+        max(case when lifecycle_stage = 'disqualified' then changed_at end) as disqualified_at,
+        {{ leadflow.count_where("lifecycle_stage = 'mql'") }} as mql_count,
+        {{ leadflow.count_where("lifecycle_stage = 'recycled'") }} as recycle_count,
+        {{ leadflow.any_true('is_regression') }} as has_regression,
+        max(change_number) as last_change_number
+    from stage_changes
+    group by lead_key
+),
+
+current_stage as (
+    select
+        stamps.lead_key,
+        stage_changes.lifecycle_stage as current_stage,
+        stage_changes.changed_at as current_stage_since
+    from stamps
+    inner join stage_changes
+        on stamps.lead_key = stage_changes.lead_key and stamps.last_change_number = stage_changes.change_number
+),
+
+latest_disqualification as (
+    select
+        lead_key,
+        reason_code as disqualification_reason_code
+    from (
+        select
+            lead_key,
+            reason_code,
+            row_number() over (partition by lead_key order by change_number desc) as disqualification_rank
+        from stage_changes
+        where lifecycle_stage = 'disqualified'
+    ) as ranked
+    where disqualification_rank = 1
+),
+
+intent_at_mql as (
+    -- point in time: the person's scored events up to their first MQL, decayed to that moment
+    select
+        stamps.lead_key,
+        sum(
+            intent_signals.counted_points * power(
+                0.5,
+                {{ leadflow.seconds_between('intent_signals.occurred_at', 'stamps.mql_at') }}
+                / 86400.0 / intent_signals.half_life_days
+            )
+        ) as intent_points_at_mql
+    from stamps
+    inner join intent_signals
+        on stamps.lead_key = intent_signals.lead_key and stamps.mql_at >= intent_signals.occurred_at
+    where not intent_signals.is_excluded
+    group by stamps.lead_key
+),
+
+scored_at_mql as (
+    select
+        stamps.lead_key,
+        round(least(100, greatest(0, coalesce(intent_at_mql.intent_points_at_mql, 0))), 2) as intent_score_at_mql
+    from stamps
+    left join intent_at_mql
+        on stamps.lead_key = intent_at_mql.lead_key
+    where stamps.mql_at is not null
+),
+
+banded_at_mql as (
+    {{ leadflow.label_by_threshold(
+        'scored_at_mql', 'lead_key', 'intent_score_at_mql', 'intent_bands', 'min_intent_score', 'intent_band'
+    ) }}
+),
+
+final as (
+    select
+        leads.lead_key,
+        leads.created_at as lead_created_at,
+        leads.lead_source,
+        coalesce(leads.lead_source, first_campaigns.campaign_name, 'unknown') as entered_via,
+        stamps.lead_key is not null as has_lifecycle,
+        current_stage.current_stage,
+        current_stage.current_stage_since,
+        cast(round(
+            {{ leadflow.seconds_between('current_stage.current_stage_since', leadflow.as_of()) }} / 3600.0, 2
+        ) as double) as hours_in_current_stage,
+        {%- for stage in ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer', 'recycled', 'disqualified'] %}
+        stamps.{{ stage }}_at,
+        {%- endfor %}
+        latest_disqualification.disqualification_reason_code,
+        cast(scored_at_mql.intent_score_at_mql as double) as intent_score_at_mql,
+        banded_at_mql.intent_band as intent_band_at_mql,
+        coalesce(stamps.mql_count, 0) as mql_count,
+        coalesce(stamps.recycle_count, 0) as recycle_count,
+        coalesce(stamps.has_regression, false) as has_regression,
+        {%- for from_stage, to_stage in [('lead', 'mql'), ('mql', 'sal'), ('sal', 'sql'), ('mql', 'sql'),
+                                        ('sql', 'opportunity'), ('opportunity', 'customer'), ('lead', 'opportunity')] %}
+        cast(round(
+            {{ leadflow.seconds_between('stamps.' ~ from_stage ~ '_at', 'stamps.' ~ to_stage ~ '_at') }} / 86400.0, 2
+        ) as double) as days_{{ from_stage }}_to_{{ to_stage }},
+        {%- endfor %}
+        {{ leadflow.as_of() }} as as_of
+    from leads
+    left join stamps
+        on leads.lead_key = stamps.lead_key
+    left join current_stage
+        on leads.lead_key = current_stage.lead_key
+    left join latest_disqualification
+        on leads.lead_key = latest_disqualification.lead_key
+    left join first_campaigns
+        on leads.lead_key = first_campaigns.lead_key
+    left join scored_at_mql
+        on leads.lead_key = scored_at_mql.lead_key
+    left join banded_at_mql
+        on leads.lead_key = banded_at_mql.lead_key
+)
+
+select * from final

@@ -1,0 +1,98 @@
+{#-
+    Does the fit x intent matrix predict pipeline? For every person who reached MQL: the
+    intent band they had at that moment (fct_lead_funnel.intent_band_at_mql, rebuilt point
+    in time from their events up to mql_at) and their fit grade, then per matrix cell how many MQLs went on to SQL and to an opportunity.
+    Fit is computed from current attributes: CRMs keep no history of job title or company
+    size, and fit describes who someone is, which changes slowly. Every cell of the matrix
+    has a row, empty cells with zero MQLs.
+-#}
+with
+
+leads as (
+    select * from {{ ref('dim_leads') }}
+),
+
+funnel as (
+    select * from {{ ref('fct_lead_funnel') }}
+    where mql_at is not null
+),
+
+fit_grades as (
+    select * from {{ ref('fit_grade_thresholds') }}
+),
+
+intent_bands as (
+    select * from {{ ref('intent_band_thresholds') }}
+),
+
+priority_matrix as (
+    select * from {{ ref('priority_matrix') }}
+),
+
+mqls as (
+    select
+        funnel.lead_key,
+        funnel.sql_at is not null as reached_sql,
+        funnel.opportunity_at is not null as reached_opportunity,
+        leads.fit_score,
+        leads.fit_grade,
+        funnel.intent_score_at_mql,
+        funnel.intent_band_at_mql
+    from funnel
+    inner join leads
+        on funnel.lead_key = leads.lead_key
+),
+
+cells as (
+    select
+        mqls.fit_grade,
+        mqls.intent_band_at_mql as intent_band,
+        count(*) as mql_count,
+        {{ leadflow.count_where('mqls.reached_sql') }} as sql_count,
+        {{ leadflow.count_where('mqls.reached_opportunity') }} as opportunity_count,
+        avg(mqls.fit_score) as avg_fit_score,
+        avg(mqls.intent_score_at_mql) as avg_intent_score_at_mql
+    from mqls
+    group by mqls.fit_grade, mqls.intent_band_at_mql
+),
+
+scoring_version as (
+    select max(model_version) as scoring_model_version
+    from {{ ref('fit_scoring_rules') }}
+),
+
+matrix as (
+    select
+        fit_grades.fit_grade,
+        intent_bands.intent_band,
+        fit_grades.min_fit_score,
+        intent_bands.min_intent_score
+    from fit_grades
+    cross join intent_bands
+),
+
+final as (
+    select
+        matrix.fit_grade,
+        matrix.intent_band,
+        cast(priority_matrix.priority_tier as integer) as priority_tier,
+        priority_matrix.action as priority_action,
+        cast(coalesce(cells.mql_count, 0) as integer) as mql_count,
+        cast(coalesce(cells.sql_count, 0) as integer) as sql_count,
+        cast(coalesce(cells.opportunity_count, 0) as integer) as opportunity_count,
+        cast(round(cells.sql_count / nullif(cast(cells.mql_count as double), 0), 4) as double) as mql_to_sql_rate,
+        cast(round(cells.opportunity_count / nullif(cast(cells.mql_count as double), 0), 4) as double)
+            as mql_to_opportunity_rate,
+        cast(round(cells.avg_fit_score, 2) as double) as avg_fit_score,
+        cast(round(cells.avg_intent_score_at_mql, 2) as double) as avg_intent_score_at_mql,
+        scoring_version.scoring_model_version,
+        {{ leadflow.as_of() }} as as_of
+    from matrix
+    inner join priority_matrix
+        on matrix.fit_grade = priority_matrix.fit_grade and matrix.intent_band = priority_matrix.intent_band
+    left join cells
+        on matrix.fit_grade = cells.fit_grade and matrix.intent_band = cells.intent_band
+    cross join scoring_version
+)
+
+select * from final
