@@ -26,3 +26,11 @@
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    Exponential decay, the one formula every intent score uses: `points` worth half after
+    `half_life_days`, a quarter after two (age and half-life in days).
+-#}
+{% macro decayed(points, age_days, half_life_days) -%}
+    {{ points }} * power(0.5, ({{ age_days }}) / {{ half_life_days }})
+{%- endmacro %}

@@ -124,13 +124,11 @@ intent_at_mql as (
     -- point in time: the person's scored events up to their first MQL, decayed to that moment
     select
         stamps.lead_key,
-        sum(
-            intent_signals.counted_points * power(
-                0.5,
-                {{ leadflow.seconds_between('intent_signals.occurred_at', 'stamps.mql_at') }}
-                / 86400.0 / intent_signals.half_life_days
-            )
-        ) as intent_points_at_mql
+        sum({{ leadflow.decayed(
+            'intent_signals.counted_points',
+            leadflow.seconds_between('intent_signals.occurred_at', 'stamps.mql_at') ~ ' / 86400.0',
+            'intent_signals.half_life_days'
+        ) }}) as intent_points_at_mql
     from stamps
     inner join intent_signals
         on stamps.lead_key = intent_signals.lead_key and stamps.mql_at >= intent_signals.occurred_at

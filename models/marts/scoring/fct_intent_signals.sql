@@ -119,7 +119,7 @@ final as (
         cast(counted_points as double) as counted_points,
         cast(half_life_days as double) as half_life_days,
         cast(age_days as double) as age_days,
-        cast(counted_points * power(0.5, age_days / half_life_days) as double) as decayed_points,
+        cast({{ leadflow.decayed('counted_points', 'age_days', 'half_life_days') }} as double) as decayed_points,
         is_consent_excluded or counted_points = 0 as is_excluded,
         case
             when is_consent_excluded then 'consent_opted_out'
