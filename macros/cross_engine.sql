@@ -85,3 +85,15 @@
         '{{ delimiter }}'
     )
 {%- endmacro %}
+
+{#- Select-list expression: one row per integer 0 .. count - 1 of `count_expression` (none when
+    it is 0 or less), as a set-returning column. -#}
+{% macro integer_rows(count_expression) -%}
+    {{ return(adapter.dispatch('integer_rows', 'leadflow')(count_expression)) }}
+{%- endmacro %}
+{% macro default__integer_rows(count_expression) -%}
+    unnest(range(cast(greatest({{ count_expression }}, 0) as bigint)))
+{%- endmacro %}
+{% macro spark__integer_rows(count_expression) -%}
+    explode(case when {{ count_expression }} > 0 then sequence(0, {{ count_expression }} - 1) else array() end)
+{%- endmacro %}
