@@ -146,6 +146,35 @@ def render(database: Path) -> str:
             "== calibration: MQLs by fit x intent at MQL, and what became of them ==",
             _table(calibration, ("fit", "intent at MQL", "action", "MQLs", "SQLs", "opps", "MQL -> opp")),
         ]
+        routing = con.execute(
+            "select assignment_method, coalesce(assigned_team, ''), count(*) from marts.fct_lead_routing "
+            "group by all order by 3 desc"
+        ).fetchall()
+        parts += ["", "== routing: open people by how they were assigned ==", _table(routing, ("method", "team", "people"))]
+        workload = con.execute(
+            "select team, count(*), sum(case when can_take_leads then 1 else 0 end), sum(open_leads), "
+            "sum(new_assignments), sum(daily_cap_headroom) from marts.rpt_rep_workload group by 1 order by 1"
+        ).fetchall()
+        parts += [
+            "",
+            "== rep workload by team ==",
+            _table(workload, ("team", "reps", "taking leads", "open leads", "new today", "daily headroom")),
+        ]
+        sla = con.execute(
+            """
+            select clock_id, team, count(*),
+                   coalesce(cast(round(100.0 * count(*) filter (where status = 'met')
+                       / nullif(count(*) filter (where status <> 'open'), 0), 1) as varchar) || '%', ''),
+                   count(*) filter (where status = 'open_breached'),
+                   round(median(minutes_to_response), 1)
+            from marts.fct_lead_sla group by all order by 1, 2
+            """
+        ).fetchall()
+        parts += [
+            "",
+            "== SLA clocks (business minutes) ==",
+            _table(sla, ("clock", "team", "clocks", "met", "open breaches", "median minutes to response")),
+        ]
         return "\n".join(parts)
     finally:
         con.close()

@@ -97,3 +97,58 @@
 {% macro spark__integer_rows(count_expression) -%}
     explode(case when {{ count_expression }} > 0 then sequence(0, {{ count_expression }} - 1) else array() end)
 {%- endmacro %}
+
+{#- A wall-clock timestamp in IANA zone `time_zone_expression` (naive, local) as naive UTC. -#}
+{% macro local_to_utc(timestamp_expression, time_zone_expression) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'leadflow')(timestamp_expression, time_zone_expression)) }}
+{%- endmacro %}
+{% macro default__local_to_utc(timestamp_expression, time_zone_expression) -%}
+    timezone('UTC', timezone({{ time_zone_expression }}, {{ timestamp_expression }}))
+{%- endmacro %}
+{% macro spark__local_to_utc(timestamp_expression, time_zone_expression) -%}
+    to_utc_timestamp({{ timestamp_expression }}, {{ time_zone_expression }})
+{%- endmacro %}
+
+{#- A naive UTC timestamp as the wall-clock time in IANA zone `time_zone_expression`. -#}
+{% macro utc_to_local(timestamp_expression, time_zone_expression) -%}
+    {{ return(adapter.dispatch('utc_to_local', 'leadflow')(timestamp_expression, time_zone_expression)) }}
+{%- endmacro %}
+{% macro default__utc_to_local(timestamp_expression, time_zone_expression) -%}
+    timezone({{ time_zone_expression }}, timezone('UTC', {{ timestamp_expression }}))
+{%- endmacro %}
+{% macro spark__utc_to_local(timestamp_expression, time_zone_expression) -%}
+    from_utc_timestamp({{ timestamp_expression }}, {{ time_zone_expression }})
+{%- endmacro %}
+
+{#- A timestamp plus a (fractional) number of seconds, exact to the microsecond. -#}
+{% macro add_seconds(timestamp_expression, seconds_expression) -%}
+    {{ return(adapter.dispatch('add_seconds', 'leadflow')(timestamp_expression, seconds_expression)) }}
+{%- endmacro %}
+{% macro default__add_seconds(timestamp_expression, seconds_expression) -%}
+    ({{ timestamp_expression }} + to_microseconds(cast(round(({{ seconds_expression }}) * 1000000) as bigint)))
+{%- endmacro %}
+{% macro spark__add_seconds(timestamp_expression, seconds_expression) -%}
+    timestamp_micros(unix_micros({{ timestamp_expression }}) + cast(round(({{ seconds_expression }}) * 1000000) as bigint))
+{%- endmacro %}
+
+{#- A date plus a whole number of days. -#}
+{% macro add_days(date_expression, days_expression) -%}
+    {{ return(adapter.dispatch('add_days', 'leadflow')(date_expression, days_expression)) }}
+{%- endmacro %}
+{% macro default__add_days(date_expression, days_expression) -%}
+    cast({{ date_expression }} + cast({{ days_expression }} as integer) as date)
+{%- endmacro %}
+{% macro spark__add_days(date_expression, days_expression) -%}
+    date_add({{ date_expression }}, cast({{ days_expression }} as integer))
+{%- endmacro %}
+
+{#- ISO day of the week of a date: 1 Monday ... 7 Sunday. -#}
+{% macro iso_weekday(date_expression) -%}
+    {{ return(adapter.dispatch('iso_weekday', 'leadflow')(date_expression)) }}
+{%- endmacro %}
+{% macro default__iso_weekday(date_expression) -%}
+    isodow({{ date_expression }})
+{%- endmacro %}
+{% macro spark__iso_weekday(date_expression) -%}
+    (weekday({{ date_expression }}) + 1)
+{%- endmacro %}

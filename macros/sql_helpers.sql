@@ -34,3 +34,15 @@
 {% macro decayed(points, age_days, half_life_days) -%}
     {{ points }} * power(0.5, ({{ age_days }}) / {{ half_life_days }})
 {%- endmacro %}
+
+{#-
+    Business minutes a team had worked up to instant `timestamp_expression`, given `calendar`,
+    that team's int_sla__business_days row for the instant's local date.
+-#}
+{% macro business_minutes_at(calendar, timestamp_expression) -%}
+    ({{ calendar }}.minutes_before_day + case
+        when not {{ calendar }}.is_open or {{ timestamp_expression }} <= {{ calendar }}.day_open_utc then 0.0
+        when {{ timestamp_expression }} >= {{ calendar }}.day_close_utc then {{ calendar }}.open_minutes
+        else {{ leadflow.seconds_between(calendar ~ '.day_open_utc', timestamp_expression) }} / 60.0
+    end)
+{%- endmacro %}

@@ -209,7 +209,8 @@ with_path as (
         end as status_path,
         u(i, 'sf') < 0.88 as has_sf_lead
     from with_status
-)
+),
+timed as (
 select
     *,
     len(status_path) as n_steps,
@@ -228,6 +229,27 @@ select
     pick({lit(vocab.LEAD_SOURCES)}, i, 'src') as lead_source,
     ago(created_at, -u(i, 'idf') * 20) as identified_at
 from with_path
+),
+responded as (
+    -- sales answers an MQL (the step after it) within hours or days, not months: most within
+    -- a working day, some within three days, a few much later; never after the next step
+    select
+        *,
+        step_at(created_at, i, 1, n_steps) as mql_step_at,
+        step_at(created_at, i, 1, n_steps) + to_seconds(least(
+            3600 * case when u(i, 'resp') < 0.55 then 0.1 + 7.9 * u(i, 'resp_a')
+                        when u(i, 'resp') < 0.85 then 8 + 64 * u(i, 'resp_b')
+                        else 72 + 400 * u(i, 'resp_c') end,
+            (epoch(case when n_steps = 4 then status_changed_at
+                        when n_steps > 4 then step_at(created_at, i, 3, n_steps)
+                        else {anchor} end)
+             - epoch(step_at(created_at, i, 1, n_steps))) / 2
+        )) as response_step_at
+    from timed
+)
+select
+    * replace (case when n_steps = 3 then response_step_at else status_changed_at end as status_changed_at)
+from responded
 """
     hubspot_flag = """
 create or replace temp table gen_person_hs as
@@ -508,13 +530,17 @@ from gen_user
 create or replace table raw_salesforce.lead_history as
 with steps as (
     select
-        i, owner_k, created_at, status_path, n_steps, is_converted, status_changed_at,
+        i, owner_k, created_at, status_path, n_steps, is_converted, status_changed_at, response_step_at,
         unnest(generate_series(0, n_steps - 1)) as k
     from gen_person
     where has_sf_lead
 ),
 stamped as (
-    select *, last_step_at(created_at, status_changed_at, i, k, n_steps) as changed_at from steps
+    select
+        *,
+        case when k = 2 then response_step_at
+             else last_step_at(created_at, status_changed_at, i, k, n_steps) end as changed_at
+    from steps
 ),
 status_rows as (
     select
@@ -626,6 +652,18 @@ with drawn as (
     from {numbers(n_tasks, 't')}
     inner join gen_sf_person as p
         on p.rn = hash(t, 'tp', {cfg.seed}) % getvariable('n_sf')
+),
+timed as (
+    -- a third of the tasks on people who became an MQL are the rep's first touch, mostly
+    -- within a few hours of the MQL; the rest fall anywhere in the person's life
+    select
+        *,
+        case when n_steps >= 2 and u(t, 'touch') < 0.35
+             then least({anchor} - interval 1 minute, mql_step_at + to_seconds(3600 *
+                  case when u(t, 'tdelay') < 0.7 then 0.05 + 2.95 * u(t, 'tdelay_a')
+                       else 3 + 45 * u(t, 'tdelay_b') end))
+             else event_at(created_at, t, 'tts') end as touched_at
+    from drawn
 )
 select
     sfid('00T', t) as id,
@@ -640,11 +678,11 @@ select
     case split_part(type_subject, '|', 1) when 'Call' then 'Call' when 'Email' then 'Email'
          else 'Task' end as task_subtype,
     'Completed' as status,
-    future_or(event_at(created_at, t, 'tts'), t, 'tfut')::date as activity_date,
-    future_or(event_at(created_at, t, 'tts'), t, 'tfut') as created_date,
-    event_at(created_at, t, 'tts') + interval 1 minute as system_modstamp,
+    future_or(touched_at, t, 'tfut')::date as activity_date,
+    future_or(touched_at, t, 'tfut') as created_date,
+    touched_at + interval 1 minute as system_modstamp,
     ago({anchor}, u(t, 'sync') * 0.2) as _fivetran_synced
-from drawn
+from timed
 """
     return [
         ("raw_salesforce.lead", lead),
@@ -725,14 +763,15 @@ from unioned
 create or replace table raw_hubspot.contact_property_history as
 with steps as (
     select
-        i, created_at, status_path, n_steps, hubspot_contact_id, status_changed_at,
+        i, created_at, status_path, n_steps, hubspot_contact_id, status_changed_at, response_step_at,
         unnest(generate_series(0, n_steps - 1)) as k
     from gen_hs_person
 ),
 stamped as (
     select
         *,
-        last_step_at(created_at, status_changed_at, i, k, n_steps) + interval 5 minute as changed_at,
+        case when k = 2 then response_step_at
+             else last_step_at(created_at, status_changed_at, i, k, n_steps) end + interval 5 minute as changed_at,
         case when {merged} and k = 0 and u(i, 'phloser') < 0.5 then 9000000 + i
              when u(i * 10 + k, 'phmiss') < {d.missing_identity} then null
              when u(i * 10 + k, 'phorph') < {d.orphan_reference} then 8000000 + i

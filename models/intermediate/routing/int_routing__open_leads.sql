@@ -34,11 +34,8 @@ sales_reps as (
     select * from {{ ref('sales_reps') }}
 ),
 
-regions as (
-    select distinct
-        country_code,
-        region
-    from {{ ref('country_aliases') }}
+lead_territories as (
+    select * from {{ ref('int_routing__lead_territories') }}
 ),
 
 open_opportunities as (
@@ -74,7 +71,9 @@ facts as (
         leads.mql_at,
         leads.created_at,
         leads.country_code,
-        regions.region,
+        lead_territories.region,
+        lead_territories.territory_id,
+        lead_territories.territory_team,
         leads.industry,
         salesforce_leads.product_interest,
         leads.account_id,
@@ -104,8 +103,8 @@ facts as (
         on accounts.owner_id = account_reps.rep_id
     left join users as current_owners
         on leads.owner_id = current_owners.user_id
-    left join regions
-        on leads.country_code = regions.country_code
+    left join lead_territories
+        on leads.lead_key = lead_territories.lead_key
 ),
 
 open_leads as (

@@ -7,7 +7,7 @@
       2 the first rule of seeds/routing_rules.csv (by priority) whose conditions all hold
         (an empty condition matches anything): existing customer -> account owner, open
         opportunity -> its owner, named account -> account owner, suppress and nurture -> no
-        rep, enterprise pod, industry specialists, then territory (seeds/territories.csv:
+        rep, enterprise pod, industry specialists, then territory (int_routing__lead_territories:
         country first, then region). An owner rule only matches when that owner is active.
       3 team targets keep their current owner when that owner is an eligible rep of the team
       4 everyone else in the team is dealt to eligible reps (seeds/sales_reps.csv: available,
@@ -25,10 +25,6 @@ open_leads as (
 
 rules as (
     select * from {{ ref('routing_rules') }}
-),
-
-territories as (
-    select * from {{ ref('territories') }}
 ),
 
 sales_reps as (
@@ -101,29 +97,12 @@ rule_matches as (
         and (rules.target_type <> 'opportunity_owner' or opportunity_owners.user_id is not null)
 ),
 
-territory_matches as (
-    select
-        open_leads.lead_key,
-        territories.territory_id,
-        territories.team,
-        row_number() over (
-            partition by open_leads.lead_key
-            order by case when territories.country_code is not null then 0 else 1 end, territories.territory_id
-        ) as territory_rank
-    from open_leads
-    inner join territories
-        on
-            open_leads.country_code = territories.country_code
-            or (territories.country_code is null and open_leads.region = territories.region)
-),
-
 targets as (
     select
         open_leads.*,
         rule_matches.rule_id,
         rule_matches.target_type,
         rule_matches.rule_description,
-        territory_matches.territory_id,
         case
             when rule_matches.target_type = 'account_owner' then open_leads.account_owner_id
             when rule_matches.target_type = 'opportunity_owner' then open_leads.open_opportunity_owner_id
@@ -131,13 +110,11 @@ targets as (
         case
             when rule_matches.target_type in ('nurture', 'suppress') then 'marketing'
             when rule_matches.target_type = 'team' then rule_matches.target_team
-            when rule_matches.target_type = 'territory' then coalesce(territory_matches.team, 'unassigned_territory')
+            when rule_matches.target_type = 'territory' then coalesce(open_leads.territory_team, 'unassigned_territory')
         end as team_by_rule
     from open_leads
     left join rule_matches
         on open_leads.lead_key = rule_matches.lead_key and rule_matches.rule_rank = 1
-    left join territory_matches
-        on open_leads.lead_key = territory_matches.lead_key and territory_matches.territory_rank = 1
 ),
 
 kept as (

@@ -1,0 +1,280 @@
+{#-
+    SLA clocks: one row per person per clock started. Every MQL move starts the clocks of
+    seeds/sla_policies.csv for the person's priority tier:
+      accept_or_reject  stops at the first later move to sal or beyond (accepted), or to
+                        recycled/disqualified WITH a reason code (rejected); a rejection
+                        without a reason does not stop it: silence is not a disposition
+      first_touch       stops at the first call, email or meeting logged in Salesforce on the
+                        person after the MQL, by any Salesforce user: the buyer heard from us.
+                        Whether it was the owner is kept in is_touched_by_owner.
+    Business-hours clocks run on the business calendar of the person's territory team
+    (int_sla__business_days; 'default' without one): nights, weekends and holidays skipped,
+    in the team's time zone, daylight saving exact. due_at is where started_at's business
+    minutes plus the target fall; a 24x7 clock counts wall minutes.
+      status  met (stopped by due_at), breached (stopped after), open (not stopped, as_of before
+              due_at), open_breached (not stopped, due_at passed)
+    Minutes are business minutes for business-hours clocks. Facts after as_of are ignored.
+-#}
+with
+
+stage_changes as (
+    select * from {{ ref('int_lifecycle__stage_changes') }}
+),
+
+leads as (
+    select * from {{ ref('dim_leads') }}
+),
+
+lead_territories as (
+    select * from {{ ref('int_routing__lead_territories') }}
+),
+
+policies as (
+    select * from {{ ref('sla_policies') }}
+),
+
+business_days as (
+    select * from {{ ref('int_sla__business_days') }}
+),
+
+{% if var('using_salesforce', true) %}
+tasks as (
+    select * from {{ ref('stg_salesforce__tasks') }}
+),
+
+person_keys as (
+    select * from {{ ref('int_identity__person_keys') }}
+),
+
+touches as (
+    select
+        person_keys.lead_key,
+        tasks.task_id,
+        tasks.owner_id as touched_by_user_id,
+        tasks.task_type,
+        tasks.created_at as touched_at
+    from tasks
+    inner join person_keys
+        on
+            person_keys.record_key = case
+                when tasks.who_type = 'contact' then 'salesforce_contact:' || tasks.who_id
+                else 'salesforce_lead:' || tasks.who_id
+            end
+    where tasks.created_at <= {{ leadflow.as_of() }}
+),
+{% else %}
+touches as (
+    select
+        cast(null as {{ dbt.type_string() }}) as lead_key,
+        cast(null as {{ dbt.type_string() }}) as task_id,
+        cast(null as {{ dbt.type_string() }}) as touched_by_user_id,
+        cast(null as {{ dbt.type_string() }}) as task_type,
+        cast(null as timestamp) as touched_at
+    where 1 = 0
+),
+{% endif %}
+
+teams as (
+    select distinct
+        team,
+        time_zone
+    from business_days
+),
+
+mql_starts as (
+    select
+        stage_changes.lead_key,
+        stage_changes.change_number,
+        stage_changes.changed_at as started_at,
+        leads.priority_tier,
+        leads.owner_id,
+        coalesce(teams.team, 'default') as team
+    from stage_changes
+    inner join leads
+        on stage_changes.lead_key = leads.lead_key
+    left join lead_territories
+        on stage_changes.lead_key = lead_territories.lead_key
+    left join teams
+        on lead_territories.territory_team = teams.team
+    where stage_changes.lifecycle_stage = 'mql'
+),
+
+clocks as (
+    select
+        mql_starts.*,
+        policies.clock_id,
+        policies.target_minutes,
+        policies.calendar,
+        policies.stops_on
+    from mql_starts
+    inner join policies
+        on mql_starts.priority_tier = policies.priority_tier and policies.starts_on = 'mql'
+),
+
+acceptance_stops as (
+    select
+        clocks.lead_key,
+        clocks.change_number,
+        min(stops.changed_at) as stopped_at,
+        min_by(
+            case
+                when stops.is_exit then 'rejected: ' || stops.lifecycle_stage || ' (' || stops.reason_code || ')'
+                else 'accepted: ' || stops.lifecycle_stage
+            end,
+            stops.change_number
+        ) as stop_detail
+    from clocks
+    inner join stage_changes as stops
+        on
+            clocks.lead_key = stops.lead_key
+            and clocks.change_number < stops.change_number
+            and (
+                stops.lifecycle_stage in ('sal', 'sql', 'opportunity', 'customer')
+                or (stops.is_exit and stops.reason_code is not null)
+            )
+    where clocks.stops_on = 'accept_or_reject'
+    group by clocks.lead_key, clocks.change_number
+),
+
+touch_stops as (
+    select
+        clocks.lead_key,
+        clocks.change_number,
+        min(touches.touched_at) as stopped_at,
+        min_by(touches.touched_by_user_id, {{ leadflow.epoch_seconds('touches.touched_at') }}) as touched_by_user_id,
+        min_by(touches.task_type, {{ leadflow.epoch_seconds('touches.touched_at') }}) as stop_detail
+    from clocks
+    inner join touches
+        on clocks.lead_key = touches.lead_key and clocks.started_at <= touches.touched_at
+    where clocks.stops_on = 'first_touch'
+    group by clocks.lead_key, clocks.change_number
+),
+
+stopped as (
+    select
+        clocks.*,
+        teams.time_zone,
+        case clocks.stops_on
+            when 'accept_or_reject' then acceptance_stops.stopped_at
+            else touch_stops.stopped_at
+        end as stopped_at,
+        case clocks.stops_on
+            when 'accept_or_reject' then acceptance_stops.stop_detail
+            else 'first touch: ' || lower(touch_stops.stop_detail)
+        end as stop_detail,
+        touch_stops.touched_by_user_id,
+        coalesce(
+            case clocks.stops_on
+                when 'accept_or_reject' then acceptance_stops.stopped_at
+                else touch_stops.stopped_at
+            end,
+            {{ leadflow.as_of() }}
+        ) as measured_until
+    from clocks
+    inner join teams
+        on clocks.team = teams.team
+    left join acceptance_stops
+        on
+            clocks.stops_on = 'accept_or_reject'
+            and clocks.lead_key = acceptance_stops.lead_key
+            and clocks.change_number = acceptance_stops.change_number
+    left join touch_stops
+        on
+            clocks.stops_on = 'first_touch'
+            and clocks.lead_key = touch_stops.lead_key
+            and clocks.change_number = touch_stops.change_number
+),
+
+measured as (
+    -- business minutes the team had worked at the start and at the stop (or as_of)
+    select
+        stopped.*,
+        {{ leadflow.business_minutes_at('start_day', 'stopped.started_at') }} as minutes_at_start,
+        {{ leadflow.business_minutes_at('end_day', 'stopped.measured_until') }} as minutes_at_end
+    from stopped
+    left join business_days as start_day
+        on
+            stopped.team = start_day.team
+            and cast({{ leadflow.utc_to_local('stopped.started_at', 'stopped.time_zone') }} as date)
+            = start_day.calendar_date
+    left join business_days as end_day
+        on
+            stopped.team = end_day.team
+            and cast({{ leadflow.utc_to_local('stopped.measured_until', 'stopped.time_zone') }} as date)
+            = end_day.calendar_date
+),
+
+business_due as (
+    select
+        measured.lead_key,
+        measured.change_number,
+        measured.clock_id,
+        {{ leadflow.add_seconds(
+            'due_day.day_open_utc',
+            '(measured.minutes_at_start + measured.target_minutes - due_day.minutes_before_day) * 60'
+        ) }} as due_at
+    from measured
+    inner join business_days as due_day
+        on
+            measured.team = due_day.team
+            and due_day.is_open
+            and due_day.minutes_before_day < measured.minutes_at_start + measured.target_minutes
+            and due_day.minutes_before_day + due_day.open_minutes >= measured.minutes_at_start + measured.target_minutes
+    where measured.calendar = 'business_hours'
+),
+
+timed as (
+    select
+        measured.*,
+        case
+            when measured.calendar = '24x7'
+                then {{ leadflow.add_seconds('measured.started_at', 'measured.target_minutes * 60') }}
+            else business_due.due_at
+        end as due_at,
+        case
+            when measured.calendar = '24x7'
+                then {{ leadflow.seconds_between('measured.started_at', 'measured.measured_until') }} / 60.0
+            else measured.minutes_at_end - measured.minutes_at_start
+        end as elapsed_minutes
+    from measured
+    left join business_due
+        on
+            measured.lead_key = business_due.lead_key
+            and measured.change_number = business_due.change_number
+            and measured.clock_id = business_due.clock_id
+),
+
+final as (
+    select
+        {{ leadflow.hash_key(
+            "timed.lead_key || ':' || timed.clock_id || ':' || cast(timed.change_number as " ~ dbt.type_string() ~ ")"
+        ) }} as sla_clock_id,
+        timed.lead_key,
+        timed.clock_id,
+        cast(timed.priority_tier as integer) as priority_tier,
+        timed.team,
+        timed.time_zone,
+        timed.calendar,
+        cast(timed.target_minutes as integer) as target_minutes,
+        timed.started_at,
+        timed.due_at,
+        timed.stopped_at,
+        timed.stop_detail,
+        timed.touched_by_user_id,
+        coalesce(timed.touched_by_user_id = timed.owner_id, false) as is_touched_by_owner,
+        case
+            when timed.stopped_at is not null and timed.stopped_at <= timed.due_at then 'met'
+            when timed.stopped_at is not null then 'breached'
+            when {{ leadflow.as_of() }} < timed.due_at then 'open'
+            else 'open_breached'
+        end as status,
+        cast(case when timed.stopped_at is not null then round(timed.elapsed_minutes, 2) end as double)
+            as minutes_to_response,
+        cast(round(timed.elapsed_minutes, 2) as double) as minutes_elapsed,
+        cast(round(greatest(0, timed.elapsed_minutes - timed.target_minutes), 2) as double) as minutes_overdue,
+        timed.owner_id,
+        {{ leadflow.as_of() }} as as_of
+    from timed
+)
+
+select * from final

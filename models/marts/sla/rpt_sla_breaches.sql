@@ -1,0 +1,93 @@
+{#-
+    The list a manager acts on: every SLA clock that is past due, open ones first, with who
+    owns the person, their team, the lead, its priority, how far over it is and what is
+    missing. Open breaches (open_breached) need action now; past breaches (breached) were
+    answered late and stay for coaching and reporting.
+-#}
+with
+
+clocks as (
+    select * from {{ ref('fct_lead_sla') }}
+    where status in ('breached', 'open_breached')
+),
+
+leads as (
+    select * from {{ ref('dim_leads') }}
+),
+
+stage_changes as (
+    select * from {{ ref('int_lifecycle__stage_changes') }}
+),
+
+{% if var('using_salesforce', true) %}
+users as (
+    select
+        user_id,
+        user_name
+    from {{ ref('stg_salesforce__users') }}
+),
+{% else %}
+users as (
+    select
+        cast(null as {{ dbt.type_string() }}) as user_id,
+        cast(null as {{ dbt.type_string() }}) as user_name
+    where 1 = 0
+),
+{% endif %}
+
+reasonless_exits as (
+    -- exits without a reason code after a clock started: rejected, but not in a way that counts
+    select
+        clocks.sla_clock_id,
+        min(stage_changes.changed_at) as rejected_without_reason_at
+    from clocks
+    inner join stage_changes
+        on
+            clocks.lead_key = stage_changes.lead_key
+            and clocks.started_at <= stage_changes.changed_at
+            and stage_changes.is_exit
+            and stage_changes.reason_code is null
+    where clocks.clock_id = 'accept_or_reject'
+    group by clocks.sla_clock_id
+),
+
+final as (
+    select
+        clocks.sla_clock_id,
+        clocks.lead_key,
+        clocks.clock_id,
+        clocks.status,
+        clocks.status = 'open_breached' as is_open,
+        clocks.team,
+        clocks.owner_id,
+        users.user_name as owner_name,
+        coalesce(leads.first_name || ' ', '') || coalesce(leads.last_name, '') as lead_name,
+        leads.company,
+        leads.email,
+        clocks.priority_tier,
+        leads.priority_action,
+        clocks.started_at,
+        clocks.due_at,
+        clocks.stopped_at,
+        clocks.minutes_overdue,
+        cast(round(clocks.minutes_overdue / 60.0, 1) as double) as hours_overdue,
+        case
+            when clocks.status = 'breached' then 'Answered late: ' || clocks.stop_detail
+            when reasonless_exits.rejected_without_reason_at is not null
+                then
+                    'A reason code: the lead was rejected without one on '
+                    || cast(cast(reasonless_exits.rejected_without_reason_at as date) as {{ dbt.type_string() }})
+            when clocks.clock_id = 'accept_or_reject' then 'Accept the MQL, or reject it with a reason code'
+            else 'A first call, email or meeting'
+        end as what_is_missing,
+        clocks.as_of
+    from clocks
+    left join leads
+        on clocks.lead_key = leads.lead_key
+    left join users
+        on clocks.owner_id = users.user_id
+    left join reasonless_exits
+        on clocks.sla_clock_id = reasonless_exits.sla_clock_id
+)
+
+select * from final
