@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_salesforce', true)) }}
 -- Every open person has exactly one routing row, and every routing row is an open person.
 -- Fails listing each lead_key on one side only (or routed twice).
 with

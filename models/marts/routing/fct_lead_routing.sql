@@ -27,12 +27,8 @@ rules as (
     select * from {{ ref('routing_rules') }}
 ),
 
-sales_reps as (
-    select * from {{ ref('sales_reps') }}
-),
-
-out_of_office as (
-    select * from {{ ref('out_of_office') }}
+rep_availability as (
+    select * from {{ ref('int_routing__rep_availability') }}
 ),
 
 users as (
@@ -41,19 +37,13 @@ users as (
 
 eligible_reps as (
     select
-        sales_reps.rep_id,
-        sales_reps.team,
-        sales_reps.weight,
-        sales_reps.daily_cap,
-        sales_reps.max_open_leads
-    from sales_reps
-    inner join users
-        on sales_reps.rep_id = users.user_id
-    left join out_of_office
-        on
-            sales_reps.rep_id = out_of_office.rep_id
-            and cast({{ leadflow.as_of() }} as date) between out_of_office.from_date and out_of_office.to_date
-    where sales_reps.is_available and users.is_active and out_of_office.rep_id is null
+        rep_id,
+        team,
+        weight,
+        daily_cap,
+        max_open_leads
+    from rep_availability
+    where can_take_leads
 ),
 
 active_users as (
@@ -286,7 +276,7 @@ final as (
     from decided
     left join users as owners
         on decided.assigned_owner_id = owners.user_id
-    left join sales_reps as owner_reps
+    left join rep_availability as owner_reps
         on decided.assigned_owner_id = owner_reps.rep_id
 )
 
