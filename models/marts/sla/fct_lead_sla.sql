@@ -6,7 +6,8 @@
                         without a reason does not stop it: silence is not a disposition
       first_touch       stops at the first call, email or meeting logged in Salesforce on the
                         person after the MQL, by any Salesforce user: the buyer heard from us.
-                        Whether it was the owner is kept in is_touched_by_owner.
+                        Whether it was the owner is kept in is_touched_by_owner; with
+                        var('sla_first_touch_by_owner_only') only the owner's touch counts.
     Business-hours clocks run on the business calendar of the person's territory team
     (int_sla__business_days; 'default' without one): nights, weekends and holidays skipped,
     in the team's time zone, daylight saving exact. due_at is where started_at's business
@@ -145,7 +146,10 @@ touch_stops as (
         min_by(touches.task_type, {{ leadflow.epoch_seconds('touches.touched_at') }}) as stop_detail
     from clocks
     inner join touches
-        on clocks.lead_key = touches.lead_key and clocks.started_at <= touches.touched_at
+        on
+            clocks.lead_key = touches.lead_key
+            and clocks.started_at <= touches.touched_at
+            and (not {{ var('sla_first_touch_by_owner_only') }} or clocks.owner_id = touches.touched_by_user_id)
     where clocks.stops_on = 'first_touch'
     group by clocks.lead_key, clocks.change_number
 ),
