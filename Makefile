@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export LEADFLOW_DB ?= $(CURDIR)/leadflow.duckdb
 
-.PHONY: help setup data freshness build summary demo test lint clean
+.PHONY: help setup data freshness build validate summary demo test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -34,10 +34,13 @@ freshness: setup ## dbt source freshness (the loaders' _fivetran_synced / receiv
 build: setup ## dbt build (seeds, models, tests) against $LEADFLOW_DB
 	$(DBT) build
 
+validate: setup ## Great Expectations suites on the marts (expectations/marts.yml); Data Docs in target/gx
+	$(PY) scripts/validate_marts.py
+
 summary: setup ## print row counts per layer and what was quarantined
 	$(PY) scripts/summary.py
 
-demo: data freshness build summary ## set up, generate, build, validate and show the results
+demo: data freshness build validate summary ## set up, generate, build, validate and show the results
 
 lint: setup ## sqlfluff over every model, macro-rendered
 	$(VENV)/bin/sqlfluff lint models tests analyses
