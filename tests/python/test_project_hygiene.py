@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from conftest import ROOT, build, query
 
 
@@ -72,3 +74,25 @@ def test_python_is_fully_typed() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_every_public_mart_is_contracted_and_tests_its_key() -> None:
+    """Marts are what BI tools and sync jobs read: each enforces a contract and tests its key
+    (a unique column or a unique combination of columns)."""
+    missing: list[str] = []
+    for path in sorted((ROOT / "models" / "marts").glob("*/_*__models.yml")):
+        for model in yaml.safe_load(path.read_text())["models"]:
+            contract = ((model.get("config") or {}).get("contract") or {}).get("enforced")
+            unique_columns = [
+                column["name"] for column in model.get("columns", [])
+                if any(test == "unique" or (isinstance(test, dict) and "unique" in test) for test in column.get("data_tests") or [])
+            ]
+            combinations = [
+                test for test in model.get("data_tests") or []
+                if isinstance(test, dict) and "unique_combination_of_columns" in test
+            ]
+            if not contract:
+                missing.append(f"{model['name']}: no enforced contract")
+            if not unique_columns and not combinations:
+                missing.append(f"{model['name']}: no test on its key")
+    assert not missing, missing
