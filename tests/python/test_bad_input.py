@@ -1,0 +1,154 @@
+"""A small raw dataset made as bad as the raw contract allows, and worse: an empty table, a
+table with only deleted rows, a lead with every optional column NULL, unicode everywhere,
+10,000 page views of one person in one minute, a missing key, a future timestamp, an older
+duplicate version, a disqualification with no reason. The build must succeed, nothing may be
+lost, each bad row must land where it belongs, and the hygiene test that fails names its record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import ANCHOR, AS_OF, build, query, scalar
+
+from leadflow_tools.dbt import run_dbt
+from leadflow_tools.generator import GeneratorConfig, generate
+
+NULL_LEAD = "00QBAD000000000001"
+UNICODE_LEAD = "00QBAD000000000002"
+NO_KEY_EMAIL = "no.key@bad-input.test"
+FUTURE_LEAD = "00QBAD000000000003"
+SILENT_LEAD = "00QBAD000000000004"
+STORM_USER = "storm-user"
+STORM_EVENTS = 10_000
+
+
+def _dirty(database: Path) -> None:
+    con = duckdb.connect(str(database))
+    try:
+        ts = f"timestamp '{AS_OF}' - interval 3 day"
+        con.execute("delete from raw_hubspot.company")
+        con.execute("update raw_salesforce.campaign set is_deleted = true")
+        con.execute(f"insert into raw_salesforce.lead (id, is_deleted, created_date, system_modstamp, _fivetran_synced) "
+                    f"values ('{NULL_LEAD}', false, {ts}, {ts}, {ts})")
+        con.execute(
+            "insert into raw_salesforce.lead (id, is_deleted, first_name, last_name, email, company, country, title, "
+            f"status, created_date, system_modstamp, _fivetran_synced) values ('{UNICODE_LEAD}', false, 'Zoë', "
+            "'Ångström-Łukasiewicz', '  Zoe.Angstrom+Promo@Example.COM ', '株式会社テスト', 'Deutschland', "
+            f"'Présidente & CEO', 'Open - Not Contacted', {ts}, {ts}, {ts})"
+        )
+        # an older version of the same lead: collapsed, the latest wins
+        con.execute(
+            "insert into raw_salesforce.lead (id, is_deleted, first_name, last_name, email, status, created_date, "
+            f"system_modstamp, _fivetran_synced) values ('{UNICODE_LEAD}', false, 'Old', 'Version', "
+            f"'old@example.com', 'Open - Not Contacted', {ts}, {ts} - interval 1 day, {ts} - interval 1 day)"
+        )
+        con.execute(
+            "insert into raw_salesforce.lead (id, is_deleted, email, created_date, system_modstamp, _fivetran_synced) "
+            f"values (null, false, '{NO_KEY_EMAIL}', {ts}, {ts}, {ts})"
+        )
+        con.execute(
+            "insert into raw_salesforce.lead (id, is_deleted, email, created_date, system_modstamp, _fivetran_synced) "
+            f"values ('{FUTURE_LEAD}', false, 'future@example.com', timestamp '{AS_OF}' + interval 10 day, {ts}, {ts})"
+        )
+        # disqualified with no reason anywhere: the exit_reasons_recorded hygiene test must name it
+        con.execute(
+            "insert into raw_salesforce.lead (id, is_deleted, email, company, country, status, created_date, "
+            f"system_modstamp, _fivetran_synced) values ('{SILENT_LEAD}', false, 'silent@acme-silent.com', 'Silent', "
+            f"'US', 'Unqualified', {ts}, {ts}, {ts})"
+        )
+        con.execute(
+            "insert into raw_salesforce.lead_history (id, lead_id, field, old_value, new_value, created_date, "
+            f"is_deleted, _fivetran_synced) values ('017BAD000000000001', '{SILENT_LEAD}', 'Status', "
+            f"'Open - Not Contacted', 'Unqualified', {ts} + interval 1 hour, false, {ts})"
+        )
+        # the unicode lead, identified on the web, refreshing the pricing page 10,000 times in one minute
+        con.execute(
+            "insert into raw_segment.identifies (id, anonymous_id, user_id, email, timestamp, received_at) values "
+            f"('identify-storm', 'storm-anon', '{STORM_USER}', 'zoe.angstrom@example.com', {ts}, {ts})"
+        )
+        con.execute(
+            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, context_page_path, "
+            "context_page_url, context_user_agent) "
+            f"select 'storm-' || i, 'storm-anon', '{STORM_USER}', {ts} + to_microseconds(i * 6000), "
+            f"{ts} + to_microseconds(i * 6000), '/pricing', 'https://leadflow.io/pricing', 'Mozilla/5.0' "
+            f"from range({STORM_EVENTS}) as t(i)"
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def bad_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    database = tmp_path_factory.mktemp("bad") / "bad.duckdb"
+    generate(GeneratorConfig(leads=300, events_per_lead=3, seed=11, anchor_date=ANCHOR), database, progress=lambda _: None)
+    _dirty(database)
+    build(database, tmp_path_factory.mktemp("bad_target"), ("build", "--exclude", "exit_reasons_recorded"))
+    yield database
+
+
+def test_nothing_is_lost(bad_db: Path) -> None:
+    assert scalar(bad_db, "select sum(unaccounted_rows) from marts.audit_row_reconciliation") == 0
+    assert scalar(bad_db, "select raw_rows from marts.audit_row_reconciliation where source_table = 'raw_hubspot.company'") == 0
+    campaigns = query(
+        bad_db,
+        "select raw_rows, soft_deleted_rows, staged_rows from marts.audit_row_reconciliation "
+        "where source_table = 'raw_salesforce.campaign'",
+    )
+    assert campaigns and campaigns[0][0] == campaigns[0][1] and campaigns[0][2] == 0
+    # their members are staged but orphaned: visible, with the reason
+    assert scalar(
+        bad_db,
+        "select count(*) from marts.audit_quarantine where source_table = 'raw_salesforce.campaign_member' "
+        "and reason_code = 'missing_parent'",
+    ) == scalar(bad_db, "select count(*) from staging.stg_salesforce__campaign_members")
+
+
+def test_each_bad_row_lands_where_it_belongs(bad_db: Path) -> None:
+    assert query(bad_db, "select reason_code from marts.audit_quarantine where raw_values like '%" + NO_KEY_EMAIL + "%'") == [
+        ("missing_key",)
+    ]
+    assert query(
+        bad_db, f"select reason_code from marts.audit_quarantine where source_record_id = '{FUTURE_LEAD}'"
+    ) == [("future_timestamp",)]
+    unicode_lead = query(
+        bad_db,
+        f"select first_name, last_name, email, company, country_code, seniority from staging.stg_salesforce__leads "
+        f"where lead_id = '{UNICODE_LEAD}'",
+    )
+    assert unicode_lead == [("Zoë", "Ångström-Łukasiewicz", "zoe.angstrom@example.com", "株式会社テスト", "DE", "c_level")]
+    null_lead = query(
+        bad_db,
+        "select r.assignment_method, r.blocked_reason from marts.fct_lead_routing r join marts.dim_leads l "
+        f"using (lead_key) where l.salesforce_lead_id = '{NULL_LEAD}'",
+    )
+    assert null_lead and null_lead[0][0] == "blocked"
+    assert "invalid email" in str(null_lead[0][1]) and "missing country" in str(null_lead[0][1])
+
+
+def test_a_refresh_storm_counts_once_per_cap(bad_db: Path) -> None:
+    storm = query(
+        bad_db,
+        """
+        select count(*), sum(s.counted_points), max(cap.daily_cap_points),
+               count(*) filter (where s.exclusion_reason is not null)
+        from marts.fct_intent_signals s
+        join config.intent_signals cap using (signal_id)
+        where s.event_id like 'page_view:storm-%'
+        """,
+    )
+    events, counted, cap, excluded = storm[0]
+    assert events == STORM_EVENTS
+    assert counted <= cap and excluded >= STORM_EVENTS - 1
+
+
+def test_the_failing_hygiene_test_names_the_record(bad_db: Path, tmp_path: Path) -> None:
+    result = run_dbt(
+        ["test", "--select", "exit_reasons_recorded", "--store-failures"],
+        bad_db, {"as_of": AS_OF}, target_path=tmp_path / "target", check=False,
+    )
+    assert result.returncode != 0
+    named = query(bad_db, "select source_record_id, lifecycle_stage, reason_code from dbt_test__audit.exit_reasons_recorded")
+    assert (SILENT_LEAD, "disqualified", None) in named
