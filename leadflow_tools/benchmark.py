@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import PROJECT_ROOT
+from . import PROJECT_ROOT, add_database_argument
 from .dbt import run_dbt
 
 COMPILED = PROJECT_ROOT / "target" / "benchmark" / "compiled" / "leadflow" / "models" / "marts" / "scoring"
@@ -122,12 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             "Prints a table and writes target/benchmark_intent.json."
         ),
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=Path(os.environ.get("LEADFLOW_DB", PROJECT_ROOT / "leadflow.duckdb")),
-        help="built DuckDB file (default: $LEADFLOW_DB or leadflow.duckdb)",
-    )
+    add_database_argument(parser)
     parser.add_argument("--as-of", required=True, help="the as_of the database was built at, 'YYYY-MM-DD HH:MM:SS'")
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each (default 3)")
     args = parser.parse_args(argv)

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from . import PROJECT_ROOT
+from . import PROJECT_ROOT, add_database_argument
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -177,12 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             "summary with the offending rows of every failure, exits 1 when anything failed."
         ),
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=Path(os.environ.get("LEADFLOW_DB", PROJECT_ROOT / "leadflow.duckdb")),
-        help="DuckDB file built by dbt (default: $LEADFLOW_DB or leadflow.duckdb)",
-    )
+    add_database_argument(parser)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="suites file (default: expectations/marts.yml)")
     parser.add_argument("--docs-dir", type=Path, default=PROJECT_ROOT / "target", help="where gx/ and Data Docs go (default: target)")
     args = parser.parse_args(argv)

@@ -1,15 +1,15 @@
-"""Print what a RevOps lead looks at first after a build: rows per layer, what was lost and why."""
+"""Print what a RevOps lead looks at first after a build: what was lost and why, the scores, the
+funnel, who works the open leads and how the SLA clocks stand."""
 
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
-from . import PROJECT_ROOT
+from . import PROJECT_ROOT, add_database_argument
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -184,14 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="summary",
         description="Summarise a built leadflow database: rows per layer, the raw-row "
-        "reconciliation, quarantine reasons and headline people counts.",
+        "reconciliation, quarantine reasons, headline people counts, the fit x intent matrix, "
+        "lifecycle stages and funnel, the matrix calibration, routing, rep workload and SLA clocks.",
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=Path(os.environ.get("LEADFLOW_DB", PROJECT_ROOT / "leadflow.duckdb")),
-        help="DuckDB file built by dbt (default: $LEADFLOW_DB or leadflow.duckdb)",
-    )
+    add_database_argument(parser)
     args = parser.parse_args(argv)
     print(render(args.database))
     return 0
