@@ -124,17 +124,13 @@ moves as (
 
 with_previous as (
     select
-        moves.*,
-        previous.lifecycle_stage as previous_stage,
-        previous.stage_order as previous_stage_order,
-        previous.is_exit as is_previous_exit,
-        following.changed_at as next_changed_at,
-        moves.lead_key || ':' || cast(moves.change_number as {{ dbt.type_string() }}) as stage_change_key
+        *,
+        lag(lifecycle_stage) over (partition by lead_key order by change_number) as previous_stage,
+        lag(stage_order) over (partition by lead_key order by change_number) as previous_stage_order,
+        lag(is_exit) over (partition by lead_key order by change_number) as is_previous_exit,
+        lead(changed_at) over (partition by lead_key order by change_number) as next_changed_at,
+        lead_key || ':' || cast(change_number as {{ dbt.type_string() }}) as stage_change_key
     from moves
-    left join moves as previous
-        on moves.lead_key = previous.lead_key and moves.change_number = previous.change_number + 1
-    left join moves as following
-        on moves.lead_key = following.lead_key and moves.change_number + 1 = following.change_number
 ),
 
 skipped as (

@@ -22,14 +22,14 @@ lasting_moves as (
 ),
 
 spells as (
+    -- a spell ends at its move's next_changed_at: the moves at that instant end with a lasting one
     select
         *,
-        row_number() over (partition by lead_key order by change_number) as spell_number,
-        lead(changed_at) over (partition by lead_key order by change_number) as spell_ends_at
+        row_number() over (partition by lead_key order by change_number) as spell_number
     from lasting_moves
 ),
 
-{% set spell_end = 'coalesce(spells.spell_ends_at, ' ~ leadflow.as_of() ~ ')' %}
+{% set spell_end = 'coalesce(spells.next_changed_at, ' ~ leadflow.as_of() ~ ')' %}
 final as (
     select
         spells.stage_change_id as stage_spell_id,
@@ -40,8 +40,8 @@ final as (
         stages.owning_team,
         spells.is_exit,
         spells.changed_at as valid_from,
-        spells.spell_ends_at as valid_to,
-        spells.spell_ends_at is null as is_current,
+        spells.next_changed_at as valid_to,
+        spells.next_changed_at is null as is_current,
         cast(
             round(
                 {{ leadflow.seconds_between('spells.changed_at', spell_end) }} / 3600.0,
