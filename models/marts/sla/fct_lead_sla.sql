@@ -155,25 +155,14 @@ touch_stops as (
 ),
 
 stopped as (
+    -- each clock joins the stops of its own kind only, so at most one side is not null
     select
         clocks.*,
         teams.time_zone,
-        case clocks.stops_on
-            when 'accept_or_reject' then acceptance_stops.stopped_at
-            else touch_stops.stopped_at
-        end as stopped_at,
-        case clocks.stops_on
-            when 'accept_or_reject' then acceptance_stops.stop_detail
-            else 'first touch: ' || lower(touch_stops.stop_detail)
-        end as stop_detail,
+        coalesce(acceptance_stops.stopped_at, touch_stops.stopped_at) as stopped_at,
+        coalesce(acceptance_stops.stop_detail, 'first touch: ' || lower(touch_stops.stop_detail)) as stop_detail,
         touch_stops.touched_by_user_id,
-        coalesce(
-            case clocks.stops_on
-                when 'accept_or_reject' then acceptance_stops.stopped_at
-                else touch_stops.stopped_at
-            end,
-            {{ leadflow.as_of() }}
-        ) as measured_until
+        coalesce(acceptance_stops.stopped_at, touch_stops.stopped_at, {{ leadflow.as_of() }}) as measured_until
     from clocks
     inner join teams
         on clocks.team = teams.team
