@@ -230,22 +230,24 @@ select
     ago(created_at, -u(i, 'idf') * 20) as identified_at
 from with_path
 ),
+with_mql as (
+    select *, step_at(created_at, i, 1, n_steps) as mql_step_at from timed
+),
 responded as (
     -- sales answers an MQL (the step after it) within hours or days, not months: most within
     -- a working day, some within three days, a few much later; never after the next step
     select
         *,
-        step_at(created_at, i, 1, n_steps) as mql_step_at,
-        step_at(created_at, i, 1, n_steps) + to_seconds(least(
+        mql_step_at + to_seconds(least(
             3600 * case when u(i, 'resp') < 0.55 then 0.1 + 7.9 * u(i, 'resp_a')
                         when u(i, 'resp') < 0.85 then 8 + 64 * u(i, 'resp_b')
                         else 72 + 400 * u(i, 'resp_c') end,
             (epoch(case when n_steps = 4 then status_changed_at
                         when n_steps > 4 then step_at(created_at, i, 3, n_steps)
                         else {anchor} end)
-             - epoch(step_at(created_at, i, 1, n_steps))) / 2
+             - epoch(mql_step_at)) / 2
         )) as response_step_at
-    from timed
+    from with_mql
 )
 select
     * replace (case when n_steps = 3 then response_step_at else status_changed_at end as status_changed_at)
@@ -320,10 +322,14 @@ create or replace temp macro step_at(created, i, k, n) as
     case when k = 0 then created
          else created + to_seconds((epoch({anchor}) - epoch(created))
                                     * (k + 0.9 * u(i, 'st' || k::varchar)) / (n + 0.5)) end;
--- the last step is the lead's current status, changed at status_changed_at (the conversion
--- time its opportunity is created at); earlier steps come strictly before it
-create or replace temp macro last_step_at(created, status_changed, i, k, n) as
-    case when k > 0 and k = n - 1 then status_changed else step_at(created, i, k, n) end;
+-- when status step k of a person's path happened: step 2 is sales' answer to the MQL
+-- (response_step_at, hours or days later); the last step is the lead's current status,
+-- changed at status_changed_at (the conversion time its opportunity is created at); the
+-- others spread over the person's life, earlier steps strictly before later ones
+create or replace temp macro path_step_at(created, status_changed, response, i, k, n) as
+    case when k = 2 then response
+         when k > 0 and k = n - 1 then status_changed
+         else step_at(created, i, k, n) end;
 create or replace temp macro event_at(start_at, e, salt) as
     start_at + to_seconds((epoch({anchor}) - epoch(start_at)) * power(u(e, salt), 0.6));
 create or replace temp macro future_or(ts, e, salt) as
@@ -538,8 +544,7 @@ with steps as (
 stamped as (
     select
         *,
-        case when k = 2 then response_step_at
-             else last_step_at(created_at, status_changed_at, i, k, n_steps) end as changed_at
+        path_step_at(created_at, status_changed_at, response_step_at, i, k, n_steps) as changed_at
     from steps
 ),
 status_rows as (
@@ -770,8 +775,8 @@ with steps as (
 stamped as (
     select
         *,
-        case when k = 2 then response_step_at
-             else last_step_at(created_at, status_changed_at, i, k, n_steps) end + interval 5 minute as changed_at,
+        path_step_at(created_at, status_changed_at, response_step_at, i, k, n_steps) + interval 5 minute
+            as changed_at,
         case when {merged} and k = 0 and u(i, 'phloser') < 0.5 then 9000000 + i
              when u(i * 10 + k, 'phmiss') < {d.missing_identity} then null
              when u(i * 10 + k, 'phorph') < {d.orphan_reference} then 8000000 + i
