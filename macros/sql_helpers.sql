@@ -46,3 +46,16 @@
         else {{ leadflow.seconds_between(calendar ~ '.day_open_utc', timestamp_expression) }} / 60.0
     end)
 {%- endmacro %}
+
+{#-
+    A CTE body with the given columns and no rows, standing in for a part whose source family
+    is switched off. `columns` maps column name -> type ('string' is the adapter's string type).
+-#}
+{% macro no_rows(columns) -%}
+    select
+    {%- for name, type in columns.items() %}
+        cast(null as {{ dbt.type_string() if type == 'string' else type }}) as {{ name }}
+        {%- if not loop.last %},{% endif %}
+    {%- endfor %}
+    where 1 = 0
+{%- endmacro %}

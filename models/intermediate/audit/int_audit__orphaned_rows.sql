@@ -141,11 +141,7 @@ form_submission_orphans as (
 unioned as (
     {{ leadflow.union_all_ctes(parts) }}
     {% if parts | length == 0 %}
-        select
-            cast(null as {{ string }}) as source_table,
-            cast(null as {{ string }}) as source_record_id,
-            cast(null as {{ string }}) as raw_values
-        where 1 = 0
+        {{ leadflow.no_rows({'source_table': 'string', 'source_record_id': 'string', 'raw_values': 'string'}) }}
     {% endif %}
 ),
 

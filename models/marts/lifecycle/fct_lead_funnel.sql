@@ -72,10 +72,7 @@ first_campaigns as (
 ),
 {% else %}
 first_campaigns as (
-    select
-        cast(null as {{ dbt.type_string() }}) as lead_key,
-        cast(null as {{ dbt.type_string() }}) as campaign_name
-    where 1 = 0
+    {{ leadflow.no_rows({'lead_key': 'string', 'campaign_name': 'string'}) }}
 ),
 {% endif %}
 

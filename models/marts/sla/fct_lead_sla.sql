@@ -65,13 +65,10 @@ touches as (
 ),
 {% else %}
 touches as (
-    select
-        cast(null as {{ dbt.type_string() }}) as lead_key,
-        cast(null as {{ dbt.type_string() }}) as task_id,
-        cast(null as {{ dbt.type_string() }}) as touched_by_user_id,
-        cast(null as {{ dbt.type_string() }}) as task_type,
-        cast(null as timestamp) as touched_at
-    where 1 = 0
+    {{ leadflow.no_rows({
+        'lead_key': 'string', 'task_id': 'string', 'touched_by_user_id': 'string',
+        'task_type': 'string', 'touched_at': 'timestamp'
+    }) }}
 ),
 {% endif %}
 

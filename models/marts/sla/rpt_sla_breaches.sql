@@ -28,10 +28,7 @@ users as (
 ),
 {% else %}
 users as (
-    select
-        cast(null as {{ dbt.type_string() }}) as user_id,
-        cast(null as {{ dbt.type_string() }}) as user_name
-    where 1 = 0
+    {{ leadflow.no_rows({'user_id': 'string', 'user_name': 'string'}) }}
 ),
 {% endif %}
 
