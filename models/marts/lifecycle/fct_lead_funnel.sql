@@ -87,19 +87,10 @@ stamps as (
         {{ leadflow.count_where("lifecycle_stage = 'mql'") }} as mql_count,
         {{ leadflow.count_where("lifecycle_stage = 'recycled'") }} as recycle_count,
         {{ leadflow.any_true('is_regression') }} as has_regression,
-        max(change_number) as last_change_number
+        max_by(lifecycle_stage, change_number) as current_stage,
+        max_by(changed_at, change_number) as current_stage_since
     from stage_changes
     group by lead_key
-),
-
-current_stage as (
-    select
-        stamps.lead_key,
-        stage_changes.lifecycle_stage as current_stage,
-        stage_changes.changed_at as current_stage_since
-    from stamps
-    inner join stage_changes
-        on stamps.lead_key = stage_changes.lead_key and stamps.last_change_number = stage_changes.change_number
 ),
 
 latest_disqualification as (
@@ -156,10 +147,10 @@ final as (
         leads.lead_source,
         coalesce(leads.lead_source, first_campaigns.campaign_name, 'unknown') as entered_via,
         stamps.lead_key is not null as has_lifecycle,
-        current_stage.current_stage,
-        current_stage.current_stage_since,
+        stamps.current_stage,
+        stamps.current_stage_since,
         cast(round(
-            {{ leadflow.seconds_between('current_stage.current_stage_since', leadflow.as_of()) }} / 3600.0, 2
+            {{ leadflow.seconds_between('stamps.current_stage_since', leadflow.as_of()) }} / 3600.0, 2
         ) as double) as hours_in_current_stage,
         {%- for stage in ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer', 'recycled', 'disqualified'] %}
         stamps.{{ stage }}_at,
@@ -180,8 +171,6 @@ final as (
     from leads
     left join stamps
         on leads.lead_key = stamps.lead_key
-    left join current_stage
-        on leads.lead_key = current_stage.lead_key
     left join latest_disqualification
         on leads.lead_key = latest_disqualification.lead_key
     left join first_campaigns
