@@ -37,7 +37,6 @@ EXTRA_KEYS = ("value_set_from", "value_from_sql", "mostly_from", "type")
 @dataclass
 class Failure:
     suite: str
-    expectation: str
     detail: str
     offending: list[str] = field(default_factory=list)
 
@@ -71,9 +70,9 @@ def _resolve(
     return kwargs
 
 
-def _describe(spec: dict[str, Any], kwargs: dict[str, Any]) -> str:
+def _describe(expectation: str, kwargs: dict[str, Any]) -> str:
     shown = {k: v for k, v in kwargs.items() if k != "batch_id" and (k != "value_set" or len(v) <= 8)}
-    return f"{spec['type']}({', '.join(f'{k}={v}' for k, v in shown.items())})"
+    return f"{expectation}({', '.join(f'{k}={v}' for k, v in shown.items())})"
 
 
 def _offending(result: dict[str, Any], key: list[str]) -> list[str]:
@@ -138,7 +137,7 @@ def validate(
                     result = dict(outcome.result or {})
                     configuration = outcome.expectation_config
                     expectation = configuration.type if configuration else "unknown expectation"
-                    text = _describe({"type": expectation}, dict(configuration.kwargs) if configuration else {})
+                    text = _describe(expectation, dict(configuration.kwargs) if configuration else {})
                     error = (outcome.exception_info or {}).get("exception_message")
                     if error:
                         detail = f"{text}: error {error}"
@@ -146,7 +145,7 @@ def validate(
                         detail = f"{text}: {result['unexpected_count']} unexpected ({result.get('unexpected_percent', 0):.2f}%)"
                     else:
                         detail = f"{text}: observed {result.get('observed_value')}"
-                    failures.append(Failure(suite_name, expectation, detail, _offending(result, key)))
+                    failures.append(Failure(suite_name, detail, _offending(result, key)))
             results.append(SuiteResult(suite_name, len(frame), evaluated, failures))
             progress(f"validated {suite_name}: {len(frame):,} rows, {evaluated} expectations, {len(failures)} failed")
     finally:
