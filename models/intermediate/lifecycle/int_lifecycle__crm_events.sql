@@ -35,7 +35,7 @@ stages as (
 ),
 
 {% if var('using_salesforce', true) %}
-{%- do parts.extend(['salesforce_lead_events', 'salesforce_opportunity_events']) %}
+{%- do parts.append('salesforce_events') %}
 leads as (
     select * from {{ ref('stg_salesforce__leads') }}
 ),
@@ -112,26 +112,12 @@ salesforce_lead_facts as (
     where leads.rejection_reason_raw is not null
 ),
 
-salesforce_lead_events as (
-    select
-        person_keys.lead_key,
-        'salesforce' as source_system,
-        facts.source_field,
-        facts.source_value,
-        facts.event_type,
-        facts.source_event_id,
-        facts.lead_id as source_record_id,
-        facts.changed_at
-    from salesforce_lead_facts as facts
-    left join person_keys
-        on 'salesforce_lead:' || facts.lead_id = person_keys.record_key
-),
-
 salesforce_opportunity_facts as (
     select
         leads.lead_id,
         'opportunity.created' as source_field,
         'created' as source_value,
+        'stage' as event_type,
         'opportunity_created:' || opportunities.opportunity_id as source_event_id,
         opportunities.created_at as changed_at
     from leads
@@ -142,6 +128,7 @@ salesforce_opportunity_facts as (
         leads.lead_id,
         'opportunity.closed' as source_field,
         case when opportunities.is_won then 'won' else 'lost' end as source_value,
+        'stage' as event_type,
         'opportunity_closed:' || opportunities.opportunity_id as source_event_id,
         -- close_date is a date: a deal closed the day it was created closes after it opened
         greatest(cast(opportunities.close_date as timestamp), opportunities.created_at) as changed_at
@@ -151,17 +138,23 @@ salesforce_opportunity_facts as (
     where opportunities.is_closed
 ),
 
-salesforce_opportunity_events as (
+salesforce_facts as (
+    select * from salesforce_lead_facts
+    union all
+    select * from salesforce_opportunity_facts
+),
+
+salesforce_events as (
     select
         person_keys.lead_key,
         'salesforce' as source_system,
         facts.source_field,
         facts.source_value,
-        'stage' as event_type,
+        facts.event_type,
         facts.source_event_id,
         facts.lead_id as source_record_id,
         facts.changed_at
-    from salesforce_opportunity_facts as facts
+    from salesforce_facts as facts
     left join person_keys
         on 'salesforce_lead:' || facts.lead_id = person_keys.record_key
 ),
