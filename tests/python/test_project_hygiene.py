@@ -96,3 +96,60 @@ def test_every_public_mart_is_contracted_and_tests_its_key() -> None:
             if not unique_columns and not combinations:
                 missing.append(f"{model['name']}: no test on its key")
     assert not missing, missing
+
+
+PII_KINDS = {"email", "phone", "name", "raw_record"}
+EMAIL_SHAPE = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+
+
+def _pii_columns() -> dict[str, set[str]]:
+    """model -> columns tagged `config: {meta: {pii: <kind>}, tags: [pii]}` in models/marts YAML."""
+    tagged: dict[str, set[str]] = {}
+    for path in (ROOT / "models" / "marts").rglob("_*models.yml"):
+        for model in yaml.safe_load(path.read_text()).get("models") or []:
+            for column in model.get("columns", []):
+                config = column.get("config") or {}
+                kind = (config.get("meta") or {}).get("pii")
+                if kind is None:
+                    continue
+                assert kind in PII_KINDS, f"{model['name']}.{column['name']}: pii must be one of {PII_KINDS}"
+                assert "pii" in (config.get("tags") or []), f"{model['name']}.{column['name']}: pii meta without the pii tag"
+                tagged.setdefault(model["name"], set()).add(column["name"])
+    return tagged
+
+
+def test_bi_marts_carry_no_email_or_phone_outside_pii_columns(built_db: Path) -> None:
+    """Every text value of every BI-facing mart (sync models excepted: the CRM needs what they
+    carry) is scanned: an email-shaped value, or a value equal to a raw Salesforce phone number,
+    may only sit in a column tagged pii."""
+    tagged = _pii_columns()
+    assert tagged.get("dim_leads", set()) >= {"email", "first_name", "last_name"}
+    columns = query(
+        built_db,
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' and data_type = 'VARCHAR' and table_name not like 'sync_%' "
+        "order by 1, 2",
+    )
+    assert len(columns) > 50
+    leaks = []
+    for table, column in columns:
+        if str(column) in tagged.get(str(table), set()):
+            continue
+        found = query(
+            built_db,
+            f"""
+            with phones as (
+                select trim(phone) as phone from raw_salesforce.lead where length(trim(phone)) >= 7
+                union
+                select trim(phone) from raw_salesforce.contact where length(trim(phone)) >= 7
+            )
+            select marts.{column}
+            from marts.{table} as marts
+            where regexp_matches(marts.{column}, '{EMAIL_SHAPE}')
+                or trim(marts.{column}) in (select phone from phones)
+            limit 1
+            """,
+        )
+        if found:
+            leaks.append(f"{table}.{column}: {found[0][0]!r}")
+    assert leaks == [], "email or phone outside pii-tagged columns:\n" + "\n".join(leaks)
