@@ -5,7 +5,8 @@ machine noise hits both alike; the report is the ratio of medians.
   intent models : fct_intent_signals as dbt compiles it (key matching, consent, daily caps,
                   one row per event) plus the per-person sum dim_leads takes from it
   bare aggregate: select lead_key, sum(base_points * 0.5 ^ (age / half_life)) over the same
-                  resolved events (int_intent__activity) and the same signal matches
+                  events (int_intent__activity resolved to people through
+                  int_identity__event_handles, as the model does) and the same signal matches
 """
 
 from __future__ import annotations
@@ -27,8 +28,18 @@ COMPILED = PROJECT_ROOT / "target" / "benchmark" / "compiled" / "leadflow" / "mo
 
 BARE_SQL = """
 create or replace temp table bench_bare as
-with activity as (
-    select * from intermediate.int_intent__activity where lead_key is not null
+with events as (
+    select * from intermediate.int_intent__activity where occurred_at <= timestamp '{as_of}'
+),
+handles as (
+    select * from intermediate.int_identity__event_handles
+),
+activity as (
+    select coalesce(named.lead_key, anonymous.lead_key) as lead_key, e.source, e.signal_key, e.occurred_at
+    from events e
+    left join handles named on e.handle_type = named.handle_type and e.handle_id = named.handle_id
+    left join handles anonymous on anonymous.handle_type = 'segment_anonymous' and e.anonymous_id = anonymous.handle_id
+    where coalesce(named.lead_key, anonymous.lead_key) is not null
 ),
 keys as (
     select k.source, k.signal_key, s.base_points, s.half_life_days,

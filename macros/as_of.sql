@@ -19,3 +19,33 @@
 {% macro future_limit() -%}
     {{ leadflow.add_hours(leadflow.as_of(), var('future_tolerance_hours')) }}
 {%- endmacro %}
+
+{#-
+    The first UTC day an incremental run re-reads: `lookback_days` before the day of the latest
+    `timestamp_column` already in the model (none on a first or --full-refresh run, meaning: read
+    everything). Refuses, with a clear message, a run whose as_of is earlier than what the model
+    already holds: rewinding time needs a --full-refresh, not an incremental run.
+-#}
+{% macro incremental_window_start(timestamp_column, lookback_days) -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set probe -%}
+        select
+            max({{ timestamp_column }}) as latest,
+            max({{ timestamp_column }}) > {{ leadflow.as_of() }} as is_after_as_of
+        from {{ this }}
+    {%- endset -%}
+    {%- set row = run_query(probe).rows[0] -%}
+    {%- if row[0] is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if row[1] -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " already holds events up to " ~ row[0] ~ ", later than as_of "
+            ~ leadflow.as_of_literal() ~ ". An incremental run cannot rewind time: rebuild it with"
+            ~ " --full-refresh (dbt build --full-refresh -s " ~ this.identifier ~ "+).") }}
+    {%- endif -%}
+    {%- set latest_day = row[0].date() if row[0].date is defined else row[0] -%}
+    {{ return((latest_day - modules.datetime.timedelta(days=lookback_days | int)).strftime('%Y-%m-%d')) }}
+{%- endmacro %}

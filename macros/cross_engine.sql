@@ -152,3 +152,21 @@
 {% macro spark__iso_weekday(date_expression) -%}
     (weekday({{ date_expression }}) + 1)
 {%- endmacro %}
+
+{#-
+    Config of an incremental model whose UTC-day partitions are replaced whole: every day the
+    batch touches is deleted and written again (DuckDB: delete+insert keyed on the day column;
+    Spark: insert_overwrite of the day partitions). A day that vanished from the source entirely
+    is the one thing this cannot see; a --full-refresh repairs it.
+-#}
+{% macro day_partitioned_incremental(day_column) -%}
+    {{ return(adapter.dispatch('day_partitioned_incremental', 'leadflow')(day_column)) }}
+{%- endmacro %}
+{% macro default__day_partitioned_incremental(day_column) -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
+               'unique_key': day_column, 'on_schema_change': 'fail'}) }}
+{%- endmacro %}
+{% macro spark__day_partitioned_incremental(day_column) -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+               'partition_by': [day_column], 'file_format': 'parquet', 'on_schema_change': 'fail'}) }}
+{%- endmacro %}

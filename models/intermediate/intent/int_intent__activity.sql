@@ -1,173 +1,105 @@
-{{ config(materialized='view') }}
+{{ config(**leadflow.day_partitioned_incremental('occurred_on')) }}
 {#-
-    Every behavioural event resolved to a person, in one shape (source, source_event_id,
-    lead_key, signal_key, occurred_at), ready to be matched against seeds/intent_signals.csv:
-      page_view        Segment page views by path (bots excluded; anonymous views count once
-                       the anonymous id is identified)
-      track            Segment product events by event name
-      form             HubSpot form submissions by page path (merged contact ids resolved)
-      campaign_member  Salesforce campaign membership as '<campaign type>:<member status>'
-      email_event      HubSpot email events by type, matched to a person by recipient email
-      task             Salesforce tasks by subject (a rep logging a reply)
-    Events after as_of are left out here, so a rebuild with a past as_of reproduces that day.
-    Events nobody can be resolved to carry a null lead_key and score nothing. A view: the
-    scoring model reads it once.
+    Every behavioural event up to as_of, in one shape, keyed by the handle that names its
+    person (not by the person: identity is resolved at scoring time, so a late identify or a
+    merge re-attributes old events without rebuilding this table):
+      page_view        Segment page views by path, bots excluded   handle segment_user / anonymous
+      track            Segment product events by event name         handle segment_user / anonymous
+      form             HubSpot form submissions by page path        handle hubspot_contact
+      campaign_member  '<campaign type>:<member status>'            handle salesforce_record
+      email_event      HubSpot email events by type                 handle email (the recipient)
+      task             Salesforce tasks by subject                  handle salesforce_record
+
+    Incremental: the largest table in the project grows by a day of events a day. A run re-reads
+    whole UTC days from `activity_lookback_days` (default 3) before the latest event it already
+    holds and replaces those days, so events that arrive up to that late land exactly where a
+    full refresh would put them. An as_of earlier than what the table holds is refused (rebuild
+    with --full-refresh).
 -#}
+{%- set window_start = leadflow.incremental_window_start('occurred_at', var('activity_lookback_days')) -%}
+{%- set window_predicate = "occurred_at >= cast('" ~ window_start ~ "' as timestamp)" if window_start else 'true' -%}
 {%- set parts = [] -%}
 with
 
-person_records as (
-    select * from {{ ref('int_identity__person_records') }}
-),
-
-person_keys as (
-    select * from {{ ref('int_identity__person_keys') }}
-),
-
-record_keys as (
-    select
-        person_records.record_type,
-        person_records.record_id,
-        person_records.email,
-        person_keys.lead_key
-    from person_records
-    inner join person_keys
-        on person_records.record_key = person_keys.record_key
-),
-
-email_keys as (
-    select distinct
-        email,
-        lead_key
-    from record_keys
-    where email is not null
-),
-
 {% if var('using_segment', true) %}
-{%- do parts.append('resolved_segment_events') %}
-segment_user_keys as (
-    select
-        record_id as user_id,
-        lead_key
-    from record_keys
-    where record_type = 'segment_user'
-),
-
-anonymous_ids as (
-    select * from {{ ref('int_identity__anonymous_ids') }}
-),
-
+{%- do parts.append('segment_events') %}
 segment_events as (
     select
-        page_view_id as source_event_id,
-        user_id,
-        anonymous_id,
         'page_view' as source,
+        page_view_id as source_event_id,
+        'segment_user' as handle_type,
+        user_id as handle_id,
+        anonymous_id,
         page_path as signal_key,
         occurred_at
     from {{ ref('stg_segment__pages') }}
     where not is_bot
     union all
     select
-        track_id as source_event_id,
-        user_id,
-        anonymous_id,
         'track' as source,
+        track_id as source_event_id,
+        'segment_user' as handle_type,
+        user_id as handle_id,
+        anonymous_id,
         lower(event_name) as signal_key,
         occurred_at
     from {{ ref('stg_segment__tracks') }}
-),
-
-resolved_segment_events as (
-    select
-        segment_events.source_event_id,
-        coalesce(segment_user_keys.lead_key, anonymous_ids.lead_key) as lead_key,
-        segment_events.source,
-        segment_events.signal_key,
-        segment_events.occurred_at
-    from segment_events
-    left join segment_user_keys
-        on segment_events.user_id = segment_user_keys.user_id
-    left join anonymous_ids
-        on segment_events.anonymous_id = anonymous_ids.anonymous_id
 ),
 {% endif %}
 
 {% if var('using_hubspot', true) %}
 {%- do parts.extend(['form_submissions', 'email_events']) %}
-hubspot_contact_ids as (
-    select * from {{ ref('int_identity__hubspot_contact_ids') }}
-),
-
-hubspot_keys as (
-    select
-        cast(record_id as bigint) as hubspot_contact_id,
-        lead_key
-    from record_keys
-    where record_type = 'hubspot_contact'
-),
-
 form_submissions as (
     select
-        submissions.conversion_id as source_event_id,
-        hubspot_keys.lead_key,
         'form' as source,
-        submissions.page_path as signal_key,
-        submissions.submitted_at as occurred_at
-    from {{ ref('stg_hubspot__form_submissions') }} as submissions
-    left join hubspot_contact_ids
-        on submissions.hubspot_contact_id = hubspot_contact_ids.hubspot_contact_id
-    left join hubspot_keys
-        on hubspot_contact_ids.surviving_contact_id = hubspot_keys.hubspot_contact_id
+        conversion_id as source_event_id,
+        'hubspot_contact' as handle_type,
+        cast(hubspot_contact_id as {{ dbt.type_string() }}) as handle_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
+        page_path as signal_key,
+        submitted_at as occurred_at
+    from {{ ref('stg_hubspot__form_submissions') }}
 ),
 
 email_events as (
     select
-        events.email_event_id as source_event_id,
-        email_keys.lead_key,
         'email_event' as source,
-        lower(events.event_type) as signal_key,
-        events.occurred_at
-    from {{ ref('stg_hubspot__email_events') }} as events
-    left join email_keys
-        on events.recipient_email = email_keys.email
+        email_event_id as source_event_id,
+        'email' as handle_type,
+        recipient_email as handle_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
+        lower(event_type) as signal_key,
+        occurred_at
+    from {{ ref('stg_hubspot__email_events') }}
 ),
 {% endif %}
 
 {% if var('using_salesforce', true) %}
 {%- do parts.extend(['campaign_responses', 'sales_tasks']) %}
-salesforce_keys as (
-    select
-        record_id,
-        lead_key
-    from record_keys
-    where record_type in ('salesforce_lead', 'salesforce_contact')
-),
-
 campaign_responses as (
     select
-        members.campaign_member_id as source_event_id,
-        salesforce_keys.lead_key,
         'campaign_member' as source,
+        members.campaign_member_id as source_event_id,
+        'salesforce_record' as handle_type,
+        coalesce(members.lead_id, members.contact_id) as handle_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
         lower(campaigns.campaign_type) || ':' || lower(members.member_status) as signal_key,
         members.created_at as occurred_at
     from {{ ref('stg_salesforce__campaign_members') }} as members
     inner join {{ ref('stg_salesforce__campaigns') }} as campaigns
         on members.campaign_id = campaigns.campaign_id
-    left join salesforce_keys
-        on coalesce(members.lead_id, members.contact_id) = salesforce_keys.record_id
 ),
 
 sales_tasks as (
     select
-        tasks.task_id as source_event_id,
-        salesforce_keys.lead_key,
         'task' as source,
-        lower(tasks.subject) as signal_key,
-        tasks.created_at as occurred_at
-    from {{ ref('stg_salesforce__tasks') }} as tasks
-    left join salesforce_keys
-        on tasks.who_id = salesforce_keys.record_id
+        task_id as source_event_id,
+        'salesforce_record' as handle_type,
+        who_id as handle_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
+        lower(subject) as signal_key,
+        created_at as occurred_at
+    from {{ ref('stg_salesforce__tasks') }}
 ),
 {% endif %}
 
@@ -177,13 +109,19 @@ unioned as (
 
 final as (
     select
+        source || ':' || source_event_id as event_id,
         source,
         source_event_id,
-        lead_key,
+        handle_type,
+        handle_id,
+        anonymous_id,
         signal_key,
-        occurred_at
+        occurred_at,
+        cast(occurred_at as date) as occurred_on
     from unioned
-    where occurred_at <= {{ leadflow.as_of() }}
+    where
+        occurred_at <= {{ leadflow.as_of() }}
+        and {{ window_predicate }}
 )
 
 select * from final

@@ -8,14 +8,40 @@
                        out in either CRM keeps explicit hand-raises (forms, webinars, in-app
                        demo requests) but passive tracking (page views, email opens/clicks,
                        product telemetry) scores 0, visibly.
-    Signals are matched on the distinct (source, signal_key) pairs first, so the regular
-    expressions run over a few hundred keys, not over every event.
+    Events are resolved to people here, through today's identity (int_identity__event_handles),
+    so a late identify or a merge re-attributes history. Signals are matched on the distinct
+    (source, signal_key) pairs first, so the regular expressions run over a few hundred keys,
+    not over every event.
 -#}
 with
 
-activity as (
+events as (
     select * from {{ ref('int_intent__activity') }}
-    where lead_key is not null
+    where occurred_at <= {{ leadflow.as_of() }}
+),
+
+handles as (
+    select * from {{ ref('int_identity__event_handles') }}
+),
+
+activity as (
+    -- a Segment event belongs to its user, else to whoever its anonymous id was identified as
+    select
+        events.event_id,
+        coalesce(named.lead_key, anonymous.lead_key) as lead_key,
+        events.source,
+        events.signal_key,
+        events.occurred_at
+    from events
+    left join handles as named
+        on
+            events.handle_type = named.handle_type
+            and events.handle_id = named.handle_id
+    left join handles as anonymous
+        on
+            anonymous.handle_type = 'segment_anonymous'
+            and events.anonymous_id = anonymous.handle_id
+    where coalesce(named.lead_key, anonymous.lead_key) is not null
 ),
 
 leads as (
@@ -55,7 +81,7 @@ key_matches as (
 matched_events as (
     -- narrow on purpose: the daily-cap window below sorts these columns only
     select
-        activity.source || ':' || activity.source_event_id as event_id,
+        activity.event_id,
         activity.lead_key,
         activity.source,
         activity.signal_key,
