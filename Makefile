@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export LEADFLOW_DB ?= $(CURDIR)/leadflow.duckdb
 
-.PHONY: help setup data freshness build validate summary demo test lint clean
+.PHONY: help setup data freshness build validate summary sync demo test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -40,7 +40,10 @@ validate: setup ## Great Expectations suites on the marts (expectations/marts.ym
 summary: setup ## print row counts per layer and what was quarantined
 	$(PY) scripts/summary.py
 
-demo: data freshness build validate summary ## set up, generate, build, validate and show the results
+sync: setup ## reverse ETL dry run: changed rows as Salesforce Bulk CSV / HubSpot JSON under target/sync (PUSH=1 sends)
+	$(PY) scripts/sync_crm.py $(if $(PUSH),--push,--dry-run)
+
+demo: data freshness build validate summary sync ## set up, generate, build, validate and show the results
 
 lint: setup ## sqlfluff over every model, macro-rendered
 	$(VENV)/bin/sqlfluff lint models tests analyses

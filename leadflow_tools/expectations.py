@@ -154,9 +154,10 @@ def validate(
 
 
 def report(results: list[SuiteResult], docs_dir: Path) -> str:
-    lines = [f"{'suite':<26}{'rows':>12}{'expectations':>14}{'failed':>8}", "-" * 60]
+    width = max([26, *(len(r.suite) + 2 for r in results)])
+    lines = [f"{'suite':<{width}}{'rows':>12}{'expectations':>14}{'failed':>8}", "-" * (width + 34)]
     for result in results:
-        lines.append(f"{result.suite:<26}{result.rows:>12,}{result.evaluated:>14}{len(result.failures):>8}")
+        lines.append(f"{result.suite:<{width}}{result.rows:>12,}{result.evaluated:>14}{len(result.failures):>8}")
     for result in results:
         for failure in result.failures:
             lines.append(f"FAILED {failure.suite}: {failure.detail}")

@@ -73,3 +73,31 @@
     ) as ranked
     where threshold_rank = 1
 {%- endmacro %}
+
+{#-
+    The select list of a sync model: every leadflow value of int_sync__person_values (aliased
+    `values_alias`) under the CRM field API name seeds/sync_fields.csv gives it for `crm`. The seed
+    is read when the model runs (it is built first: the ref makes it a parent), so renaming a
+    field is a seed edit and a rebuild.
+-#}
+{% macro sync_field_columns(crm, values_alias) -%}
+    {%- set seed = ref('sync_fields') -%}
+    {%- set fields = [] -%}
+    {%- if execute and load_relation(seed) is not none -%}
+        {%- set rows = run_query(
+            "select field, crm_field_name from " ~ seed ~ " where crm = '" ~ crm ~ "' order by field"
+        ).rows -%}
+        {%- for row in rows -%}
+            {%- do fields.append((row[0], row[1])) -%}
+        {%- endfor -%}
+    {%- else -%}
+        {#- parsing, or linting without a built seed: leadflow's own names stand in -#}
+        {%- for field in ['fit_grade', 'fit_score', 'intent_band', 'intent_score', 'priority_tier',
+                          'routed_owner_id', 'routing_reason', 'scoring_model_version'] -%}
+            {%- do fields.append((field, field)) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for field, crm_field_name in fields %}
+        {{ values_alias }}.{{ field }} as {{ crm_field_name }}{{ ',' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

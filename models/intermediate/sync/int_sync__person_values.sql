@@ -1,0 +1,34 @@
+{#-
+    The values leadflow writes back to the CRMs, one row per person, under leadflow's own names
+    (the sync models rename them to each CRM's field API names, seeds/sync_fields.csv).
+    Consent: an opted-out person's intent score already counts explicit hand-raises only
+    (fct_intent_signals), so it may be written; nothing finer-grained about their behaviour
+    (pages, email engagement, last signal time) is ever written back.
+-#}
+with
+
+leads as (
+    select * from {{ ref('dim_leads') }}
+),
+
+routing as (
+    select * from {{ ref('fct_lead_routing') }}
+),
+
+final as (
+    select
+        leads.lead_key,
+        leads.fit_score,
+        leads.fit_grade,
+        round(leads.intent_score, 1) as intent_score,
+        leads.intent_band,
+        leads.priority_tier,
+        routing.assigned_owner_id as routed_owner_id,
+        routing.routing_reason,
+        leads.scoring_model_version
+    from leads
+    left join routing
+        on leads.lead_key = routing.lead_key
+)
+
+select * from final

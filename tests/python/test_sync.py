@@ -1,0 +1,208 @@
+"""Reverse ETL against a local fake of the HubSpot and Salesforce APIs (tests/python/fake_crm.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT, query
+from fake_crm import TOKEN, FakeCrm
+from leadflow_tools.sync.changes import Change, changed_records
+from leadflow_tools.sync.cli import main
+from leadflow_tools.sync.config import Field, Target
+from leadflow_tools.sync.http import RateLimiter
+from leadflow_tools.sync.payloads import hubspot_batch, salesforce_csv
+
+FIELDS = (Field("fit_grade", "Fit_Grade__c", "exact"), Field("fit_score", "Fit_Score__c", "score"))
+TARGET = Target("t", "salesforce", "m", "Lead", "Id", 5.0, 100, 10, 1.0, FIELDS)
+
+
+def test_a_score_must_move_by_the_threshold_and_any_exact_change_counts() -> None:
+    written = {"a": {"Fit_Grade__c": "B", "Fit_Score__c": 50}, "b": {"Fit_Grade__c": "B", "Fit_Score__c": 50},
+               "c": {"Fit_Grade__c": "B", "Fit_Score__c": 50}, "d": {"Fit_Grade__c": "B", "Fit_Score__c": 50}}
+    model = {"a": {"Fit_Grade__c": "B", "Fit_Score__c": 54.9}, "b": {"Fit_Grade__c": "B", "Fit_Score__c": 45},
+             "c": {"Fit_Grade__c": "A", "Fit_Score__c": 50}, "d": {"Fit_Grade__c": "B", "Fit_Score__c": 50},
+             "e": {"Fit_Grade__c": "C", "Fit_Score__c": 10}}
+    changes = {c.record_id: c.why for c in changed_records(TARGET, model, written)}
+    assert changes == {"b": "fit_score moved -5.0", "c": "fit_grade changed", "e": "new"}
+
+
+def test_payloads_match_the_documented_formats() -> None:
+    changes = [Change("00Q1", {"Fit_Grade__c": "A", "Fit_Score__c": 80.0}, "new"),
+               Change("00Q2", {"Fit_Grade__c": None, "Fit_Score__c": 12.5}, "new")]
+    assert salesforce_csv(TARGET, changes) == "Id,Fit_Grade__c,Fit_Score__c\n00Q1,A,80\n00Q2,#N/A,12.5\n"
+    assert hubspot_batch(TARGET, changes) == {"inputs": [
+        {"id": "00Q1", "properties": {"Fit_Grade__c": "A", "Fit_Score__c": "80"}},
+        {"id": "00Q2", "properties": {"Fit_Grade__c": "", "Fit_Score__c": "12.5"}}]}
+    with pytest.raises(ValueError, match="at most 100"):
+        hubspot_batch(TARGET, changes * 51)
+
+
+def test_the_rate_limiter_waits_for_the_window() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(3, 10.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(7):
+        limiter.wait()
+    assert slept == [10.0, 10.0]
+
+
+@pytest.fixture()
+def sync_db(built_db: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "sync.duckdb"
+    shutil.copy(built_db, copy)
+    return copy
+
+
+def _ids(database: Path) -> tuple[set[str], set[str]]:
+    hubspot = {str(r[0]) for r in query(database, "select id from marts.sync_hubspot__contact_scores")}
+    salesforce = {str(r[0]) for r in query(database, "select Id from marts.sync_salesforce__lead_scores "
+                                                     "union all select Id from marts.sync_salesforce__contact_scores")}
+    return hubspot, salesforce
+
+
+@pytest.fixture()
+def crm(sync_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCrm]:
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("SALESFORCE_INSTANCE_URL", "http://unused.invalid")
+    hubspot, salesforce = _ids(sync_db)
+    with FakeCrm(hubspot, salesforce) as server:
+        yield server
+
+
+def _push(database: Path, crm: FakeCrm, output: Path, *extra: str) -> int:
+    return main(["--database", str(database), "--push", "--base-url", crm.url, "--output", str(output),
+                 "--timeout", "1", "--backoff-seconds", "0.01", "--poll-seconds", "0.01", *extra])
+
+
+def _state(database: Path) -> dict[tuple[str, str], dict[str, object]]:
+    rows = query(database, "select target, record_id, field_values from leadflow_sync.sync_state")
+    return {(str(t), str(r)): json.loads(str(v)) for t, r, v in rows}
+
+
+def test_first_push_writes_every_record_once_and_a_rerun_sends_nothing(
+    sync_db: Path, crm: FakeCrm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _push(sync_db, crm, tmp_path / "out") == 0
+    assert len(crm.writes) == len(crm.hubspot_ids) + len(crm.salesforce_ids) > 10_000
+    assert set(crm.writes.values()) == {1}
+    assert crm.problems == []
+    assert len(_state(sync_db)) == len(crm.writes)
+    # what the CRM holds is what the sync model says, under the configured field names
+    row = query(sync_db, "select * from marts.sync_hubspot__contact_scores order by id limit 1")[0]
+    stored = crm.values[("hubspot", str(row[0]))]
+    assert stored["leadflow_fit_grade"] == row[1] and stored["leadflow_scoring_model_version"] == row[-1]
+    capsys.readouterr()
+    requests_before = sum(crm.requests.values())
+    assert _push(sync_db, crm, tmp_path / "out") == 0
+    assert sum(crm.requests.values()) == requests_before  # nothing changed: not one request
+    assert set(crm.writes.values()) == {1}
+    assert "0.0%" in capsys.readouterr().out
+
+
+def test_only_changed_records_are_sent(sync_db: Path, crm: FakeCrm, tmp_path: Path) -> None:
+    assert _push(sync_db, crm, tmp_path / "out", "--target", "hubspot") == 0
+    ids = sorted(crm.hubspot_ids)[:4]
+    con = duckdb.connect(str(sync_db))
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 3 where id = '{ids[0]}'")
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 6 where id = '{ids[1]}'")
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_grade = 'Z' where id = '{ids[2]}'")
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_routing_reason = 'moved' where id = '{ids[3]}'")
+    con.close()
+    assert _push(sync_db, crm, tmp_path / "out", "--target", "hubspot") == 0
+    assert {record for (_, record), count in crm.writes.items() if count == 2} == {ids[1], ids[2], ids[3]}
+    assert crm.values[("hubspot", ids[2])]["leadflow_fit_grade"] == "Z"
+
+
+def test_faults_are_retried_and_rejected_records_retried_next_run(sync_db: Path, crm: FakeCrm, tmp_path: Path) -> None:
+    # the faults hit later batches than the rejected records (a 500 would hide their errors)
+    crm.faults["hubspot_update"] += [None, None, "429", "500", "timeout", "apply_then_500", "429"]  # type: ignore[list-item]
+    crm.faults["salesforce_create"] += ["500"]
+    crm.faults["salesforce_upload"] += ["429", "timeout"]
+    crm.faults["salesforce_job_get"] += ["500", "timeout"]
+    crm.faults["salesforce_results"] += ["429"]
+    rejected_hubspot = sorted(crm.hubspot_ids)[5:8]
+    rejected_salesforce = sorted(crm.salesforce_ids)[10:12]
+    for record_id in rejected_hubspot + rejected_salesforce:
+        crm.reject[record_id] = 1
+    missing = sorted(crm.hubspot_ids)[-1]
+    crm.hubspot_ids.discard(missing)  # deleted in HubSpot since the last load: fails every run
+
+    assert _push(sync_db, crm, tmp_path / "out") == 1
+    errors = query(sync_db, "select record_id, category, message from leadflow_sync.sync_errors")
+    assert {str(r[0]) for r in errors} == {*rejected_hubspot, *rejected_salesforce, missing}
+    assert all(r[2] for r in errors)
+    assert all(crm.writes[("hubspot", r)] == 0 for r in rejected_hubspot)
+    assert set(crm.writes.values()) == {1}  # retries and the ambiguous 500 wrote nothing twice
+    assert crm.problems == []
+
+    assert _push(sync_db, crm, tmp_path / "out") == 1  # only `missing` still fails
+    assert all(crm.writes[("hubspot", r)] == 1 for r in rejected_hubspot)
+    assert all(crm.writes[("salesforce", r)] == 1 for r in rejected_salesforce)
+    assert set(crm.writes.values()) == {1}
+    assert len(_state(sync_db)) == len(crm.hubspot_ids) + len(crm.salesforce_ids)
+
+
+@pytest.mark.parametrize("crash", ["crash", "crash_after_apply"])
+def test_a_crash_mid_run_loses_nothing_and_writes_nothing_twice(
+    sync_db: Path, crm: FakeCrm, tmp_path: Path, crash: str
+) -> None:
+    crm.faults["hubspot_update"] += [None, None, None, None, crash]  # type: ignore[list-item]
+    command = [sys.executable, str(ROOT / "scripts" / "sync_crm.py"), "--database", str(sync_db), "--push",
+               "--target", "hubspot", "--base-url", crm.url, "--output", str(tmp_path / "out"), "--timeout", "5"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    crm.client_pid = process.pid
+    process.communicate(timeout=120)
+    assert process.returncode == -9
+    written_before = dict(crm.writes)
+    assert 0 < len(written_before) < len(crm.hubspot_ids)
+    assert len(_state(sync_db)) == 400  # four batches confirmed; the fifth never marked as sent
+
+    crm.client_pid = None
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert set(crm.writes) == {("hubspot", r) for r in crm.hubspot_ids}
+    assert set(crm.writes.values()) == {1}
+    assert len(_state(sync_db)) == len(crm.hubspot_ids)
+    if crash == "crash_after_apply":
+        assert "settled from an earlier unfinished run: 100" in rerun.stdout
+
+
+def test_a_salesforce_job_left_by_a_crash_is_settled_from_its_results(sync_db: Path, crm: FakeCrm, tmp_path: Path) -> None:
+    crm.faults["salesforce_job_patch"] += ["crash_after_apply"]
+    command = [sys.executable, str(ROOT / "scripts" / "sync_crm.py"), "--database", str(sync_db), "--push",
+               "--target", "salesforce", "--base-url", crm.url, "--output", str(tmp_path / "out"), "--timeout", "5",
+               "--poll-seconds", "0.01"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    crm.client_pid = process.pid
+    process.communicate(timeout=120)
+    assert process.returncode == -9
+    assert len(crm.writes) > 0 and _state(sync_db) == {}
+    crm.client_pid = None
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert set(crm.writes) == {("salesforce", r) for r in crm.salesforce_ids}
+    assert set(crm.writes.values()) == {1}
+    assert "settled from an earlier unfinished run" in rerun.stdout
+
+
+def test_dry_run_writes_payload_files_and_sends_nothing(sync_db: Path, tmp_path: Path) -> None:
+    assert main(["--database", str(sync_db), "--output", str(tmp_path / "out")]) == 0
+    files = sorted(p.name for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert "job-0001.csv" in files and "batch-0001.json" in files
+    batch = json.loads(next((tmp_path / "out").rglob("batch-0001.json")).read_text())
+    assert len(batch["inputs"]) == 100
+    assert query(sync_db, "select count(*) from leadflow_sync.sync_state") == [(0,)]
