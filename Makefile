@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export LEADFLOW_DB ?= $(CURDIR)/leadflow.duckdb
 
-.PHONY: help setup data freshness build validate summary sync demo test lint clean
+.PHONY: help setup browser data freshness build validate summary sync docs report screenshot demo test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,12 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
+
+browser: ## headless Chromium for the report test (Debian's chromium, when root); else the test skips, saying so
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium not installed (needs root and apt-get): the browser check of the report will be skipped"
 
 data: setup ## generate demo raw data (LEADS, EVENTS, SEED) into $LEADFLOW_DB
 	$(PY) scripts/generate_data.py --leads $(LEADS) --events-per-lead $(EVENTS) --seed $(SEED)
@@ -43,12 +49,21 @@ summary: setup ## print row counts per layer and what was quarantined
 sync: setup ## reverse ETL dry run: changed rows as Salesforce Bulk CSV / HubSpot JSON under target/sync (PUSH=1 sends)
 	$(PY) scripts/sync_crm.py $(if $(PUSH),--push,--dry-run)
 
-demo: data freshness build validate summary sync ## set up, generate, build, validate and show the results
+docs: setup ## dbt docs generate: the lineage and documentation site under target/ (dbt docs serve to browse)
+	$(DBT) docs generate
+
+report: setup ## the HTML report (funnel, fit x intent, SLA, workload, quarantine) in target/report/
+	$(PY) scripts/report.py
+
+screenshot: setup browser ## regenerate docs/report.png (the README's picture) from the built database
+	$(PY) scripts/report.py --screenshot docs/report.png
+
+demo: data freshness build validate summary sync docs report ## set up, generate, build, validate and show the results
 
 lint: setup ## sqlfluff over every model, macro-rendered
 	$(VENV)/bin/sqlfluff lint models tests analyses
 
-test: setup ## the whole test suite (pytest drives the generator and dbt; lint included)
+test: setup browser ## the whole test suite (pytest drives the generator and dbt; lint included)
 	$(PY) -m pytest tests/python
 
 clean: ## remove build output and the demo database

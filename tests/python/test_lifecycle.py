@@ -94,7 +94,8 @@ def test_intent_at_mql_equals_a_rebuild_at_that_moment(built_db: Path, tmp_path:
     shutil.copy(built_db, then)
     build(
         then, tmp_path / "target",
-        ("run", "--select", "int_intent__activity", "fct_intent_signals", "dim_leads"),
+        # a past as_of is a full refresh of the incremental activity (an incremental run refuses to rewind)
+        ("run", "--full-refresh", "--select", "int_intent__activity", "fct_intent_signals", "dim_leads"),
         as_of=f"{mql_at:%Y-%m-%d %H:%M:%S.%f}",
     )
     rebuilt = scalar(then, f"select intent_score from marts.dim_leads where lead_key = '{lead_key}'")

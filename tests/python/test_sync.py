@@ -102,9 +102,10 @@ def test_first_push_writes_every_record_once_and_a_rerun_sends_nothing(
     assert crm.problems == []
     assert len(_state(sync_db)) == len(crm.writes)
     # what the CRM holds is what the sync model says, under the configured field names
-    row = query(sync_db, "select * from marts.sync_hubspot__contact_scores order by id limit 1")[0]
+    row = query(sync_db, "select id, leadflow_fit_grade, leadflow_scoring_model_version "
+                         "from marts.sync_hubspot__contact_scores order by id limit 1")[0]
     stored = crm.values[("hubspot", str(row[0]))]
-    assert stored["leadflow_fit_grade"] == row[1] and stored["leadflow_scoring_model_version"] == row[-1]
+    assert stored["leadflow_fit_grade"] == row[1] and stored["leadflow_scoring_model_version"] == row[2]
     capsys.readouterr()
     requests_before = sum(crm.requests.values())
     assert _push(sync_db, crm, tmp_path / "out") == 0
@@ -117,8 +118,8 @@ def test_only_changed_records_are_sent(sync_db: Path, crm: FakeCrm, tmp_path: Pa
     assert _push(sync_db, crm, tmp_path / "out", "--target", "hubspot") == 0
     ids = sorted(crm.hubspot_ids)[:4]
     con = duckdb.connect(str(sync_db))
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 3 where id = '{ids[0]}'")
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 6 where id = '{ids[1]}'")
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 9 where id = '{ids[0]}'")
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 10 where id = '{ids[1]}'")
     con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_grade = 'Z' where id = '{ids[2]}'")
     con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_routing_reason = 'moved' where id = '{ids[3]}'")
     con.close()

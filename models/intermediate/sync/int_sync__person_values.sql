@@ -11,9 +11,16 @@ leads as (
     select * from {{ ref('dim_leads') }}
 ),
 
+{% if var('using_salesforce', true) %}
 routing as (
     select * from {{ ref('fct_lead_routing') }}
 ),
+{% else %}
+routing as (
+    -- routing needs Salesforce (reps, accounts, opportunities): without it nobody is routed
+    {{ leadflow.no_rows({'lead_key': 'string', 'assigned_owner_id': 'string', 'routing_reason': 'string'}) }}
+),
+{% endif %}
 
 final as (
     select

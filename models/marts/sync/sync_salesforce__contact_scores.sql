@@ -19,7 +19,7 @@ person_values as (
 
 final as (
     select
-        contacts.contact_id as Id,  -- noqa: CP02 (the Salesforce field API name)
+        contacts.contact_id as Id,  -- noqa: CP02
         {{ leadflow.sync_field_columns('salesforce', 'person_values') }}
     from contacts
     inner join person_keys

@@ -21,7 +21,7 @@ person_values as (
 
 final as (
     select
-        leads.lead_id as Id,  -- noqa: CP02 (the Salesforce field API name)
+        leads.lead_id as Id,  -- noqa: CP02
         {{ leadflow.sync_field_columns('salesforce', 'person_values') }}
     from leads
     inner join person_keys

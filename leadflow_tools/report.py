@@ -1,0 +1,234 @@
+"""One self-contained HTML report from the built marts (plotly.js inlined: no network at view time).
+
+Sections: the funnel by stage with conversion rates; the fit x intent matrix (people per cell and
+what MQLs of each cell went on to do); the intent score distribution against the band
+thresholds; SLA compliance by team and the current breach list; rep workload; what the load
+quarantined and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import plotly.graph_objects as go  # type: ignore[import-untyped]
+
+from . import PROJECT_ROOT, add_database_argument
+
+STAGES = ["lead", "mql", "sal", "sql", "opportunity", "customer"]
+GRADES = ["A", "B", "C", "D"]
+BANDS = ["low", "medium", "high"]  # bottom to top in the heatmap
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+    intro: str
+    figure: go.Figure
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    return con.execute(sql).fetchall()
+
+
+def funnel(con: duckdb.DuckDBPyConnection) -> Section:
+    counts = _rows(
+        con,
+        "select " + ", ".join(f"count({stage}_at)" for stage in STAGES) + " from marts.fct_lead_funnel",
+    )[0]
+    figure = go.Figure(
+        go.Funnel(y=[s.upper() if len(s) == 3 else s.title() for s in STAGES], x=list(counts),
+                  textinfo="value+percent previous+percent initial")
+    )
+    figure.update_layout(title="Funnel: people reaching each stage (share of previous / of leads)")
+    return Section("funnel", "Funnel", "People who ever reached each stage (first stamps from fct_lead_funnel); "
+                   "the labels show the conversion from the previous stage and from lead.", figure)
+
+
+def matrix(con: duckdb.DuckDBPyConnection) -> Section:
+    people = {(g, b): n for g, b, n in _rows(
+        con, "select fit_grade, intent_band, count(*) from marts.dim_leads group by all")}
+    calibration = {(g, b): (m, r) for g, b, m, r in _rows(
+        con, "select fit_grade, intent_band, mql_count, mql_to_sql_rate from marts.rpt_score_calibration")}
+    z = [[people.get((g, b), 0) for g in GRADES] for b in BANDS]
+    text = []
+    for b in BANDS:
+        row = []
+        for g in GRADES:
+            mqls, rate = calibration.get((g, b), (0, None))
+            rate_text = "-" if rate is None else f"{100 * rate:.0f}%"
+            row.append(f"{people.get((g, b), 0):,} people<br>{mqls:,} MQLs, {rate_text} to SQL")
+        text.append(row)
+    figure = go.Figure(go.Heatmap(z=z, x=[f"Fit {g}" for g in GRADES], y=[f"Intent {b}" for b in BANDS],
+                                  text=text, texttemplate="%{text}", colorscale="Blues",
+                                  colorbar={"title": "people"}))
+    figure.update_layout(title="Fit x intent: people per cell, and what their MQLs did")
+    return Section("matrix", "Fit x intent matrix", "Who they are (fit grade) against what they did (intent "
+                   "band): people per cell today, and per cell the MQLs and their MQL->SQL rate "
+                   "(rpt_score_calibration).", figure)
+
+
+def intent_distribution(con: duckdb.DuckDBPyConnection) -> Section:
+    scores = [s for (s,) in _rows(con, "select intent_score from marts.dim_leads where intent_score > 0")]
+    zero = _rows(con, "select count(*) from marts.dim_leads where intent_score = 0")[0][0]
+    figure = go.Figure(go.Histogram(x=scores, xbins={"start": 0, "end": 100, "size": 5}, name="people"))
+    for band, threshold in _rows(con, "select intent_band, min_intent_score from config.intent_band_thresholds where min_intent_score > 0"):
+        figure.add_vline(x=threshold, line_dash="dash", annotation_text=f"{band} from {threshold:g}")
+    figure.update_layout(title=f"Intent score distribution ({zero:,} people at 0 not shown)",
+                         xaxis_title="intent score", yaxis_title="people", bargap=0.05)
+    return Section("intent", "Intent scores", "Time-decayed intent at as_of for everyone with any intent, "
+                   "with the band thresholds of seeds/intent_band_thresholds.csv.", figure)
+
+
+def sla_compliance(con: duckdb.DuckDBPyConnection) -> Section:
+    rows = _rows(con, """
+        select team, clock_id,
+               sum(met_count) * 1.0 / nullif(sum(met_count + breached_count + open_breached_count), 0)
+        from marts.rpt_sla_compliance where grouping_level = 'team' group by all order by 1, 2""")
+    figure = go.Figure()
+    for clock in sorted({r[1] for r in rows}):
+        teams = [r for r in rows if r[1] == clock]
+        figure.add_bar(name=clock, x=[r[0] for r in teams], y=[r[2] for r in teams],
+                       text=[None if r[2] is None else f"{100 * r[2]:.0f}%" for r in teams])
+    figure.update_layout(title="SLA compliance by team (met / met or breached)", barmode="group",
+                         yaxis={"tickformat": ".0%", "range": [0, 1]})
+    return Section("sla", "SLA compliance", "Share of clocks stopped within their business-hours target, per "
+                   "team and clock, over all weeks of rpt_sla_compliance.", figure)
+
+
+def breach_list(con: duckdb.DuckDBPyConnection, limit: int = 25) -> Section:
+    rows = _rows(con, f"""
+        select coalesce(owner_name, '(no owner)'), team, clock_id, company, priority_tier,
+               round(hours_overdue, 1), what_is_missing
+        from marts.rpt_sla_breaches where is_open order by hours_overdue desc limit {limit}""")
+    total = _rows(con, "select count(*) from marts.rpt_sla_breaches where is_open")[0][0]
+    header = ["owner", "team", "clock", "company", "tier", "hours overdue", "what is missing"]
+    columns = [[row[i] for row in rows] for i in range(len(header))]
+    figure = go.Figure(go.Table(header={"values": header, "align": "left"},
+                                cells={"values": columns, "align": "left"}, columnwidth=[2, 2, 2, 3, 1, 1.4, 5]))
+    figure.update_layout(title=f"Open SLA breaches: the {len(rows)} most overdue of {total:,}", height=760)
+    return Section("breaches", "Current breach list", "Clocks still running past due, most overdue first "
+                   "(rpt_sla_breaches): what a manager acts on today.", figure)
+
+
+def rep_workload(con: duckdb.DuckDBPyConnection) -> Section:
+    rows = _rows(con, """
+        select rep_name, open_leads, new_assignments, max_open_leads
+        from marts.rpt_rep_workload order by team, rep_name""")
+    names = [r[0] for r in rows]
+    figure = go.Figure()
+    figure.add_bar(name="open leads before routing", x=names, y=[r[1] for r in rows])
+    figure.add_bar(name="new assignments", x=names, y=[r[2] for r in rows])
+    figure.add_scatter(name="max open leads", x=names, y=[r[3] for r in rows], mode="markers",
+                       marker={"symbol": "line-ew-open", "size": 18})
+    figure.update_layout(title="Rep workload: open leads, today's assignments and the cap", barmode="stack")
+    return Section("workload", "Rep workload", "Per rep (rpt_rep_workload): open leads already owned, new "
+                   "round-robin assignments, and the open-lead cap from seeds/sales_reps.csv.", figure)
+
+
+def quarantine(con: duckdb.DuckDBPyConnection) -> Section:
+    rows = _rows(con, """
+        select source_table, reason_code, count(*) from marts.audit_quarantine group by all order by 3 desc""")
+    figure = go.Figure()
+    for reason in sorted({r[1] for r in rows}):
+        picked = [r for r in rows if r[1] == reason]
+        figure.add_bar(name=reason, y=[r[0] for r in picked], x=[r[2] for r in picked], orientation="h")
+    figure.update_layout(title="Quarantined raw rows by table and reason", barmode="stack",
+                         height=max(360, 28 * len({r[0] for r in rows}) + 160))
+    return Section("quarantine", "Quarantine", "Raw rows the load set aside with a reason (audit_quarantine); "
+                   "nothing is dropped silently.", figure)
+
+
+def render(database: Path, output: Path) -> Path:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        as_of = _rows(con, "select max(as_of) from marts.dim_leads")[0][0]
+        people = _rows(con, "select count(*) from marts.dim_leads")[0][0]
+        sections = [funnel(con), matrix(con), intent_distribution(con), sla_compliance(con), breach_list(con),
+                    rep_workload(con), quarantine(con)]
+    finally:
+        con.close()
+    parts = []
+    for number, section in enumerate(sections):
+        section.figure.update_layout(template="plotly_white", margin={"t": 70})
+        chart = section.figure.to_html(full_html=False, include_plotlyjs=number == 0, div_id=f"chart-{section.anchor}",
+                                       config={"displaylogo": False, "responsive": True})
+        parts.append(f'<section id="{section.anchor}"><h2>{html.escape(section.title)}</h2>'
+                     f"<p>{html.escape(section.intro)}</p>{chart}</section>")
+    nav = " · ".join(f'<a href="#{s.anchor}">{html.escape(s.title)}</a>' for s in sections)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>leadflow report</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:0 auto;padding:1rem 2rem;color:#222}}
+section{{margin:2rem 0}} h1{{margin-bottom:0}} .meta{{color:#666}}</style></head>
+<body><h1>leadflow</h1><p class="meta">{people:,} people · as of {html.escape(str(as_of))} UTC ·
+built from {html.escape(database.name)}</p><nav>{nav}</nav>
+{''.join(parts)}
+</body></html>"""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    return output
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+
+def find_browser() -> str | None:
+    """A headless-capable Chromium on PATH (Debian: apt-get install chromium), else None."""
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class BrowserView:
+    dom: str  # the DOM after the page's scripts ran
+    console: list[str]  # console messages and uncaught errors the page produced
+    rendered_titles: list[str]  # chart titles plotly drew into the SVGs
+
+
+def open_in_browser(page: Path, screenshot: Path | None = None, width: int = 1280, height: int = 4200) -> BrowserView:
+    """Load `page` in headless Chromium, let it render, return its DOM and console; optionally screenshot it."""
+    browser = find_browser()
+    if browser is None:
+        raise FileNotFoundError("no Chromium on PATH: apt-get install chromium (make browser)")
+    common = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+              f"--window-size={width},{height}", "--virtual-time-budget=20000", "--enable-logging=stderr", "--v=0"]
+    url = page.resolve().as_uri()
+    dumped = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([*common, f"--screenshot={screenshot}", url], capture_output=True, timeout=120, check=True)
+    console = [line for line in dumped.stderr.splitlines() if ":CONSOLE" in line]
+    titles = [html.unescape(t) for t in re.findall(r'class="gtitle"[^>]*>([^<]*)<', dumped.stdout)]
+    return BrowserView(dumped.stdout, console, titles)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Render one self-contained HTML report (funnel, fit x intent matrix, intent distribution, SLA "
+        "compliance and breaches, rep workload, quarantine) from a database built by dbt; plotly.js is inlined, "
+        "so the file opens offline."
+    )
+    add_database_argument(parser)
+    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "target" / "report" / "leadflow_report.html",
+                        help="HTML file to write (target/report/leadflow_report.html)")
+    parser.add_argument("--screenshot", type=Path, help="also open it in headless Chromium and save a PNG here")
+    args = parser.parse_args(argv)
+    path = render(args.database, args.output)
+    print(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
+    if args.screenshot:
+        view = open_in_browser(path, args.screenshot)
+        print(f"screenshot: {args.screenshot} ({len(view.rendered_titles)} charts drawn, "
+              f"{len(view.console)} console messages)")
+    return 0
