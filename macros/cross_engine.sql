@@ -98,6 +98,14 @@
     explode(case when {{ count_expression }} > 0 then sequence(0, {{ count_expression }} - 1) else array() end)
 {%- endmacro %}
 
+{#- One row per day from `first_day` to `last_day` (date columns), as offsets 0, 1, ... (a calendar's days). -#}
+{% macro day_offsets(first_day, last_day) -%}
+    {{ leadflow.integer_rows(
+        leadflow.seconds_between('cast(' ~ first_day ~ ' as timestamp)', 'cast(' ~ last_day ~ ' as timestamp)')
+        ~ ' / 86400 + 1'
+    ) }}
+{%- endmacro %}
+
 {#- A wall-clock timestamp in IANA zone `time_zone_expression` (naive, local) as naive UTC. -#}
 {% macro local_to_utc(timestamp_expression, time_zone_expression) -%}
     {{ return(adapter.dispatch('local_to_utc', 'leadflow')(timestamp_expression, time_zone_expression)) }}

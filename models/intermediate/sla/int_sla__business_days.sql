@@ -41,9 +41,7 @@ bounds as (
 day_numbers as (
     select
         first_day,
-        {{ leadflow.integer_rows(
-            leadflow.seconds_between('cast(first_day as timestamp)', 'cast(last_day as timestamp)') ~ ' / 86400 + 1'
-        ) }} as day_number
+        {{ leadflow.day_offsets('first_day', 'last_day') }} as day_number
     from bounds
     where first_day is not null
 ),

@@ -1,16 +1,14 @@
 {{ config(enabled=var('using_hubspot', true)) }}
 {#-
-    Reverse-ETL feed: one row per live HubSpot contact, its id and leadflow's values under the
-    property names of seeds/sync_fields.csv (crm = hubspot).
+    Reverse-ETL feed: one row per live HubSpot contact, its id and leadflow's values under the field
+    API names of seeds/sync_fields.csv (crm = hubspot). scripts/sync_crm.py sends the rows that
+    changed since the last value the CRM accepted.
 -#}
 with
 
-contacts as (
-    select * from {{ ref('stg_hubspot__contacts') }}
-),
-
-person_keys as (
-    select * from {{ ref('int_identity__person_keys') }}
+records as (
+    select * from {{ ref('int_sync__crm_records') }}
+    where sync_target = 'hubspot_contact'
 ),
 
 person_values as (
@@ -19,13 +17,11 @@ person_values as (
 
 final as (
     select
-        cast(contacts.hubspot_contact_id as {{ dbt.type_string() }}) as id,
+        records.record_id as id,
         {{ leadflow.sync_field_columns('hubspot', 'person_values') }}
-    from contacts
-    inner join person_keys
-        on person_keys.record_key = 'hubspot_contact:' || cast(contacts.hubspot_contact_id as {{ dbt.type_string() }})
+    from records
     inner join person_values
-        on person_keys.lead_key = person_values.lead_key
+        on records.lead_key = person_values.lead_key
 )
 
 select * from final

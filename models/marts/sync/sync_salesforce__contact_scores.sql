@@ -1,16 +1,14 @@
 {{ config(enabled=var('using_salesforce', true)) }}
 {#-
-    Reverse-ETL feed: one row per Salesforce contact, its Id and leadflow's values under the
-    field API names of seeds/sync_fields.csv (crm = salesforce).
+    Reverse-ETL feed: one row per Salesforce contact, its Id and leadflow's values under the field
+    API names of seeds/sync_fields.csv (crm = salesforce). scripts/sync_crm.py sends the rows that
+    changed since the last value the CRM accepted.
 -#}
 with
 
-contacts as (
-    select * from {{ ref('stg_salesforce__contacts') }}
-),
-
-person_keys as (
-    select * from {{ ref('int_identity__person_keys') }}
+records as (
+    select * from {{ ref('int_sync__crm_records') }}
+    where sync_target = 'salesforce_contact'
 ),
 
 person_values as (
@@ -19,13 +17,11 @@ person_values as (
 
 final as (
     select
-        contacts.contact_id as Id,  -- noqa: CP02
+        records.record_id as Id,  -- noqa: CP02
         {{ leadflow.sync_field_columns('salesforce', 'person_values') }}
-    from contacts
-    inner join person_keys
-        on person_keys.record_key = 'salesforce_contact:' || contacts.contact_id
+    from records
     inner join person_values
-        on person_keys.lead_key = person_values.lead_key
+        on records.lead_key = person_values.lead_key
 )
 
 select * from final
