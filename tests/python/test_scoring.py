@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +121,20 @@ def test_benchmark_cli_reports_a_ratio(built_db: Path) -> None:
     result = run(built_db, "2026-11-01 00:00:00", repeat=1, progress=lambda _line: None)
     assert result.events_scored == scalar(built_db, "select count(*) from marts.fct_intent_signals")
     assert result.persons > 0 and result.ratio > 0
+
+
+def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> None:
+    """scripts/benchmark.py end to end on tiny data: generate, full and daily builds, parses, intent vs bare."""
+    database = tmp_path / "bench.duckdb"
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "benchmark.py"), "--leads", "300", "--events-per-lead", "5",
+         "--database", str(database), "--intent-repeat", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    result = json.loads((ROOT / "target" / "benchmark" / "build_300x5_duckdb.json").read_text())
+    steps = {step["name"]: step for step in result["steps"]}
+    assert set(steps) == {"full build", "daily incremental build", "full parse", "partial parse"}
+    assert all(step["seconds"] > 0 and step["peak_rss_mb"] > 0 for step in steps.values())
+    assert steps["full build"]["slowest_models"] and result["intent_ratio"] > 0
+    assert "daily incremental build" in completed.stdout and "ratio" in completed.stdout

@@ -1,0 +1,181 @@
+"""Benchmark the whole project: full build, a daily incremental run, partial parse, intent vs bare.
+
+  1. generate --leads x --events-per-lead (skipped when the database holds that data already)
+  2. full build (`dbt build --full-refresh`) at as_of = the anchor minus one day
+  3. the daily run: `dbt build` at as_of = the anchor, one day of new events later
+  4. partial parse (`dbt parse` with nothing changed)
+  5. intent models against the bare scan + aggregate (leadflow_tools.benchmark), same process
+Per step: wall time and the peak memory (max RSS) of the dbt process; per model: time from
+run_results.json. Prints a table and writes target/benchmark/build_<leads>x<events>_<target>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from . import PROJECT_ROOT
+from .benchmark import run as run_intent_benchmark
+from .dbt import dbt_executable
+from .generator import GeneratorConfig, generate
+
+# Runs a command and prints the peak RSS (KiB) of its process tree on the last line.
+RSS_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    slowest_models: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class BuildBenchmark:
+    leads: int
+    events_per_lead: int
+    target: str
+    database: str
+    steps: list[Step] = field(default_factory=list)
+    intent_models_seconds: float | None = None
+    bare_aggregate_seconds: float | None = None
+    intent_ratio: float | None = None
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+
+def _generated_matches(database: Path, config: GeneratorConfig) -> bool:
+    sidecar = Path(f"{database}.generator.json")
+    if not database.exists() or not sidecar.exists():
+        return False
+    recorded = json.loads(sidecar.read_text()).get("config", {})
+    return bool(
+        recorded.get("leads") == config.leads
+        and recorded.get("events_per_lead") == config.events_per_lead
+        and recorded.get("seed") == config.seed
+        and recorded.get("anchor_date") == config.anchor_date.isoformat()
+    )
+
+
+def _dbt_step(name: str, args: Sequence[str], database: Path, target_dir: Path, as_of: str, target: str) -> Step:
+    command = [
+        sys.executable, "-c", RSS_WRAPPER, dbt_executable(), *args,
+        "--target", target, "--target-path", str(target_dir), "--vars", json.dumps({"as_of": as_of}),
+    ]
+    env = {"DBT_PROFILES_DIR": str(PROJECT_ROOT), "LEADFLOW_DB": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        tail = "\n".join(completed.stdout.splitlines()[-40:])
+        raise RuntimeError(f"dbt {' '.join(args)} failed:\n{tail}")
+    peak_kib = int(completed.stdout.strip().splitlines()[-1])
+    slowest: list[tuple[str, float]] = []
+    results = target_dir / "run_results.json"
+    if args[0] in {"build", "run"} and results.exists():
+        timings = [
+            (str(r["unique_id"]).split(".")[-1], float(r["execution_time"]))
+            for r in json.loads(results.read_text())["results"]
+        ]
+        slowest = sorted(timings, key=lambda item: -item[1])[:8]
+    return Step(name, round(seconds, 2), round(peak_kib / 1024, 1), [(n, round(t, 2)) for n, t in slowest])
+
+
+def run(
+    leads: int, events_per_lead: int, seed: int, anchor: date, database: Path, target: str, intent_repeat: int
+) -> BuildBenchmark:
+    config = GeneratorConfig(leads=leads, events_per_lead=events_per_lead, seed=seed, anchor_date=anchor)
+    result = BuildBenchmark(leads, events_per_lead, target, str(database))
+    if not _generated_matches(database, config):
+        print(f"generating {leads:,} leads x {events_per_lead} events into {database} ...", flush=True)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        database.unlink(missing_ok=True)
+        generate(config, database, progress=lambda line: print(f"  {line}", flush=True))
+    else:
+        print(f"reusing {database} (same generator config)", flush=True)
+    anchor_time = datetime.combine(anchor, datetime.min.time())
+    day_before = (anchor_time - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    as_of = anchor_time.strftime("%Y-%m-%d %H:%M:%S")
+    target_dir = PROJECT_ROOT / "target" / "benchmark" / f"{leads}x{events_per_lead}_{target}"
+    plan = [
+        ("full build", ["build", "--full-refresh"], day_before),
+        ("daily incremental build", ["build"], as_of),
+        ("full parse", ["parse", "--no-partial-parse"], as_of),
+        ("partial parse", ["parse"], as_of),
+    ]
+    for name, args, step_as_of in plan:
+        print(f"{name} (as_of {step_as_of}) ...", flush=True)
+        step = _dbt_step(name, args, database, target_dir, step_as_of, target)
+        print(f"  {step.seconds:.1f} s, peak {step.peak_rss_mb:,.0f} MB", flush=True)
+        result.steps.append(step)
+    if target == "duckdb" and intent_repeat > 0:
+        intent = run_intent_benchmark(database, as_of, intent_repeat, progress=lambda line: print(f"  {line}", flush=True))
+        result.intent_models_seconds = intent.median_intent_models_seconds
+        result.bare_aggregate_seconds = intent.median_bare_aggregate_seconds
+        result.intent_ratio = intent.ratio
+    return result
+
+
+def report(result: BuildBenchmark) -> str:
+    full = result.step("full build")
+    lines = [
+        f"\nleadflow on {result.target}: {result.leads:,} leads x {result.events_per_lead} events",
+        f"{'step':<28}{'seconds':>10}{'peak MB':>10}{'of full build':>15}",
+    ]
+    for step in result.steps:
+        lines.append(f"{step.name:<28}{step.seconds:>10.1f}{step.peak_rss_mb:>10,.0f}{step.seconds / full.seconds:>15.1%}")
+    if result.intent_ratio is not None:
+        lines.append(
+            f"intent models {result.intent_models_seconds:.2f} s vs bare aggregate "
+            f"{result.bare_aggregate_seconds:.2f} s: ratio {result.intent_ratio:.2f}"
+        )
+    for step in result.steps:
+        if step.slowest_models:
+            lines.append(f"slowest in {step.name}: " + ", ".join(f"{n} {t:.1f}s" for n, t in step.slowest_models))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=(
+            "Benchmark the whole project on generated data: full build, a daily incremental build one day "
+            "of events later, full and partial parse, and (DuckDB) the intent models against a bare scan + "
+            "aggregate. Wall time and peak memory per step, the slowest models from run_results.json; a "
+            "table on stdout and JSON under target/benchmark/. Data is generated when the database does "
+            "not hold it yet."
+        )
+    )
+    parser.add_argument("--leads", type=int, default=10_000, help="people (10000)")
+    parser.add_argument("--events-per-lead", type=int, default=100, help="events per person (100)")
+    parser.add_argument("--seed", type=int, default=42, help="generator seed (42)")
+    parser.add_argument("--anchor-date", type=date.fromisoformat, default=date(2026, 11, 1),
+                        help="last day of the generated data; the daily run's as_of (2026-11-01)")
+    parser.add_argument("--target", choices=["duckdb"], default="duckdb",
+                        help="dbt target (duckdb; the spark target is not benchmarked yet)")
+    parser.add_argument("--database", type=Path,
+                        help="DuckDB file (default target/benchmark/leadflow_<leads>x<events>.duckdb)")
+    parser.add_argument("--intent-repeat", type=int, default=3, help="alternating intent/bare runs (3; 0 skips)")
+    args = parser.parse_args(argv)
+    database = args.database or PROJECT_ROOT / "target" / "benchmark" / f"leadflow_{args.leads}x{args.events_per_lead}.duckdb"
+    result = run(args.leads, args.events_per_lead, args.seed, args.anchor_date, database, args.target, args.intent_repeat)
+    print(report(result))
+    out = PROJECT_ROOT / "target" / "benchmark" / f"build_{args.leads}x{args.events_per_lead}_{args.target}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(asdict(result), indent=2))
+    print(f"written {out}")
+    return 0
