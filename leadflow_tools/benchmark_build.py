@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from . import PROJECT_ROOT
 from .benchmark import run as run_intent_benchmark
-from .dbt import dbt_executable
+from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
 
 # Runs a command and prints the peak RSS (KiB) of its process tree on the last line.
@@ -77,9 +76,8 @@ def _dbt_step(name: str, args: Sequence[str], database: Path, target_dir: Path, 
         sys.executable, "-c", RSS_WRAPPER, dbt_executable(), *args,
         "--target", target, "--target-path", str(target_dir), "--vars", json.dumps({"as_of": as_of}),
     ]
-    env = {"DBT_PROFILES_DIR": str(PROJECT_ROOT), "LEADFLOW_DB": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     started = time.perf_counter()
-    completed = subprocess.run(command, cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=dbt_environment(database), capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         tail = "\n".join(completed.stdout.splitlines()[-40:])

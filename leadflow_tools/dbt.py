@@ -30,6 +30,16 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def dbt_environment(database: Path) -> dict[str, str]:
+    """The process environment dbt runs in for leadflow: the repo's profiles.yml, `database`, no telemetry."""
+    return {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "LEADFLOW_DB": str(database),
+    }
+
+
 def run_dbt(
     args: Sequence[str],
     database: Path,
@@ -49,13 +59,7 @@ def run_dbt(
         command += ["--vars", json.dumps(dict(dbt_vars))]
     if target_path is not None:
         command += ["--target-path", str(target_path)]
-    process_env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "LEADFLOW_DB": str(database),
-        **(env or {}),
-    }
+    process_env = {**dbt_environment(database), **(env or {})}
     completed = subprocess.run(
         command,
         cwd=PROJECT_ROOT,

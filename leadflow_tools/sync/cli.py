@@ -19,10 +19,10 @@ from .. import PROJECT_ROOT, add_database_argument
 from .changes import Change, changed_records, read_model
 from .config import SyncConfigError, Target, load_targets
 from .http import HttpClient, HttpError, RateLimiter
-from .hubspot import HubSpot, Outcome
-from .payloads import chunks, hubspot_batch, salesforce_csv
-from .salesforce import Salesforce, values_file
-from .state import Pending, SyncState
+from .hubspot import HubSpot
+from .payloads import chunks, hubspot_batch, salesforce_csv, values_file
+from .salesforce import Salesforce
+from .state import Outcome, Pending, SyncState
 
 
 @dataclass
@@ -120,7 +120,7 @@ def sync_target(
         model = read_model(con, target)
         changes = changed_records(target, model, state.written(target.name))
         summary.records, summary.changed = len(model), len(changes)
-        summary.reasons.update(c.why.split(" ")[0] if c.why != "new" else "new" for c in changes)
+        summary.reasons.update(c.why.split(" ")[0] for c in changes)  # the field that changed, or "new"
         for number, chunk in enumerate(chunks(changes, target.records_per_request), start=1):
             _send_chunk(state, summary, target, run_id, folder, number, chunk, salesforce, hubspot)
     except (HttpError, SyncConfigError) as error:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +16,9 @@ from .changes import Change
 from .config import Target
 from .http import HttpClient, HttpError
 from .payloads import hubspot_batch, text
-from .state import RecordError, Values
+from .state import Outcome, RecordError
 
 RECONCILE_ROUNDS = 4
-
-
-@dataclass
-class Outcome:
-    accepted: dict[str, Values] = field(default_factory=dict)
-    errors: list[RecordError] = field(default_factory=list)
 
 
 class HubSpot:

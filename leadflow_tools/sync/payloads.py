@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .changes import Change
 from .config import Target
+from .state import Values
 
 HUBSPOT_MAX_INPUTS = 100
 SALESFORCE_NULL = "#N/A"
@@ -52,6 +55,13 @@ def hubspot_batch(target: Target, changes: Sequence[Change]) -> dict[str, Any]:
             for change in changes
         ]
     }
+
+
+def values_file(path: Path, changes: Sequence[Change]) -> dict[str, Values]:
+    """Write (and return) the typed values of a request next to its payload, for settling it later."""
+    values = {c.record_id: c.values for c in changes}
+    path.write_text(json.dumps(values, sort_keys=True))
+    return values
 
 
 def chunks(changes: Sequence[Change], size: int) -> list[Sequence[Change]]:

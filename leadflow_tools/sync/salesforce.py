@@ -18,14 +18,12 @@ import io
 import json
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from .changes import Change
 from .config import Target
-from .hubspot import Outcome
 from .http import HttpClient
 from .payloads import salesforce_csv
-from .state import RecordError, Values
+from .state import Outcome, RecordError, Values
 
 FINISHED = {"JobComplete", "Failed", "Aborted"}
 
@@ -105,9 +103,3 @@ class Salesforce:
         text = self.client.request("GET", f"{self.base}/{job_id}/{kind}/").text()
         return list(csv.DictReader(io.StringIO(text)))
 
-
-def values_file(path: Path, changes: Sequence[Change]) -> dict[str, Values]:
-    """Write (and return) the typed values of a request next to its payload, for settling it later."""
-    values = {c.record_id: c.values for c in changes}
-    path.write_text(json.dumps(values, sort_keys=True))
-    return values

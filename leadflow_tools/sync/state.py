@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -85,6 +85,14 @@ class RecordError:
     status_code: int | None
     category: str | None
     message: str
+
+
+@dataclass
+class Outcome:
+    """What the CRM made of one request: the records it accepted (with their values) and its errors."""
+
+    accepted: dict[str, Values] = field(default_factory=dict)
+    errors: list[RecordError] = field(default_factory=list)
 
 
 class SyncState:
