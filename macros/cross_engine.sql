@@ -3,16 +3,21 @@
     Spark implementations side by side. Models call leadflow.<name>(...).
 -#}
 
-{#- Replace every match of a regular expression. -#}
+{#- A SQL string literal holding `text` exactly (quotes escaped; on Spark, whose literals read
+    backslash escapes, backslashes too: see spark__escape_single_quotes). -#}
+{% macro sql_string(text) -%}
+    '{{ dbt.escape_single_quotes(text) }}'
+{%- endmacro %}
+
+{#- Replace every match of a regular expression (`pattern` and `replacement` are plain text). -#}
 {% macro regexp_replace_all(expression, pattern, replacement) -%}
     {{ return(adapter.dispatch('regexp_replace_all', 'leadflow')(expression, pattern, replacement)) }}
 {%- endmacro %}
 {% macro default__regexp_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+    regexp_replace({{ expression }}, {{ leadflow.sql_string(pattern) }}, {{ leadflow.sql_string(replacement) }}, 'g')
 {%- endmacro %}
 {% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
-    {#- Spark string literals treat backslash as an escape: double it. -#}
-    regexp_replace({{ expression }}, '{{ pattern | replace('\\', '\\\\') }}', '{{ replacement }}')
+    regexp_replace({{ expression }}, {{ leadflow.sql_string(pattern) }}, {{ leadflow.sql_string(replacement) }})
 {%- endmacro %}
 
 {#- True when a regular expression (a SQL expression, e.g. a column) matches anywhere. -#}
@@ -95,7 +100,41 @@
     unnest(range(cast(greatest({{ count_expression }}, 0) as bigint)))
 {%- endmacro %}
 {% macro spark__integer_rows(count_expression) -%}
-    explode(case when {{ count_expression }} > 0 then sequence(0, {{ count_expression }} - 1) else array() end)
+    explode(case
+        when {{ count_expression }} > 0
+            then sequence(cast(0 as bigint), cast({{ count_expression }} as bigint) - 1)
+        else array()
+    end)
+{%- endmacro %}
+
+{#- A double rounded to `places` decimals, half away from zero, the same on both engines. Not a
+    dispatch: the engines' own round() disagree on doubles (DuckDB rounds the exact binary value,
+    0.15 -> 0.1; Spark its shortest decimal form, 0.15 -> 0.2), so both get this arithmetic,
+    which IEEE doubles evaluate identically everywhere (0.15 -> 0.2). -#}
+{% macro round_to(expression, places) -%}
+    {%- set scale = (10 ** places) ~ '.0' -%}
+    (sign({{ expression }}) * floor(abs({{ expression }}) * {{ scale }} + 0.5) / {{ scale }})
+{%- endmacro %}
+
+{#- Aggregate: the median of a column already rounded to `places` decimals, the same on both
+    engines. Their interpolations between the two middle values differ in the last bits, which
+    decides a value ending in 5 at the next rounding; the median of whole hundredths (for
+    places = 2) is exact on both, and is divided back. -#}
+{% macro median_to(expression, places) -%}
+    {%- set scale = (10 ** places) ~ '.0' -%}
+    (median(cast(sign({{ expression }}) * floor(abs({{ expression }}) * {{ scale }} + 0.5) as bigint)) / {{ scale }})
+{%- endmacro %}
+
+{#- Window: how many distinct non-null values of `expression` the partition holds (Spark has no
+    distinct window aggregates; a set's size counts the same). -#}
+{% macro count_distinct_over(expression, partition_by) -%}
+    {{ return(adapter.dispatch('count_distinct_over', 'leadflow')(expression, partition_by)) }}
+{%- endmacro %}
+{% macro default__count_distinct_over(expression, partition_by) -%}
+    count(distinct {{ expression }}) over (partition by {{ partition_by }})
+{%- endmacro %}
+{% macro spark__count_distinct_over(expression, partition_by) -%}
+    size(collect_set({{ expression }}) over (partition by {{ partition_by }}))
 {%- endmacro %}
 
 {#- One row per day from `first_day` to `last_day` (date columns), as offsets 0, 1, ... (a calendar's days). -#}

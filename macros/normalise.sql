@@ -11,7 +11,7 @@
 
 {#- A usable address: one @, a non-empty local part, a dotted domain with a 2+ letter TLD. -#}
 {% macro email_is_valid(normalized_column) -%}
-    coalesce({{ leadflow.regexp_matches(normalized_column, "'^[^@\\s]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$'") }}, false)
+    coalesce({{ leadflow.regexp_matches(normalized_column, leadflow.sql_string('^[^@\\s]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$')) }}, false)
 {%- endmacro %}
 
 {#- Domain of a valid normalised email (null when the email is invalid). -#}

@@ -26,7 +26,7 @@ identified as (
             partition by identifies.anonymous_id
             order by identifies.identified_at, identifies.identify_id
         ) as identify_rank,
-        count(distinct identifies.user_id) over (partition by identifies.anonymous_id)
+        {{ leadflow.count_distinct_over('identifies.user_id', 'identifies.anonymous_id') }}
             as identified_user_count
     from identifies
     inner join person_keys

@@ -96,7 +96,7 @@ ranked as (
             partition by lead_key
             order by method_priority, system_priority, record_key
         ) as candidate_rank,
-        count(distinct account_id) over (partition by lead_key) as candidate_account_count
+        {{ leadflow.count_distinct_over('account_id', 'lead_key') }} as candidate_account_count
     from candidates
 ),
 

@@ -27,7 +27,7 @@ final as (
         leads.lead_key,
         leads.fit_score,
         leads.fit_grade,
-        round(leads.intent_score, 1) as intent_score,
+        {{ leadflow.round_to('leads.intent_score', 1) }} as intent_score,
         leads.intent_band,
         leads.priority_tier,
         routing.assigned_owner_id as routed_owner_id,

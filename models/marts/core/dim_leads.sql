@@ -80,8 +80,8 @@ scored as (
         cast(coalesce(fit_totals.fit_points, 0) as integer) as fit_points,
         cast(least(100, greatest(0, coalesce(fit_totals.fit_points, 0))) as integer) as fit_score,
         coalesce(fit_reasons.fit_reasons, 'No fit rule matched') as fit_reasons,
-        round(coalesce(intent_totals.intent_points, 0), 4) as intent_points,
-        round(least(100, greatest(0, coalesce(intent_totals.intent_points, 0))), 2) as intent_score,
+        {{ leadflow.round_to('coalesce(intent_totals.intent_points, 0)', 4) }} as intent_points,
+        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_totals.intent_points, 0)))', 2) }} as intent_score,
         intent_totals.last_intent_signal_at,
         coalesce(intent_totals.consent_excluded_events, 0) as consent_excluded_events
     from profiles

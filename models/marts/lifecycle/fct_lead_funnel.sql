@@ -127,7 +127,8 @@ intent_at_mql as (
 scored_at_mql as (
     select
         stamps.lead_key,
-        round(least(100, greatest(0, coalesce(intent_at_mql.intent_points_at_mql, 0))), 2) as intent_score_at_mql
+        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at_mql.intent_points_at_mql, 0)))', 2) }}
+            as intent_score_at_mql
     from stamps
     left join intent_at_mql
         on stamps.lead_key = intent_at_mql.lead_key
@@ -149,9 +150,9 @@ final as (
         stamps.lead_key is not null as has_lifecycle,
         stamps.current_stage,
         stamps.current_stage_since,
-        cast(round(
-            {{ leadflow.seconds_between('stamps.current_stage_since', leadflow.as_of()) }} / 3600.0, 2
-        ) as double) as hours_in_current_stage,
+        cast({{ leadflow.round_to(
+            leadflow.seconds_between('stamps.current_stage_since', leadflow.as_of()) ~ ' / 3600.0', 2
+        ) }} as double) as hours_in_current_stage,
         {%- for stage in ['lead', 'mql', 'sal', 'sql', 'opportunity', 'customer', 'recycled', 'disqualified'] %}
         stamps.{{ stage }}_at,
         {%- endfor %}
@@ -163,9 +164,9 @@ final as (
         coalesce(stamps.has_regression, false) as has_regression,
         {%- for from_stage, to_stage in [('lead', 'mql'), ('mql', 'sal'), ('sal', 'sql'), ('mql', 'sql'),
                                         ('sql', 'opportunity'), ('opportunity', 'customer'), ('lead', 'opportunity')] %}
-        cast(round(
-            {{ leadflow.seconds_between('stamps.' ~ from_stage ~ '_at', 'stamps.' ~ to_stage ~ '_at') }} / 86400.0, 2
-        ) as double) as days_{{ from_stage }}_to_{{ to_stage }},
+        cast({{ leadflow.round_to(
+            leadflow.seconds_between('stamps.' ~ from_stage ~ '_at', 'stamps.' ~ to_stage ~ '_at') ~ ' / 86400.0', 2
+        ) }} as double) as days_{{ from_stage }}_to_{{ to_stage }},
         {%- endfor %}
         {{ leadflow.as_of() }} as as_of
     from leads

@@ -43,10 +43,7 @@ final as (
         spells.next_changed_at as valid_to,
         spells.next_changed_at is null as is_current,
         cast(
-            round(
-                {{ leadflow.seconds_between('spells.changed_at', spell_end) }} / 3600.0,
-                2
-            ) as double
+            {{ leadflow.round_to(leadflow.seconds_between('spells.changed_at', spell_end) ~ ' / 3600.0', 2) }} as double
         ) as hours_in_stage,
         spells.previous_stage,
         spells.source_system,

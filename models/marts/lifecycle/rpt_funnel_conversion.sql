@@ -30,7 +30,8 @@ reached as (
         {%- for from_stage, to_stage in steps %}
         {{ leadflow.count_where(from_stage ~ '_at is not null and ' ~ to_stage ~ '_at is not null') }}
             as {{ from_stage }}_to_{{ to_stage }}_count,
-        median(days_{{ from_stage }}_to_{{ to_stage }}) as median_days_{{ from_stage }}_to_{{ to_stage }},
+        {{ leadflow.median_to('days_' ~ from_stage ~ '_to_' ~ to_stage, 2) }}
+            as median_days_{{ from_stage }}_to_{{ to_stage }},
         {%- endfor %}
         count(*) as leads
     from cohorts
@@ -80,14 +81,14 @@ final as (
         reached.{{ stage }}_count,
         {%- endfor %}
         {%- for from_stage, to_stage in steps %}
-        cast(round(
-            reached.{{ from_stage }}_to_{{ to_stage }}_count
-            / nullif(cast(reached.{{ 'leads' if from_stage == 'lead' else from_stage ~ '_count' }} as double), 0),
+        {%- set base_count = 'leads' if from_stage == 'lead' else from_stage ~ '_count' %}
+        cast({{ leadflow.round_to(
+            'reached.' ~ from_stage ~ '_to_' ~ to_stage ~ '_count / nullif(cast(reached.' ~ base_count ~ ' as double), 0)',
             4
-        ) as double) as {{ from_stage }}_to_{{ to_stage }}_rate,
+        ) }} as double) as {{ from_stage }}_to_{{ to_stage }}_rate,
         {%- endfor %}
         {%- for from_stage, to_stage in steps %}
-        cast(round(reached.median_days_{{ from_stage }}_to_{{ to_stage }}, 2) as double)
+        cast({{ leadflow.round_to('reached.median_days_' ~ from_stage ~ '_to_' ~ to_stage, 2) }} as double)
             as median_days_{{ from_stage }}_to_{{ to_stage }},
         {%- endfor %}
         reasons.top_disqualification_reason,

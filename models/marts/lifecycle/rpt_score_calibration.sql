@@ -80,11 +80,14 @@ final as (
         cast(coalesce(cells.mql_count, 0) as integer) as mql_count,
         cast(coalesce(cells.sql_count, 0) as integer) as sql_count,
         cast(coalesce(cells.opportunity_count, 0) as integer) as opportunity_count,
-        cast(round(cells.sql_count / nullif(cast(cells.mql_count as double), 0), 4) as double) as mql_to_sql_rate,
-        cast(round(cells.opportunity_count / nullif(cast(cells.mql_count as double), 0), 4) as double)
-            as mql_to_opportunity_rate,
-        cast(round(cells.avg_fit_score, 2) as double) as avg_fit_score,
-        cast(round(cells.avg_intent_score_at_mql, 2) as double) as avg_intent_score_at_mql,
+        cast({{ leadflow.round_to('cells.sql_count / nullif(cast(cells.mql_count as double), 0)', 4) }} as double)
+            as mql_to_sql_rate,
+        cast(
+            {{ leadflow.round_to('cells.opportunity_count / nullif(cast(cells.mql_count as double), 0)', 4) }}
+            as double
+        ) as mql_to_opportunity_rate,
+        cast({{ leadflow.round_to('cells.avg_fit_score', 2) }} as double) as avg_fit_score,
+        cast({{ leadflow.round_to('cells.avg_intent_score_at_mql', 2) }} as double) as avg_intent_score_at_mql,
         scoring_version.scoring_model_version,
         {{ leadflow.as_of() }} as as_of
     from matrix

@@ -258,10 +258,13 @@ final as (
             when {{ leadflow.as_of() }} < timed.due_at then 'open'
             else 'open_breached'
         end as status,
-        cast(case when timed.stopped_at is not null then round(timed.elapsed_minutes, 2) end as double)
-            as minutes_to_response,
-        cast(round(timed.elapsed_minutes, 2) as double) as minutes_elapsed,
-        cast(round(greatest(0, timed.elapsed_minutes - timed.target_minutes), 2) as double) as minutes_overdue,
+        cast(
+            case when timed.stopped_at is not null then {{ leadflow.round_to('timed.elapsed_minutes', 2) }} end
+            as double
+        ) as minutes_to_response,
+        cast({{ leadflow.round_to('timed.elapsed_minutes', 2) }} as double) as minutes_elapsed,
+        cast({{ leadflow.round_to('greatest(0, timed.elapsed_minutes - timed.target_minutes)', 2) }} as double)
+            as minutes_overdue,
         timed.owner_id,
         {{ leadflow.as_of() }} as as_of
     from timed

@@ -67,7 +67,7 @@ final as (
         clocks.due_at,
         clocks.stopped_at,
         clocks.minutes_overdue,
-        cast(round(clocks.minutes_overdue / 60.0, 1) as double) as hours_overdue,
+        cast({{ leadflow.round_to('clocks.minutes_overdue / 60.0', 1) }} as double) as hours_overdue,
         case
             when clocks.status = 'breached' then 'Answered late: ' || clocks.stop_detail
             when reasonless_exits.rejected_without_reason_at is not null

@@ -28,7 +28,7 @@ by_{{ level }} as (
         {{ leadflow.count_where("status = 'breached'") }} as breached_count,
         {{ leadflow.count_where("status = 'open_breached'") }} as open_breached_count,
         {{ leadflow.count_where("status = 'open'") }} as open_count,
-        median(minutes_to_response) as median_minutes_to_response
+        {{ leadflow.median_to('minutes_to_response', 2) }} as median_minutes_to_response
     from clocks
     {% if level == 'rep' %}where owner_id is not null{% endif %}
     group by week_start, clock_id, {{ column }}
@@ -53,10 +53,10 @@ final as (
         breached_count,
         open_breached_count,
         open_count,
-        cast(round(
-            met_count / nullif(cast(met_count + breached_count + open_breached_count as double), 0), 4
-        ) as double) as compliance_rate,
-        cast(round(median_minutes_to_response, 2) as double) as median_minutes_to_response,
+        cast({{ leadflow.round_to(
+            'met_count / nullif(cast(met_count + breached_count + open_breached_count as double), 0)', 4
+        ) }} as double) as compliance_rate,
+        cast({{ leadflow.round_to('median_minutes_to_response', 2) }} as double) as median_minutes_to_response,
         {{ leadflow.as_of() }} as as_of
     from unioned
 )

@@ -14,7 +14,9 @@ final as (
         context_page_referrer as referrer,
         context_user_agent as user_agent,
         coalesce(
-            {{ leadflow.regexp_matches('lower(context_user_agent)', "'" ~ var('bot_user_agent_pattern') ~ "'") }},
+            {{ leadflow.regexp_matches(
+                'lower(context_user_agent)', leadflow.sql_string(var('bot_user_agent_pattern'))
+            ) }},
             false
         ) as is_bot,
         context_ip as ip_address,
