@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export LEADFLOW_DB ?= $(CURDIR)/leadflow.duckdb
 
-.PHONY: help setup browser data freshness build validate summary sync docs report screenshot demo test lint clean
+.PHONY: help setup browser data freshness build validate summary sync docs report screenshot demo test test-spark lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ lint: setup ## sqlfluff over every model, macro-rendered
 
 test: setup browser ## the whole test suite (pytest drives the generator and dbt; lint included)
 	$(PY) -m pytest tests/python
+
+test-spark: setup ## the whole project on a local Spark session, every test, every mart compared with DuckDB (needs Java 17)
+	$(PY) scripts/spark_check.py
 
 clean: ## remove build output and the demo database
 	rm -rf target logs $(LEADFLOW_DB) $(LEADFLOW_DB).generator.json

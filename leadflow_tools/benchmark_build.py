@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import PROJECT_ROOT
+from . import PROJECT_ROOT, add_generated_data_arguments
 from .benchmark import run as run_intent_benchmark
 from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
@@ -71,13 +72,17 @@ def _generated_matches(database: Path, config: GeneratorConfig) -> bool:
     )
 
 
-def _dbt_step(name: str, args: Sequence[str], database: Path, target_dir: Path, as_of: str, target: str) -> Step:
+def _dbt_step(
+    name: str, args: Sequence[str], database: Path, target_dir: Path, as_of: str, target: str, env: dict[str, str]
+) -> Step:
     command = [
         sys.executable, "-c", RSS_WRAPPER, dbt_executable(), *args,
         "--target", target, "--target-path", str(target_dir), "--vars", json.dumps({"as_of": as_of}),
     ]
     started = time.perf_counter()
-    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=dbt_environment(database), capture_output=True, text=True)
+    completed = subprocess.run(
+        command, cwd=PROJECT_ROOT, env={**dbt_environment(database), **env}, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         tail = "\n".join(completed.stdout.splitlines()[-40:])
@@ -106,6 +111,17 @@ def run(
         generate(config, database, progress=lambda line: print(f"  {line}", flush=True))
     else:
         print(f"reusing {database} (same generator config)", flush=True)
+    env: dict[str, str] = {}
+    if target == "spark":
+        home = PROJECT_ROOT / "target" / "benchmark" / f"spark_{leads}x{events_per_lead}"
+        env = {"LEADFLOW_SPARK_HOME": str(home)}
+        print(f"loading the raw tables into the Spark warehouse under {home} ...", flush=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "leadflow_tools.spark", "load", "--database", str(database)],
+            cwd=PROJECT_ROOT, env={**os.environ, **env}, check=True, capture_output=True,
+        )
+        result.steps.append(Step("load raw into spark", round(time.perf_counter() - started, 2), 0.0))
     anchor_time = datetime.combine(anchor, datetime.min.time())
     day_before = (anchor_time - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     as_of = anchor_time.strftime("%Y-%m-%d %H:%M:%S")
@@ -118,7 +134,7 @@ def run(
     ]
     for name, args, step_as_of in plan:
         print(f"{name} (as_of {step_as_of}) ...", flush=True)
-        step = _dbt_step(name, args, database, target_dir, step_as_of, target)
+        step = _dbt_step(name, args, database, target_dir, step_as_of, target, env)
         print(f"  {step.seconds:.1f} s, peak {step.peak_rss_mb:,.0f} MB", flush=True)
         result.steps.append(step)
     if target == "duckdb" and intent_repeat > 0:
@@ -158,13 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "not hold it yet."
         )
     )
-    parser.add_argument("--leads", type=int, default=10_000, help="people (10000)")
-    parser.add_argument("--events-per-lead", type=int, default=100, help="events per person (100)")
-    parser.add_argument("--seed", type=int, default=42, help="generator seed (42)")
-    parser.add_argument("--anchor-date", type=date.fromisoformat, default=date(2026, 11, 1),
-                        help="last day of the generated data; the daily run's as_of (2026-11-01)")
-    parser.add_argument("--target", choices=["duckdb"], default="duckdb",
-                        help="dbt target (duckdb; the spark target is not benchmarked yet)")
+    add_generated_data_arguments(parser, 10_000, 100, "the daily run's as_of")
+    parser.add_argument("--target", choices=["duckdb", "spark"], default="duckdb",
+                        help="dbt target: duckdb, or spark (a local session; raw tables loaded from the generated "
+                             "DuckDB file first; the intent-vs-bare comparison runs on DuckDB only)")
     parser.add_argument("--database", type=Path,
                         help="DuckDB file (default target/benchmark/leadflow_<leads>x<events>.duckdb)")
     parser.add_argument("--intent-repeat", type=int, default=3, help="alternating intent/bare runs (3; 0 skips)")

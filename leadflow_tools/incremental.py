@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from . import PROJECT_ROOT
+from .compare import difference, table_columns
 
 
 @dataclass(frozen=True)
@@ -143,30 +144,12 @@ def compare_databases(incremental: Path, full_refresh: Path, precision: int = 6)
         con.execute(f"attach '{full_refresh}' as ful (read_only)")
         diffs = []
         for schema, table in _relations(con, "ful"):
-            columns = con.execute(
-                "select column_name, data_type from information_schema.columns "
-                f"where table_catalog = 'ful' and table_schema = '{schema}' and table_name = '{table}' "
-                "order by ordinal_position"
-            ).fetchall()
-            select = ", ".join(
-                f"round({name}, {precision}) as {name}" if dtype in ("DOUBLE", "FLOAT") else f'"{name}"'
-                for name, dtype in columns
+            columns = table_columns(con, "ful", schema, table)
+            only_inc, only_ful = difference(
+                con, columns, f"inc.{schema}.{table}", f"ful.{schema}.{table}", precision
             )
-
-            def side(catalog: str, select: str = select, schema: str = schema, table: str = table) -> str:
-                return f"select {select} from {catalog}.{schema}.{table}"
-
-            only_inc = con.execute(f"select count(*) from ({side('inc')} except all {side('ful')})").fetchone()
-            only_ful = con.execute(f"select count(*) from ({side('ful')} except all {side('inc')})").fetchone()
             rows = con.execute(f"select count(*) from ful.{schema}.{table}").fetchone()
-            diffs.append(
-                TableDiff(
-                    f"{schema}.{table}",
-                    int(rows[0]) if rows else 0,
-                    int(only_inc[0]) if only_inc else 0,
-                    int(only_ful[0]) if only_ful else 0,
-                )
-            )
+            diffs.append(TableDiff(f"{schema}.{table}", int(rows[0]) if rows else 0, only_inc, only_ful))
         return diffs
     finally:
         con.close()

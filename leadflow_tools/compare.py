@@ -1,0 +1,48 @@
+"""Row-by-row comparison of two copies of a relation (multiset difference, doubles rounded).
+
+Used to prove two builds equal: an incremental build against a full refresh
+(leadflow_tools.incremental) and a Spark build against the DuckDB one (leadflow_tools.spark).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+FLOATING = ("DOUBLE", "FLOAT", "REAL")
+
+
+def rounded_select(columns: Sequence[tuple[str, str]], relation: str, precision: int) -> str:
+    """select every column of `relation` cast to the reference type, floating ones rounded.
+
+    `columns` are (name, DuckDB type) of the reference side: the other side is cast to the same
+    types, so an engine that reads timestamps back with a time zone or narrows an integer still
+    compares value by value.
+    """
+    parts = []
+    for name, dtype in columns:
+        value = f'cast("{name}" as {dtype})'
+        parts.append(f'round({value}, {precision}) as "{name}"' if dtype in FLOATING else f'{value} as "{name}"')
+    return f"select {', '.join(parts)} from {relation}"
+
+
+def difference(
+    con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[str, str]], left: str, right: str, precision: int = 6
+) -> tuple[int, int]:
+    """(rows only in `left`, rows only in `right`), counting duplicates (except all)."""
+    left_sql = rounded_select(columns, left, precision)
+    right_sql = rounded_select(columns, right, precision)
+    only_left = con.execute(f"select count(*) from ({left_sql} except all {right_sql})").fetchone()
+    only_right = con.execute(f"select count(*) from ({right_sql} except all {left_sql})").fetchone()
+    return (int(only_left[0]) if only_left else 0, int(only_right[0]) if only_right else 0)
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[tuple[str, str]]:
+    """(name, type) of a DuckDB table in column order."""
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+    return [(str(name), str(dtype)) for name, dtype in rows]
