@@ -40,7 +40,7 @@ RSS_WRAPPER = (
 class Step:
     name: str
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float | None  # None on Spark: the JVM py4j starts is not a reaped child of dbt
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -96,7 +96,8 @@ def _dbt_step(
             for r in json.loads(results.read_text())["results"]
         ]
         slowest = sorted(timings, key=lambda item: -item[1])[:8]
-    return Step(name, round(seconds, 2), round(peak_kib / 1024, 1), [(n, round(t, 2)) for n, t in slowest])
+    peak_mb = None if target == "spark" else round(peak_kib / 1024, 1)
+    return Step(name, round(seconds, 2), peak_mb, [(n, round(t, 2)) for n, t in slowest])
 
 
 def run(
@@ -121,7 +122,7 @@ def run(
             [sys.executable, "-m", "leadflow_tools.spark", "load", "--database", str(database)],
             cwd=PROJECT_ROOT, env={**os.environ, **env}, check=True, capture_output=True,
         )
-        result.steps.append(Step("load raw into spark", round(time.perf_counter() - started, 2), 0.0))
+        result.steps.append(Step("load raw into spark", round(time.perf_counter() - started, 2), None))
     anchor_time = datetime.combine(anchor, datetime.min.time())
     day_before = (anchor_time - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     as_of = anchor_time.strftime("%Y-%m-%d %H:%M:%S")
@@ -135,7 +136,7 @@ def run(
     for name, args, step_as_of in plan:
         print(f"{name} (as_of {step_as_of}) ...", flush=True)
         step = _dbt_step(name, args, database, target_dir, step_as_of, target, env)
-        print(f"  {step.seconds:.1f} s, peak {step.peak_rss_mb:,.0f} MB", flush=True)
+        print(f"  {step.seconds:.1f} s, peak {_megabytes(step.peak_rss_mb)}", flush=True)
         result.steps.append(step)
     if target == "duckdb" and intent_repeat > 0:
         intent = run_intent_benchmark(database, as_of, intent_repeat, progress=lambda line: print(f"  {line}", flush=True))
@@ -145,6 +146,10 @@ def run(
     return result
 
 
+def _megabytes(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
 def report(result: BuildBenchmark) -> str:
     full = result.step("full build")
     lines = [
@@ -152,7 +157,9 @@ def report(result: BuildBenchmark) -> str:
         f"{'step':<28}{'seconds':>10}{'peak MB':>10}{'of full build':>15}",
     ]
     for step in result.steps:
-        lines.append(f"{step.name:<28}{step.seconds:>10.1f}{step.peak_rss_mb:>10,.0f}{step.seconds / full.seconds:>15.1%}")
+        lines.append(
+            f"{step.name:<28}{step.seconds:>10.1f}{_megabytes(step.peak_rss_mb):>10}{step.seconds / full.seconds:>15.1%}"
+        )
     if result.intent_ratio is not None:
         lines.append(
             f"intent models {result.intent_models_seconds:.2f} s vs bare aggregate "
