@@ -10,12 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from leadflow_tools.compare import rounded_select
 from leadflow_tools.spark import compare_with_duckdb
 
 
-def _database(path: Path) -> None:
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """A DuckDB build in miniature: two marts."""
+    path = tmp_path / "duck.duckdb"
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
     con.execute(
@@ -26,6 +30,7 @@ def _database(path: Path) -> None:
     )
     con.execute("create table marts.fct_events as select range as event_id from range(5)")
     con.close()
+    return path
 
 
 def _export(database: Path, folder: Path, table: str, select: str) -> None:
@@ -45,9 +50,7 @@ def _diffs(database: Path, folder: Path) -> dict[str, tuple[int, int, int, int]]
     }
 
 
-def test_identical_export_compares_equal_with_utc_timestamps_and_float_noise(tmp_path: Path) -> None:
-    database = tmp_path / "duck.duckdb"
-    _database(database)
+def test_identical_export_compares_equal_with_utc_timestamps_and_float_noise(database: Path, tmp_path: Path) -> None:
     folder = tmp_path / "export"
     # Spark writes timestamps as UTC instants (TIMESTAMPTZ in DuckDB) and may differ in the last bits
     _export(
@@ -60,9 +63,7 @@ def test_identical_export_compares_equal_with_utc_timestamps_and_float_noise(tmp
     assert _diffs(database, folder) == {"marts.dim_things": (3, 3, 0, 0), "marts.fct_events": (5, 5, 0, 0)}
 
 
-def test_changed_missing_duplicated_and_unbuilt_tables_are_counted(tmp_path: Path) -> None:
-    database = tmp_path / "duck.duckdb"
-    _database(database)
+def test_changed_missing_duplicated_and_unbuilt_tables_are_counted(database: Path, tmp_path: Path) -> None:
     folder = tmp_path / "export"
     _export(
         database,
