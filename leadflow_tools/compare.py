@@ -12,6 +12,19 @@ import duckdb
 
 FLOATING = ("DOUBLE", "FLOAT", "REAL")
 
+# Compared besides every table of the marts schema: the incremental models themselves.
+INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (("intermediate", "int_intent__activity"),)
+
+
+def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
+    """(schema, table) of every table in `catalog`'s marts schema, by name."""
+    marts = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = ? and table_schema = 'marts' and table_type = 'BASE TABLE' order by 2",
+        [catalog],
+    ).fetchall()
+    return [(str(s), str(t)) for s, t in marts]
+
 
 def rounded_select(columns: Sequence[tuple[str, str]], relation: str, precision: int) -> str:
     """select every column of `relation` cast to the reference type, floating ones rounded.

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from . import PROJECT_ROOT
-from .compare import difference, table_columns
+from .compare import INCREMENTAL_MODELS, difference, mart_tables, table_columns
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,6 @@ EVENT_TABLES: tuple[EventTable, ...] = (
     EventTable("raw_salesforce", "task", "created_date", "id"),
     EventTable("raw_salesforce", "campaign_member", "created_date", "id"),
 )
-
-# Models compared besides every relation in the marts schema: the incremental ones themselves.
-INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (("intermediate", "int_intent__activity"),)
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -128,14 +125,6 @@ def load_raw_as_of(source: Path, target: Path, as_of: datetime, arrival: Arrival
     return late
 
 
-def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
-    marts = con.execute(
-        "select table_schema, table_name from information_schema.tables "
-        f"where table_catalog = '{catalog}' and table_schema = 'marts' order by 2"
-    ).fetchall()
-    return [*INCREMENTAL_MODELS, *((str(s), str(t)) for s, t in marts)]
-
-
 def compare_databases(incremental: Path, full_refresh: Path, precision: int = 6) -> list[TableDiff]:
     """Row-by-row difference of every mart (and incremental model), doubles rounded."""
     con = duckdb.connect()
@@ -143,7 +132,7 @@ def compare_databases(incremental: Path, full_refresh: Path, precision: int = 6)
         con.execute(f"attach '{incremental}' as inc (read_only)")
         con.execute(f"attach '{full_refresh}' as ful (read_only)")
         diffs = []
-        for schema, table in _relations(con, "ful"):
+        for schema, table in [*INCREMENTAL_MODELS, *mart_tables(con, "ful")]:
             columns = table_columns(con, "ful", schema, table)
             only_inc, only_ful = difference(
                 con, columns, f"inc.{schema}.{table}", f"ful.{schema}.{table}", precision
