@@ -13,14 +13,21 @@ import duckdb
 FLOATING = ("DOUBLE", "FLOAT", "REAL")
 
 # Compared besides every table of the marts schema: the incremental models themselves.
-INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (("intermediate", "int_intent__activity"),)
+INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (
+    ("intermediate", "int_intent__activity"),
+    ("intermediate", "int_intent__scored_events"),
+)
+
+# Columns that stamp which run wrote a row: an incremental and a full-refresh build differ there
+# by design (int_intent__scored_events.scored_through), so comparisons leave them out.
+RUN_STAMP_COLUMNS: frozenset[str] = frozenset({"scored_through"})
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
-    """(schema, table) of every table in `catalog`'s marts schema, by name."""
+    """(schema, name) of every table and view in `catalog`'s marts schema, by name."""
     marts = con.execute(
         "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = ? and table_schema = 'marts' and table_type = 'BASE TABLE' order by 2",
+        "where table_catalog = ? and table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') order by 2",
         [catalog],
     ).fetchall()
     return [(str(s), str(t)) for s, t in marts]
@@ -52,10 +59,10 @@ def difference(
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[tuple[str, str]]:
-    """(name, type) of a DuckDB table in column order."""
+    """(name, type) of a DuckDB table or view in column order, run stamps left out."""
     rows = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
         [catalog, schema, table],
     ).fetchall()
-    return [(str(name), str(dtype)) for name, dtype in rows]
+    return [(str(name), str(dtype)) for name, dtype in rows if name not in RUN_STAMP_COLUMNS]

@@ -208,7 +208,7 @@ def simulate(
     days: int,
     arrival: Arrival,
     progress: Callable[[str], None] = print,
-    incremental_selector: Sequence[str] = ("+int_intent__activity",),
+    incremental_selector: Sequence[str] = ("+int_intent__scored_events",),
 ) -> SimulationReport:
     """Build `days` days incrementally up to `last_as_of`, then compare with a full refresh."""
     incremental_db = workdir / "incremental" / "leadflow.duckdb"

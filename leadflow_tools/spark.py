@@ -106,7 +106,7 @@ def load_raw_tables(folder: Path, progress: Callable[[str], None] = print) -> in
 
 
 def export_tables(folder: Path, schemas: tuple[str, ...] = ("marts",), progress: Callable[[str], None] = print) -> int:
-    """Write every table of the Spark `schemas` to folder/<schema>/<table>/ as Parquet; returns the count."""
+    """Write every table and view of the Spark `schemas` to folder/<schema>/<name>/ as Parquet; returns the count."""
     if folder.exists():
         shutil.rmtree(folder)
     spark = spark_session()
@@ -115,7 +115,7 @@ def export_tables(folder: Path, schemas: tuple[str, ...] = ("marts",), progress:
     try:
         for schema in schemas:
             for table in spark.catalog.listTables(schema):
-                if table.tableType == "VIEW":
+                if table.isTemporary:
                     continue
                 spark.table(f"{schema}.{table.name}").write.mode("overwrite").parquet(str(folder / schema / table.name))
                 count += 1

@@ -217,3 +217,19 @@
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
                'partition_by': [day_column], 'file_format': 'parquet', 'on_schema_change': 'fail'}) }}
 {%- endmacro %}
+
+{#-
+    Config of int_intent__scored_events. DuckDB: incremental with the replace_days_and_people
+    strategy below. Spark: a plain table rebuilt each run, since Parquet tables cannot delete
+    rows (with Delta or Iceberg a merge would do what the DuckDB strategy does).
+-#}
+{% macro person_day_incremental() -%}
+    {{ return(adapter.dispatch('person_day_incremental', 'leadflow')()) }}
+{%- endmacro %}
+{% macro default__person_day_incremental() -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_days_and_people',
+               'on_schema_change': 'fail'}) }}
+{%- endmacro %}
+{% macro spark__person_day_incremental() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}

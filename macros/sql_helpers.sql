@@ -59,3 +59,23 @@
     {%- endfor %}
     where 1 = 0
 {%- endmacro %}
+
+{#-
+    Keeps the activity rows (alias `event_alias` of int_intent__activity) that name one of the
+    handles of `handles_cte` (handle_type, handle_id; unique): by their own handle, or by their
+    Segment anonymous id as a segment_anonymous handle. Emits two left joins (aliases
+    named_match, anonymous_match) and the where clause, so put it right after the from clause
+    and continue with "and ...". Left joins against a small handle set are plain hash probes;
+    `exists (...) or exists (...)` makes DuckDB copy every scanned row first.
+-#}
+{% macro join_named_handles(event_alias, handles_cte) -%}
+    left join {{ handles_cte }} as named_match
+        on
+            {{ event_alias }}.handle_type = named_match.handle_type
+            and {{ event_alias }}.handle_id = named_match.handle_id
+    left join {{ handles_cte }} as anonymous_match
+        on
+            anonymous_match.handle_type = 'segment_anonymous'
+            and {{ event_alias }}.anonymous_id = anonymous_match.handle_id
+    where (named_match.handle_id is not null or anonymous_match.handle_id is not null)
+{%- endmacro %}

@@ -10,13 +10,16 @@ and again after running the last day a second time.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, query, scalar
+from leadflow_tools.compare import difference, table_columns
 from leadflow_tools.dbt import run_dbt
 
 
@@ -66,3 +69,71 @@ def test_an_incremental_run_refuses_to_rewind_time(simulation: tuple[Path, dict[
     )
     assert result.returncode != 0
     assert "cannot rewind time" in result.output and "--full-refresh" in result.output
+
+
+def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
+    small_generated_db: Path, tmp_path: Path
+) -> None:
+    """The edge the 30-day replay does not produce: an old page view that resolved through its
+    anonymous id to person Q gets a user id that a later identify ties to another person P.
+    Only P's handles change; the incremental run must still take the view away from Q."""
+    incremental = tmp_path / "incremental.duckdb"
+    shutil.copy(small_generated_db, incremental)
+    target = tmp_path / "target"
+    day_one, day_two = "2026-10-31 00:00:00", "2026-11-01 00:00:00"
+    run_dbt(["seed"], incremental, {"as_of": day_one}, target_path=target)
+    run_dbt(["run", "--select", "+fct_intent_signals"], incremental, {"as_of": day_one}, target_path=target)
+    # an old, scored, anonymous page view of Q, and a person P with a valid email
+    view_id, owner = query(
+        incremental,
+        "select a.source_event_id, s.lead_key from intermediate.int_intent__activity a "
+        "join intermediate.int_intent__scored_events s using (event_id) "
+        "where a.source = 'page_view' and a.handle_id is null and s.counted_points > 0 "
+        "and a.occurred_at < timestamp '2026-10-20' order by a.event_id limit 1",
+    )[0]
+    new_owner, email = query(
+        incremental,
+        "select lead_key, handle_id from intermediate.int_identity__event_handles "
+        f"where handle_type = 'email' and lead_key != '{owner}' order by lead_key limit 1",
+    )[0]
+    con = duckdb.connect(str(incremental))
+    try:
+        con.execute(f"update raw_segment.pages set user_id = 'edge-user' where id = '{view_id}'")
+    finally:
+        con.close()
+    run_dbt(["run", "--select", "+fct_intent_signals", "--full-refresh"], incremental, {"as_of": day_one},
+            target_path=target)
+    assert scalar(incremental, f"select lead_key from marts.fct_intent_signals where event_id = 'page_view:{view_id}'") == owner
+    con = duckdb.connect(str(incremental))
+    try:
+        con.execute(
+            "insert into raw_segment.identifies select * replace ("
+            "'edge-identify' as id, 'edge-anonymous' as anonymous_id, 'edge-user' as user_id, "
+            f"'{email}' as email, timestamp '2026-10-31 06:00:00' as \"timestamp\", "
+            "timestamp '2026-10-31 06:00:00' as received_at) from raw_segment.identifies limit 1"
+        )
+    finally:
+        con.close()
+    run_dbt(["run", "--select", "+fct_intent_signals"], incremental, {"as_of": day_two}, target_path=target)
+    full = tmp_path / "full.duckdb"
+    shutil.copy(incremental, full)
+    run_dbt(["run", "--select", "+fct_intent_signals", "--full-refresh"], full, {"as_of": day_two}, target_path=target)
+
+    assert query(full, f"select lead_key from marts.fct_intent_signals where event_id = 'page_view:{view_id}'") == [
+        (new_owner,)
+    ]
+    for relation in ("intermediate.int_intent__scored_events", "marts.fct_intent_signals"):
+        diffs = _relation_difference(incremental, full, relation)
+        assert diffs == (0, 0), f"{relation}: {diffs} rows only in the incremental / full-refresh build"
+
+
+def _relation_difference(incremental: Path, full: Path, relation: str) -> tuple[int, int]:
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{incremental}' as inc (read_only)")
+        con.execute(f"attach '{full}' as ful (read_only)")
+        schema, table = relation.split(".")
+        columns = table_columns(con, "ful", schema, table)
+        return difference(con, columns, f"inc.{relation}", f"ful.{relation}")
+    finally:
+        con.close()
