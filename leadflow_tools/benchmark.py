@@ -1,12 +1,19 @@
 """Benchmark the intent models against a bare decay aggregate over the same events.
 
-Both run in the same process against the same DuckDB file, alternating, `--repeat` times, so
-machine noise hits both alike; the report is the ratio of medians.
-  intent models : fct_intent_signals as dbt compiles it (key matching, consent, daily caps,
-                  one row per event) plus the per-person sum dim_leads takes from it
-  bare aggregate: select lead_key, sum(base_points * 0.5 ^ (age / half_life)) over the same
-                  events (int_intent__activity resolved to people through
-                  int_identity__event_handles, as the model does) and the same signal matches
+All timings alternate in one process against the same DuckDB file, `--repeat` times, so machine
+noise hits them alike; ratios are of medians.
+  bare aggregate : select lead_key, sum(base_points * 0.5 ^ (age / half_life)) over the same
+                   events (int_intent__activity resolved to people through
+                   int_identity__event_handles, as the model does) and the same signal matches
+  read           : the per-person sum dim_leads takes from fct_intent_signals (a view: decay at
+                   as_of over int_intent__scored_events)
+  full rescoring : int_intent__scored_events as dbt compiles it for a --full-refresh (key
+                   matching, consent, daily caps, one row per event), materialised
+  daily models   : (with `daily`) `dbt run` of int_identity__handle_changes and
+                   int_intent__scored_events, incremental at the same as_of: the day's window
+                   rescored (idempotent), summed from run_results.json (dbt start-up excluded)
+Two ratios: a full rebuild (full rescoring + read) and a daily run (daily models + read), each
+over the bare aggregate.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -24,7 +31,17 @@ import duckdb
 from . import PROJECT_ROOT, add_database_argument
 from .dbt import run_dbt
 
-COMPILED = PROJECT_ROOT / "target" / "benchmark" / "compiled" / "leadflow" / "models" / "marts" / "scoring"
+COMPILED = PROJECT_ROOT / "target" / "benchmark" / "compiled" / "leadflow" / "models" / "intermediate" / "intent"
+
+# The incremental intent models a daily run maintains (their run_results times make the daily cost).
+INTENT_MODELS: tuple[str, ...] = ("int_identity__handle_changes", "int_intent__scored_events")
+
+READ_SQL = """
+create or replace temp table bench_read as
+select lead_key, sum(case when not is_excluded then decayed_points else 0 end) as intent_points
+from {relation}
+group by lead_key
+"""
 
 BARE_SQL = """
 create or replace temp table bench_bare as
@@ -63,11 +80,16 @@ class BenchmarkResult:
     repeat: int
     events_scored: int
     persons: int
-    intent_models_seconds: list[float]
+    full_rescoring_seconds: list[float]
+    read_seconds: list[float]
     bare_aggregate_seconds: list[float]
-    median_intent_models_seconds: float
+    median_full_rescoring_seconds: float
+    median_read_seconds: float
     median_bare_aggregate_seconds: float
-    ratio: float
+    full_ratio: float
+    daily_models_seconds: list[float] = field(default_factory=list)
+    median_daily_models_seconds: float | None = None
+    daily_ratio: float | None = None
 
 
 def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> float:
@@ -76,58 +98,108 @@ def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> float:
     return time.perf_counter() - started
 
 
-def run(database: Path, as_of: str, repeat: int, progress: Callable[[str], None] = print) -> BenchmarkResult:
-    """Compile fct_intent_signals for `as_of`, then time it and the bare aggregate alternately."""
-    progress("compiling fct_intent_signals ...")
+def _daily_models_seconds(database: Path, as_of: str) -> float:
+    """Run INTENT_MODELS incrementally at `as_of`; their execution time from run_results.json."""
+    target_path = PROJECT_ROOT / "target" / "benchmark" / "intent_daily"
+    run_dbt(["run", "--select", *INTENT_MODELS], database, {"as_of": as_of}, target_path=target_path)
+    results = json.loads((target_path / "run_results.json").read_text())["results"]
+    return sum(float(r["execution_time"]) for r in results)
+
+
+def run(
+    database: Path,
+    as_of: str,
+    repeat: int,
+    daily: bool = False,
+    progress: Callable[[str], None] = print,
+) -> BenchmarkResult:
+    """Time the full rescoring, the read and the bare aggregate (and with `daily` the incremental
+    run of INTENT_MODELS) alternately at `as_of`. `database` must hold a build at that as_of.
+    """
+    progress("compiling int_intent__scored_events for a full refresh ...")
     run_dbt(
-        ["compile", "--select", "fct_intent_signals"],
+        ["compile", "--select", "int_intent__scored_events", "--full-refresh"],
         database,
         {"as_of": as_of},
         target_path=PROJECT_ROOT / "target" / "benchmark",
     )
-    model_sql = (COMPILED / "fct_intent_signals.sql").read_text()
-    intent_sql = (
-        f"create or replace temp table bench_signals as {model_sql};\n"
-        "create or replace temp table bench_intent as select lead_key, "
-        "sum(case when not is_excluded then decayed_points else 0 end) as intent_points "
-        "from bench_signals group by lead_key"
-    )
+    model_sql = (COMPILED / "int_intent__scored_events.sql").read_text()
+    full_sql = f"create or replace temp table bench_scored as {model_sql}"
+    read_sql = READ_SQL.format(relation="marts.fct_intent_signals")
     bare_sql = BARE_SQL.format(as_of=as_of)
-    con = duckdb.connect(str(database), read_only=True)
-    intent_times: list[float] = []
+    full_times: list[float] = []
+    read_times: list[float] = []
     bare_times: list[float] = []
-    try:
-        con.execute("set preserve_insertion_order = false")
-        for attempt in range(1, repeat + 1):
-            intent_times.append(_timed(con, intent_sql))
+    daily_times: list[float] = []
+    for attempt in range(1, repeat + 1):
+        if daily:
+            # dbt writes to the file: no connection of ours may be open meanwhile
+            daily_times.append(_daily_models_seconds(database, as_of))
+        con = duckdb.connect(str(database), read_only=True)
+        try:
+            con.execute("set preserve_insertion_order = false")
+            full_times.append(_timed(con, full_sql))
+            read_times.append(_timed(con, read_sql))
             bare_times.append(_timed(con, bare_sql))
-            progress(f"[{attempt}/{repeat}] intent models {intent_times[-1]:.2f}s, bare aggregate {bare_times[-1]:.2f}s")
-        events = con.execute("select count(*) from bench_signals").fetchone()
-        persons = con.execute("select count(*) from bench_intent").fetchone()
-    finally:
-        con.close()
-    intent_median = statistics.median(intent_times)
+            events = con.execute("select count(*) from bench_scored").fetchone()
+            persons = con.execute("select count(*) from bench_read").fetchone()
+        finally:
+            con.close()
+        daily_note = f"daily models {daily_times[-1]:.2f}s, " if daily else ""
+        progress(
+            f"[{attempt}/{repeat}] {daily_note}full rescoring {full_times[-1]:.2f}s, read {read_times[-1]:.2f}s, "
+            f"bare aggregate {bare_times[-1]:.2f}s"
+        )
+    full_median = statistics.median(full_times)
+    read_median = statistics.median(read_times)
     bare_median = statistics.median(bare_times)
-    return BenchmarkResult(
+    result = BenchmarkResult(
         database=str(database),
         as_of=as_of,
         repeat=repeat,
         events_scored=int(events[0]) if events else 0,
         persons=int(persons[0]) if persons else 0,
-        intent_models_seconds=[round(t, 3) for t in intent_times],
+        full_rescoring_seconds=[round(t, 3) for t in full_times],
+        read_seconds=[round(t, 3) for t in read_times],
         bare_aggregate_seconds=[round(t, 3) for t in bare_times],
-        median_intent_models_seconds=round(intent_median, 3),
+        median_full_rescoring_seconds=round(full_median, 3),
+        median_read_seconds=round(read_median, 3),
         median_bare_aggregate_seconds=round(bare_median, 3),
-        ratio=round(intent_median / bare_median, 2),
+        full_ratio=round((full_median + read_median) / bare_median, 2),
     )
+    if daily_times:
+        daily_median = statistics.median(daily_times)
+        result.daily_models_seconds = [round(t, 3) for t in daily_times]
+        result.median_daily_models_seconds = round(daily_median, 3)
+        result.daily_ratio = round((daily_median + read_median) / bare_median, 2)
+    return result
+
+
+def report(result: BenchmarkResult) -> str:
+    lines = [
+        f"{'intent (median of ' + str(result.repeat) + ')':<44}{'seconds':>10}{'x bare':>10}",
+        f"{'bare decay aggregate':<44}{result.median_bare_aggregate_seconds:>10.2f}{1:>10.2f}",
+        f"{'read: per-person sum over fct_intent_signals':<44}{result.median_read_seconds:>10.2f}"
+        f"{result.median_read_seconds / result.median_bare_aggregate_seconds:>10.2f}",
+        f"{'full rebuild: rescoring + read':<44}"
+        f"{result.median_full_rescoring_seconds + result.median_read_seconds:>10.2f}{result.full_ratio:>10.2f}",
+    ]
+    if result.median_daily_models_seconds is not None and result.daily_ratio is not None:
+        lines.append(
+            f"{'daily run: incremental models + read':<44}"
+            f"{result.median_daily_models_seconds + result.median_read_seconds:>10.2f}{result.daily_ratio:>10.2f}"
+        )
+    lines.append(f"events scored: {result.events_scored:,}; persons: {result.persons:,}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="benchmark_intent",
         description=(
-            "Time leadflow's intent scoring (fct_intent_signals and the per-person sum) against a "
-            "bare decay aggregate over the same events, alternating in one process. Needs a "
+            "Time leadflow's intent scoring (a full rescoring of int_intent__scored_events, and the "
+            "per-person sum over the fct_intent_signals view) against a bare decay aggregate over the "
+            "same events, alternating in one process. Needs a "
             "database already built with `dbt build` (e.g. after `make demo LEADS=1000000`). "
             "Prints a table and writes target/benchmark_intent.json."
         ),
@@ -135,14 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     add_database_argument(parser)
     parser.add_argument("--as-of", required=True, help="the as_of the database was built at, 'YYYY-MM-DD HH:MM:SS'")
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each (default 3)")
+    parser.add_argument("--daily", action="store_true",
+                        help="also time `dbt run` of " + " and ".join(INTENT_MODELS) + " incrementally at "
+                             "--as-of before each repeat (writes to the database; adds the daily ratio)")
     args = parser.parse_args(argv)
-    result = run(args.database, args.as_of, args.repeat)
+    result = run(args.database, args.as_of, args.repeat, args.daily)
     out = PROJECT_ROOT / "target" / "benchmark_intent.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(asdict(result), indent=2))
-    print(f"\n{'what':<40}{'median s':>10}")
-    print(f"{'intent models (fct_intent_signals + sum)':<40}{result.median_intent_models_seconds:>10.2f}")
-    print(f"{'bare decay aggregate':<40}{result.median_bare_aggregate_seconds:>10.2f}")
-    print(f"{'ratio':<40}{result.ratio:>10.2f}")
-    print(f"events scored: {result.events_scored:,}; persons: {result.persons:,}; written {out}")
+    print(report(result))
+    print(f"written {out}")
     return 0

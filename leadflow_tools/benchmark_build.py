@@ -3,7 +3,8 @@
   1. generate --leads x --events-per-lead (skipped when the database holds that data already)
   2. full build (`dbt build --full-refresh`) at as_of = the anchor minus one day
   3. the daily run: `dbt build` at as_of = the anchor, one day of new events later
-  4. partial parse (`dbt parse` with nothing changed)
+  4. full and partial parse (`dbt parse` with nothing changed), and the floor: importing dbt
+     alone
   5. intent models against the bare scan + aggregate (leadflow_tools.benchmark), same process
 Per step: wall time and the peak memory (max RSS) of the dbt process; per model: time from
 run_results.json. Prints a table and writes target/benchmark/build_<leads>x<events>_<target>.json.
@@ -23,6 +24,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from . import PROJECT_ROOT, add_generated_data_arguments
+from .benchmark import INTENT_MODELS
+from .benchmark import report as intent_report
 from .benchmark import run as run_intent_benchmark
 from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
@@ -42,6 +45,7 @@ class Step:
     seconds: float
     peak_rss_mb: float | None  # None on Spark: the JVM py4j starts is not a reaped child of dbt
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
+    intent_models_seconds: float | None = None  # INTENT_MODELS' run_results time in a build
 
 
 @dataclass
@@ -51,9 +55,10 @@ class BuildBenchmark:
     target: str
     database: str
     steps: list[Step] = field(default_factory=list)
-    intent_models_seconds: float | None = None
     bare_aggregate_seconds: float | None = None
-    intent_ratio: float | None = None
+    intent_read_seconds: float | None = None
+    intent_full_ratio: float | None = None
+    intent_daily_ratio: float | None = None
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)
@@ -89,6 +94,7 @@ def _dbt_step(
         raise RuntimeError(f"dbt {' '.join(args)} failed:\n{tail}")
     peak_kib = int(completed.stdout.strip().splitlines()[-1])
     slowest: list[tuple[str, float]] = []
+    intent_seconds = None
     results = target_dir / "run_results.json"
     if args[0] in {"build", "run"} and results.exists():
         timings = [
@@ -96,8 +102,9 @@ def _dbt_step(
             for r in json.loads(results.read_text())["results"]
         ]
         slowest = sorted(timings, key=lambda item: -item[1])[:8]
+        intent_seconds = round(sum(t for n, t in timings if n in INTENT_MODELS), 2)
     peak_mb = None if target == "spark" else round(peak_kib / 1024, 1)
-    return Step(name, round(seconds, 2), peak_mb, [(n, round(t, 2)) for n, t in slowest])
+    return Step(name, round(seconds, 2), peak_mb, [(n, round(t, 2)) for n, t in slowest], intent_seconds)
 
 
 def run(
@@ -138,11 +145,19 @@ def run(
         step = _dbt_step(name, args, database, target_dir, step_as_of, target, env)
         print(f"  {step.seconds:.1f} s, peak {_megabytes(step.peak_rss_mb)}", flush=True)
         result.steps.append(step)
+    print("dbt startup floor (importing dbt, no project) ...", flush=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from dbt.cli.main import dbtRunner"], cwd=PROJECT_ROOT, check=True)
+    result.steps.append(Step("dbt import (floor)", round(time.perf_counter() - started, 2), None))
     if target == "duckdb" and intent_repeat > 0:
-        intent = run_intent_benchmark(database, as_of, intent_repeat, progress=lambda line: print(f"  {line}", flush=True))
-        result.intent_models_seconds = intent.median_intent_models_seconds
+        intent = run_intent_benchmark(
+            database, as_of, intent_repeat, daily=True, progress=lambda line: print(f"  {line}", flush=True)
+        )
+        print(intent_report(intent), flush=True)
         result.bare_aggregate_seconds = intent.median_bare_aggregate_seconds
-        result.intent_ratio = intent.ratio
+        result.intent_read_seconds = intent.median_read_seconds
+        result.intent_full_ratio = intent.full_ratio
+        result.intent_daily_ratio = intent.daily_ratio
     return result
 
 
@@ -160,10 +175,10 @@ def report(result: BuildBenchmark) -> str:
         lines.append(
             f"{step.name:<28}{step.seconds:>10.1f}{_megabytes(step.peak_rss_mb):>10}{step.seconds / full.seconds:>15.1%}"
         )
-    if result.intent_ratio is not None:
+    if result.intent_full_ratio is not None:
         lines.append(
-            f"intent models {result.intent_models_seconds:.2f} s vs bare aggregate "
-            f"{result.bare_aggregate_seconds:.2f} s: ratio {result.intent_ratio:.2f}"
+            f"intent models vs bare aggregate ({result.bare_aggregate_seconds:.2f} s): full rebuild "
+            f"{result.intent_full_ratio:.2f}x, daily run {result.intent_daily_ratio:.2f}x"
         )
     for step in result.steps:
         if step.slowest_models:

@@ -120,7 +120,8 @@ def test_benchmark_cli_reports_a_ratio(built_db: Path) -> None:
 
     result = run(built_db, "2026-11-01 00:00:00", repeat=1, progress=lambda _line: None)
     assert result.events_scored == scalar(built_db, "select count(*) from marts.fct_intent_signals")
-    assert result.persons > 0 and result.ratio > 0
+    assert result.persons == scalar(built_db, "select count(distinct lead_key) from marts.fct_intent_signals")
+    assert result.full_ratio > 0 and result.daily_ratio is None
 
 
 def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> None:
@@ -134,7 +135,9 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     result = json.loads((ROOT / "target" / "benchmark" / "build_300x5_duckdb.json").read_text())
     steps = {step["name"]: step for step in result["steps"]}
-    assert set(steps) == {"full build", "daily incremental build", "full parse", "partial parse"}
-    assert all(step["seconds"] > 0 and step["peak_rss_mb"] > 0 for step in steps.values())
-    assert steps["full build"]["slowest_models"] and result["intent_ratio"] > 0
+    dbt_steps = {"full build", "daily incremental build", "full parse", "partial parse"}
+    assert set(steps) == dbt_steps | {"dbt import (floor)"}
+    assert all(steps[name]["seconds"] > 0 and steps[name]["peak_rss_mb"] > 0 for name in dbt_steps)
+    assert steps["daily incremental build"]["intent_models_seconds"] > 0
+    assert steps["full build"]["slowest_models"] and result["intent_full_ratio"] > 0 and result["intent_daily_ratio"] > 0
     assert "daily incremental build" in completed.stdout and "ratio" in completed.stdout
