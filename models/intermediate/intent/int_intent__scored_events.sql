@@ -91,7 +91,7 @@ events_naming_changes as (
         events.handle_id,
         events.anonymous_id
     from {{ ref('int_intent__activity') }} as events
-    {{ leadflow.join_named_handles('events', 'changed_handles') }}
+    {{ leadflow.join_named_handles('events', 'changed_handles') }} -- noqa: LT02
         and events.occurred_at <= {{ leadflow.as_of() }}
 ),
 
@@ -132,7 +132,7 @@ candidate_events as (
     union all
     select events.*
     from {{ ref('int_intent__activity') }} as events
-    {{ leadflow.join_named_handles('events', 'rescored_handles') }}
+    {{ leadflow.join_named_handles('events', 'rescored_handles') }} -- noqa: LT02
         and events.occurred_on < cast('{{ window_start }}' as date)
 ),
 {% else %}
