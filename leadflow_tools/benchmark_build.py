@@ -177,7 +177,7 @@ def report(result: BuildBenchmark) -> str:
         )
     if result.intent_full_ratio is not None:
         lines.append(
-            f"intent models vs bare aggregate ({result.bare_aggregate_seconds:.2f} s): full rebuild "
+            f"intent models vs bare aggregate ({result.bare_aggregate_seconds:.2f} s): ratio full rebuild "
             f"{result.intent_full_ratio:.2f}x, daily run {result.intent_daily_ratio:.2f}x"
         )
     for step in result.steps:
