@@ -19,8 +19,8 @@ import duckdb
 import pytest
 
 from conftest import ROOT, query, scalar
-from leadflow_tools.compare import difference, table_columns
 from leadflow_tools.dbt import run_dbt
+from leadflow_tools.incremental import compare_databases
 
 
 @pytest.fixture(scope="module")
@@ -122,18 +122,8 @@ def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
     assert query(full, f"select lead_key from marts.fct_intent_signals where event_id = 'page_view:{view_id}'") == [
         (new_owner,)
     ]
-    for relation in ("intermediate.int_intent__scored_events", "marts.fct_intent_signals"):
-        diffs = _relation_difference(incremental, full, relation)
-        assert diffs == (0, 0), f"{relation}: {diffs} rows only in the incremental / full-refresh build"
+    diffs = compare_databases(incremental, full)
+    compared = {d.relation for d in diffs}
+    assert {"intermediate.int_intent__scored_events", "marts.fct_intent_signals"} <= compared
+    assert [d for d in diffs if d.only_incremental or d.only_full_refresh] == []
 
-
-def _relation_difference(incremental: Path, full: Path, relation: str) -> tuple[int, int]:
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{incremental}' as inc (read_only)")
-        con.execute(f"attach '{full}' as ful (read_only)")
-        schema, table = relation.split(".")
-        columns = table_columns(con, "ful", schema, table)
-        return difference(con, columns, f"inc.{relation}", f"ful.{relation}")
-    finally:
-        con.close()
