@@ -21,12 +21,11 @@
 {%- endmacro %}
 
 {#-
-    The first UTC day an incremental run re-reads: `lookback_days` before the day of the latest
-    `timestamp_column` already in the model (none on a first or --full-refresh run, meaning: read
-    everything). Refuses, with a clear message, a run whose as_of is earlier than what the model
-    already holds: rewinding time needs a --full-refresh, not an incremental run.
+    The latest `timestamp_column` an incremental model already holds (none on a first or
+    --full-refresh run, or when it is empty). Refuses, with a clear message, a run whose as_of is
+    earlier: rewinding time needs a --full-refresh, not an incremental run.
 -#}
-{% macro incremental_window_start(timestamp_column, lookback_days) -%}
+{% macro incremental_latest(timestamp_column) -%}
     {%- if not (execute and is_incremental()) -%}
         {{ return(none) }}
     {%- endif -%}
@@ -37,15 +36,25 @@
         from {{ this }}
     {%- endset -%}
     {%- set row = run_query(probe).rows[0] -%}
-    {%- if row[0] is none -%}
-        {{ return(none) }}
-    {%- endif -%}
     {%- if row[1] -%}
         {{ exceptions.raise_compiler_error(
-            this ~ " already holds events up to " ~ row[0] ~ ", later than as_of "
+            this ~ " already holds rows up to " ~ row[0] ~ ", later than as_of "
             ~ leadflow.as_of_literal() ~ ". An incremental run cannot rewind time: rebuild it with"
             ~ " --full-refresh (dbt build --full-refresh -s " ~ this.identifier ~ "+).") }}
     {%- endif -%}
-    {%- set latest_day = row[0].date() if row[0].date is defined else row[0] -%}
+    {{ return(row[0]) }}
+{%- endmacro %}
+
+{#-
+    The first UTC day an incremental run re-reads: `lookback_days` before the day of the latest
+    `timestamp_column` already in the model (none on a first or --full-refresh run, meaning: read
+    everything). An as_of earlier than what the model holds is refused (incremental_latest).
+-#}
+{% macro incremental_window_start(timestamp_column, lookback_days) -%}
+    {%- set latest = leadflow.incremental_latest(timestamp_column) -%}
+    {%- if latest is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set latest_day = latest.date() if latest.date is defined else latest -%}
     {{ return((latest_day - modules.datetime.timedelta(days=lookback_days | int)).strftime('%Y-%m-%d')) }}
 {%- endmacro %}

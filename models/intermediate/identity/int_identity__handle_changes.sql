@@ -4,20 +4,13 @@
     time its person (lead_key) or that person's consent (is_opted_out) differs from what the
     previous build saw, stamped with that build's as_of (changed_at). A handle that no longer
     resolves gets a row with a null lead_key. Append-only: a run at the same as_of with nothing
-    changed adds nothing, and the first run (or a --full-refresh) records every handle.
+    changed adds nothing, and the first run (or a --full-refresh) records every handle. An as_of
+    earlier than the latest changed_at is refused (incremental_latest).
 
     int_intent__scored_events reads the rows stamped after its own last run to learn whose
     stored events a late identify, a merge or a consent change moved or re-priced.
 -#}
-{%- if execute and is_incremental() -%}
-{%- set latest = run_query('select max(changed_at) from ' ~ this).columns[0].values()[0] -%}
-{%- if latest is not none and latest.strftime('%Y-%m-%d %H:%M:%S') > leadflow.as_of_literal() -%}
-        {{ exceptions.raise_compiler_error(
-            this ~ " already holds changes seen at " ~ latest ~ ", later than as_of "
-            ~ leadflow.as_of_literal() ~ ". An incremental run cannot rewind time: rebuild it with"
-            ~ " --full-refresh (dbt build --full-refresh -s " ~ this.identifier ~ "+).") }}
-    {%- endif -%}
-{%- endif -%}
+{%- do leadflow.incremental_latest('changed_at') -%}
 with
 
 handles as (
