@@ -58,6 +58,23 @@
     md5(cast({{ expression }} as {{ dbt.type_string() }}))
 {%- endmacro %}
 
+{#- A number in (0, 1) fixed by a string expression: the first 32 bits of its md5, so the
+    same on every engine and every run (a stable "random" draw, e.g. for sticky assignment). -#}
+{% macro stable_uniform(expression) -%}
+    ((cast({{ leadflow.hex_to_bigint('substr(' ~ leadflow.hash_key(expression) ~ ', 1, 8)') }} as double) + 0.5) / 4294967296.0)
+{%- endmacro %}
+
+{#- A bigint from a string of hex digits (at most 15 of them). -#}
+{% macro hex_to_bigint(expression) -%}
+    {{ return(adapter.dispatch('hex_to_bigint', 'leadflow')(expression)) }}
+{%- endmacro %}
+{% macro default__hex_to_bigint(expression) -%}
+    cast('0x' || {{ expression }} as bigint)
+{%- endmacro %}
+{% macro spark__hex_to_bigint(expression) -%}
+    cast(conv({{ expression }}, 16, 10) as bigint)
+{%- endmacro %}
+
 {#- Seconds since the Unix epoch of a timestamp, as a double. -#}
 {% macro epoch_seconds(timestamp_expression) -%}
     {{ return(adapter.dispatch('epoch_seconds', 'leadflow')(timestamp_expression)) }}

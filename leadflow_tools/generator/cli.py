@@ -44,6 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=100,
         help="average activity events per person across all activity tables (default 100)",
     )
+    parser.add_argument(
+        "--events-per-session",
+        type=int,
+        default=5,
+        help=(
+            "activity comes in sessions (a visit, a product session, an email send) of about this "
+            "many events of one table within 30 minutes (default 5); 1 spreads every event "
+            "independently over the person's life"
+        ),
+    )
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument(
         "--anchor-date",
@@ -58,12 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.leads < 1 or args.events_per_lead < 1:
-        print("--leads and --events-per-lead must be positive", file=sys.stderr)
+    if args.leads < 1 or args.events_per_lead < 1 or args.events_per_session < 1:
+        print("--leads, --events-per-lead and --events-per-session must be positive", file=sys.stderr)
         return 2
     cfg = GeneratorConfig(
         leads=args.leads,
         events_per_lead=args.events_per_lead,
+        events_per_session=args.events_per_session,
         seed=args.seed,
         anchor_date=args.anchor_date,
     )

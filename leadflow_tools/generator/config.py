@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+SESSION_MINUTES = 30
+
 
 @dataclass(frozen=True)
 class DirtRates:
@@ -46,6 +48,12 @@ class GeneratorConfig:
     seed: int = 42
     anchor_date: date = field(default_factory=date.today)
     history_days: int = 730
+    # Tracking data comes in sessions: a visit is several page views minutes apart, a product
+    # session several track calls, an email send an open and a click. A person's events of one
+    # table fall into sessions of about this many events, each session within SESSION_MINUTES.
+    # 1 spreads every event independently over the person's life (the generator before
+    # sessions: a sixth of all people then acted on any given day).
+    events_per_session: int = 5
     dirt: DirtRates = field(default_factory=DirtRates)
 
     @property

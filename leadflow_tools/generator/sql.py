@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import vocab
-from .config import GeneratorConfig
+from .config import SESSION_MINUTES, GeneratorConfig
 
 
 def lit(values: Sequence[object]) -> str:
@@ -315,6 +315,19 @@ def _versions(key: str, salt: str, rate: float) -> str:
     )
 
 
+def event_time(cfg: GeneratorConfig, start: str, person: str, e: str, salt: str, events: int, people: str) -> str:
+    """When activity row `e` of `person` happened: in one of the person's sessions of its table.
+
+    `events` rows of the table over the `people` SQL variable's count of people give the
+    sessions per person (about cfg.events_per_session events each); events_per_session 1 spreads
+    every row independently (event_at).
+    """
+    if cfg.events_per_session <= 1:
+        return f"event_at({start}, {e}, '{salt}')"
+    sessions = f"greatest(1, round({events} / getvariable('{people}') / {cfg.events_per_session}))::bigint"
+    return f"session_at({start}, {person}, {e}, '{salt}', {sessions})"
+
+
 def step_macros_sql(cfg: GeneratorConfig) -> str:
     anchor = f"timestamp '{cfg.anchor_date.isoformat()} 00:00:00'"
     return f"""
@@ -332,6 +345,13 @@ create or replace temp macro path_step_at(created, status_changed, response, i, 
          else step_at(created, i, k, n) end;
 create or replace temp macro event_at(start_at, e, salt) as
     start_at + to_seconds((epoch({anchor}) - epoch(start_at)) * power(u(e, salt), 0.6));
+-- session_at: event e of person i falls into one of the person's `sessions` sessions of this
+-- table (salt), each placed like event_at, the event up to {SESSION_MINUTES} minutes into it
+create or replace temp macro session_at(start_at, i, e, salt, sessions) as
+    least(
+        event_at(start_at, i * 100003 + hash(e, salt || 's', {cfg.seed}) % sessions, salt)
+            + to_seconds(u(e, salt || 'o') * {SESSION_MINUTES * 60}),
+        {anchor} - interval 1 second);
 create or replace temp macro future_or(ts, e, salt) as
     case when u(e, salt) < {cfg.dirt.future_timestamp}
          then {anchor} + to_seconds((30 + u(e, salt || 'd') * 300) * 86400.0) else ts end;
@@ -850,7 +870,7 @@ from gen_user
     email_event = f"""
 create or replace table raw_hubspot.email_event as
 with drawn as (
-    select e, p.email, p.created_at, u(e, 'eet') as u_type
+    select e, p.i, p.email, p.created_at, u(e, 'eet') as u_type
     from {numbers(n_email, 'e')}
     inner join gen_hs_person as p
         on p.rn = hash(e, 'eep', {cfg.seed}) % getvariable('n_hs')
@@ -863,7 +883,7 @@ select
     case when u(e, 'eemiss') < {d.missing_identity} then null
          when u(e, 'eeunk') < {unknown} then 'nobody' || e::varchar || '@example.org'
          else dirty_email(email, e, 'eem') end as recipient,
-    future_or(event_at(created_at, e, 'eets'), e, 'eefut') as created,
+    future_or({event_time(cfg, 'created_at', 'i', 'e', 'eets', n_email, 'n_hs')}, e, 'eefut') as created,
     (hash(e, 'eec', {cfg.seed}) % 300)::bigint as email_campaign_id,
     case when u_type >= 0.014 and pick({lit(vocab.EMAIL_EVENT_TYPES)}, e, 'eetype') = 'CLICK'
          then 'https://www.{vocab.INTERNAL_DOMAIN}' || pick({lit(vocab.PAGE_PATHS)}, e, 'eeurl')
@@ -889,7 +909,7 @@ select
          else hubspot_contact_id end as contact_id,
     'conv-' || f::varchar as conversion_id,
     'form-' || page_k::varchar as form_id,
-    future_or(event_at(created_at, f, 'fts'), f, 'ffut') as "timestamp",
+    future_or({event_time(cfg, 'created_at', 'i', 'f', 'fts', n_forms, 'n_hs')}, f, 'ffut') as "timestamp",
     'https://www.{vocab.INTERNAL_DOMAIN}' || {lit(form_paths)}[page_k] as page_url,
     {lit(form_titles)}[page_k] as title,
     ago({anchor}, u(f, 'sync') * 0.2) as _fivetran_synced
@@ -962,7 +982,8 @@ actors as (
         case when u_actor < {internal} then 'internal' when u_actor < {unknown} then 'unknown'
              when u_actor < {bot} then 'bot' when u_actor < {missing} then 'missing'
              else 'person' end as actor,
-        future_or(event_at(created_at - interval 30 day, e, 'pts'), e, 'pfut') as ts
+        future_or({event_time(cfg, "created_at - interval 30 day", 'i', 'e', 'pts', n_pages, 'n_seg')}, e, 'pfut')
+            as ts
     from drawn
 ),
 shaped as (
@@ -1005,6 +1026,7 @@ from shaped
 {_versions('e', 'pdupe', d.duplicate_events)}
 """
     n_tracks = max(1, round(n * cfg.events_per_lead * 0.10))
+    track_at = event_time(cfg, f"least(identified_at, {anchor} - interval 1 hour)", "i", "e", "tts", n_tracks, "n_seg")
     tracks = f"""
 create or replace table raw_segment.tracks as
 with drawn as (
@@ -1025,9 +1047,9 @@ select
          else 'usr-' || i::varchar end as user_id,
     event,
     event as event_text,
-    future_or(event_at(least(identified_at, {anchor} - interval 1 hour), e, 'tts'), e, 'tfut')
+    future_or({track_at}, e, 'tfut')
         as "timestamp",
-    future_or(event_at(least(identified_at, {anchor} - interval 1 hour), e, 'tts'), e, 'tfut')
+    future_or({track_at}, e, 'tfut')
         + interval 1 second as received_at,
     pick({lit(vocab.PLANS)}, i, 'tplan') as properties_plan,
     case when event = 'Feature Activated' then pick({lit(vocab.FEATURES)}, e, 'tfeat')

@@ -162,3 +162,21 @@ def test_cli_writes_and_reports_progress(tmp_path: Path) -> None:
     assert "raw_segment.pages" in result.stdout and "generated" in result.stdout
     assert scalar(database, "select count(*) from raw_salesforce.lead") > 0
     assert (tmp_path / "cli.duckdb.generator.json").exists()
+
+
+def test_activity_comes_in_sessions_and_never_after_the_anchor(tmp_path: Path) -> None:
+    """Events of a person fall on few days (visits, product sessions, email sends), not one day each."""
+    person_days = "select count(distinct anonymous_id || cast(cast(\"timestamp\" as date) as varchar)) from raw_segment.pages"
+    counts = {}
+    for per_session in (1, 5):
+        database = tmp_path / f"s{per_session}.duckdb"
+        cfg = GeneratorConfig(leads=500, events_per_lead=60, seed=3, anchor_date=ANCHOR, events_per_session=per_session)
+        generate(cfg, database, progress=lambda _line: None)
+        counts[per_session] = int(scalar(database, person_days))  # type: ignore[call-overload]
+        # the anchor is 'now': only the future_timestamp dirt (30+ days ahead) lies beyond it
+        for table, column in (("raw_segment.pages", '"timestamp"'), ("raw_segment.tracks", '"timestamp"'),
+                              ("raw_hubspot.email_event", "created"), ("raw_hubspot.contact_form_submission", '"timestamp"')):
+            beyond = scalar(database, f"select count(*) from {table} where {column} > timestamp '{ANCHOR} 00:00:00' "
+                                      f"and {column} < timestamp '{ANCHOR} 00:00:00' + interval 30 day")
+            assert beyond == 0, table
+    assert counts[5] < counts[1] / 2

@@ -118,8 +118,13 @@ def test_only_changed_records_are_sent(sync_db: Path, crm: FakeCrm, tmp_path: Pa
     assert _push(sync_db, crm, tmp_path / "out", "--target", "hubspot") == 0
     ids = sorted(crm.hubspot_ids)[:4]
     con = duckdb.connect(str(sync_db))
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 9 where id = '{ids[0]}'")
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + 10 where id = '{ids[1]}'")
+    # the shipped threshold (seeds/sync_targets.csv): one point less is not a change, the threshold is
+    (threshold,) = con.execute(
+        "select score_change_threshold from config.sync_targets where target = 'hubspot_contact'"
+    ).fetchone()  # type: ignore[misc]
+    below, at = threshold - 1, threshold
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + {below} where id = '{ids[0]}'")
+    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + {at} where id = '{ids[1]}'")
     con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_grade = 'Z' where id = '{ids[2]}'")
     con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_routing_reason = 'moved' where id = '{ids[3]}'")
     con.close()
@@ -207,3 +212,40 @@ def test_dry_run_writes_payload_files_and_sends_nothing(sync_db: Path, tmp_path:
     batch = json.loads(next((tmp_path / "out").rglob("batch-0001.json")).read_text())
     assert len(batch["inputs"]) == 100
     assert query(sync_db, "select count(*) from leadflow_sync.sync_state") == [(0,)]
+
+
+def test_churn_carries_the_written_state_forward_so_a_creeping_score_is_sent_once_it_has_moved_enough() -> None:
+    from leadflow_tools.sync.churn import Snapshot, sync_day
+
+    written: dict[str, dict[str, dict[str, object]]] = {"t": {"a": {"Fit_Grade__c": "B", "Fit_Score__c": 50}}}
+    sent = []
+    for score in (48, 46, 44, 42, 40, 38):  # two points a day: sent on the day it is 5 below what was written
+        day = Snapshot({"t": {"a": {"Fit_Grade__c": "B", "Fit_Score__c": score}}}, {("t", "a"): "p"}, 1, {})
+        sent.append(sync_day([TARGET], written, day, 5.0).records_sent)
+    assert sent == [0, 0, 1, 0, 0, 1]
+    assert written["t"]["a"]["Fit_Score__c"] == 38
+
+
+def test_churn_measurement_counts_the_people_a_daily_sync_sends(built_db: Path, tmp_path: Path) -> None:
+    from leadflow_tools.sync.churn import measure, render
+
+    database = tmp_path / "churn.duckdb"
+    shutil.copy(built_db, database)
+    report = measure(database, "2026-11-01 00:00:00", days=2, thresholds=(10.0, 1000.0), target_path=tmp_path / "t")
+    assert [day.as_of for day in report.days] == ["2026-10-31 00:00:00", "2026-11-01 00:00:00"]
+    for day in report.days:
+        at_ten, categorical = day.results
+        # people, not records; categorical changes alone send no more than a score threshold on top
+        assert 0 < at_ten.people_sent <= at_ten.records_sent and categorical.people_sent <= at_ten.people_sent
+        assert at_ten.share_of_people == round(at_ten.people_sent / day.people, 4)
+        assert sum(at_ten.reasons.values()) == at_ten.records_sent
+        # sticky round robin: a proposal the CRM has not taken stays with its rep from day to day
+        # (the positional deal it replaced moved about half of them)
+        assert day.round_robin_both_days > 20 and day.round_robin_moved <= 0.2 * day.round_robin_both_days
+    assert "by target and reason" in render(report)
+
+
+def test_churn_command_explains_itself() -> None:
+    completed = subprocess.run([sys.executable, str(ROOT / "scripts" / "sync_churn.py"), "--help"],
+                               capture_output=True, text=True, check=True)
+    assert "--days" in completed.stdout and "score_change_threshold" in completed.stdout

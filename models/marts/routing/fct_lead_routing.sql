@@ -1,21 +1,30 @@
 {{ config(enabled=var('using_salesforce', true)) }}
 {#-
     Who works each open person, and why, decided at as_of. One row per open person
-    (int_routing__open_leads), in four steps:
-      1 guardrails: a blocked person (invalid email, missing company or country, duplicate,
-        inactive owner) gets no rule and no owner, with blocked_reason; never dropped
-      2 the first rule of seeds/routing_rules.csv (by priority) whose conditions all hold
-        (an empty condition matches anything): existing customer -> account owner, open
-        opportunity -> its owner, named account -> account owner, suppress and nurture -> no
-        rep, enterprise pod, industry specialists, then territory (int_routing__lead_territories:
-        country first, then region). An owner rule only matches when that owner is active.
-      3 team targets keep their current owner when that owner is an eligible rep of the team
-      4 everyone else in the team is dealt to eligible reps (seeds/sales_reps.csv: available,
-        active in Salesforce, not out of office at as_of) by weighted round robin: rep r gets
-        slots at (k + 0.5) / weight_r for k below its capacity, min(daily_cap, max_open_leads
-        minus the open leads it already owns); slots in position order meet leads in priority
-        order (tier, then intent, fit, lead_key). Deterministic, balanced by weight within one
-        lead, never over a cap. Leads left over wait in the team queue, with that reason.
+    (int_routing__open_leads):
+      1 guardrails, rules and kept owners come from int_routing__lead_targets: a blocked person
+        gets no rule and no owner, with blocked_reason (never dropped); the first matching rule
+        of seeds/routing_rules.csv (existing customer -> account owner, open opportunity -> its
+        owner, named account -> account owner, suppress and nurture -> no rep, enterprise pod,
+        industry specialists, then territory); team targets keep a current owner who is an
+        eligible rep of the team
+      2 everyone else in the team goes to an eligible rep with capacity
+        (int_routing__rep_capacity: min(daily_cap, max_open_leads minus what they carry)), by
+        sticky weighted round robin:
+        a) each lead's own rep is the team rep with room whose -ln(u(lead, rep)) / weight is
+           lowest (weighted rendezvous hashing: rep r is chosen with probability
+           weight_r / team weight, and the choice does not depend on other leads or on scores,
+           so a proposal the CRM has not taken yet does not move between reps from one day to
+           the next); a rep takes the leads that chose it in priority order (tier, then
+           intent, fit, lead_key) up to its capacity and its weight's share of the team's
+           served leads, rounded up;
+        b) the leads left over are dealt to the capacity left: rep r's slots continue at
+           (taken_r + k + 0.5) / weight_r, slots in position order meet those leads in
+           priority order.
+        Only the leads the team's total capacity serves, in priority order, take part, so a
+        lead never waits while a lower-priority one of its team is served.
+        Deterministic, never over a cap, balanced by weight within about one lead. Leads left
+        over wait in the team queue, with that reason.
 -#}
 with
 
@@ -23,8 +32,12 @@ open_leads as (
     select * from {{ ref('int_routing__open_leads') }}
 ),
 
-rules as (
-    select * from {{ ref('routing_rules') }}
+lead_targets as (
+    select * from {{ ref('int_routing__lead_targets') }}
+),
+
+capacity as (
+    select * from {{ ref('int_routing__rep_capacity') }}
 ),
 
 rep_availability as (
@@ -35,115 +48,140 @@ users as (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 
-eligible_reps as (
-    select
-        rep_id,
-        team,
-        weight,
-        daily_cap,
-        max_open_leads
-    from rep_availability
-    where can_take_leads
-),
-
-active_users as (
-    select
-        user_id,
-        user_name
-    from users
-    where is_active
-),
-
-rule_matches as (
-    select
-        open_leads.lead_key,
-        rules.rule_id,
-        rules.target_type,
-        rules.target_team,
-        rules.description as rule_description,
-        row_number() over (partition by open_leads.lead_key order by rules.priority asc) as rule_rank
-    from open_leads
-    inner join rules
-        on
-            (rules.match_is_customer is null or open_leads.is_customer = rules.match_is_customer)
-            and (
-                rules.match_has_open_opportunity is null
-                or rules.match_has_open_opportunity = (open_leads.open_opportunity_id is not null)
-            )
-            and (rules.match_has_named_account is null or open_leads.has_named_account = rules.match_has_named_account)
-            and (rules.match_priority_tier is null or open_leads.priority_tier = rules.match_priority_tier)
-            and (rules.match_priority_action is null or open_leads.priority_action = rules.match_priority_action)
-            and (rules.match_country_code is null or open_leads.country_code = rules.match_country_code)
-            and (rules.match_region is null or open_leads.region = rules.match_region)
-            and (rules.match_industry is null or open_leads.industry = rules.match_industry)
-            and (rules.match_product_interest is null or open_leads.product_interest = rules.match_product_interest)
-            and (rules.min_fit_score is null or open_leads.fit_score >= rules.min_fit_score)
-            and (rules.min_intent_score is null or open_leads.intent_score >= rules.min_intent_score)
-    left join active_users as account_owners
-        on open_leads.account_owner_id = account_owners.user_id
-    left join active_users as opportunity_owners
-        on open_leads.open_opportunity_owner_id = opportunity_owners.user_id
-    where
-        open_leads.blocked_reason is null
-        and (rules.target_type <> 'account_owner' or account_owners.user_id is not null)
-        and (rules.target_type <> 'opportunity_owner' or opportunity_owners.user_id is not null)
-),
-
 targets as (
     select
         open_leads.*,
-        rule_matches.rule_id,
-        rule_matches.target_type,
-        rule_matches.rule_description,
-        case
-            when rule_matches.target_type = 'account_owner' then open_leads.account_owner_id
-            when rule_matches.target_type = 'opportunity_owner' then open_leads.open_opportunity_owner_id
-        end as owner_by_rule,
-        case
-            when rule_matches.target_type in ('nurture', 'suppress') then 'marketing'
-            when rule_matches.target_type = 'team' then rule_matches.target_team
-            when rule_matches.target_type = 'territory' then coalesce(open_leads.territory_team, 'unassigned_territory')
-        end as team_by_rule
+        lead_targets.rule_id,
+        lead_targets.target_type,
+        lead_targets.rule_description,
+        lead_targets.owner_by_rule,
+        lead_targets.team_by_rule,
+        lead_targets.kept_owner_id
     from open_leads
-    left join rule_matches
-        on open_leads.lead_key = rule_matches.lead_key and rule_matches.rule_rank = 1
+    inner join lead_targets
+        on open_leads.lead_key = lead_targets.lead_key
 ),
 
-kept as (
-    -- team targets whose current owner is an eligible rep of that team keep them
+team_capacity as (
+    select
+        team,
+        sum(new_lead_capacity) as new_lead_capacity
+    from capacity
+    group by team
+),
+
+waiting as (
+    -- team leads without a kept owner, numbered per team in priority order (tier, then intent,
+    -- fit, lead_key): the order in which they claim capacity when it runs short
     select
         targets.lead_key,
-        eligible_reps.rep_id
+        targets.team_by_rule as team,
+        row_number() over (
+            partition by targets.team_by_rule
+            order by
+                targets.priority_tier asc, targets.intent_score desc, targets.fit_score desc, targets.lead_key asc
+        ) as priority_number
     from targets
-    inner join eligible_reps
-        on targets.current_owner_id = eligible_reps.rep_id and targets.team_by_rule = eligible_reps.team
-    where targets.target_type in ('team', 'territory')
+    where targets.target_type in ('team', 'territory') and targets.kept_owner_id is null
 ),
 
-owned_open_leads as (
-    -- what each rep already carries: leads routed to them as owners or kept
+to_deal as (
+    -- the leads the team's capacity serves; the rest wait in the team queue
+    select waiting.*
+    from waiting
+    inner join team_capacity
+        on waiting.team = team_capacity.team
+    where waiting.priority_number <= team_capacity.new_lead_capacity
+),
+
+first_choices as (
+    -- each lead's own rep: the eligible team rep with room that has the lowest
+    -- -ln(u(lead, rep)) / weight (weighted rendezvous hashing, u a stable draw per pair). It
+    -- depends on the lead and the team's reps only, not on other leads or on scores, so a
+    -- proposal the CRM has not taken yet stays with the same rep from one day to the next
     select
+        lead_key,
+        team,
+        priority_number,
         rep_id,
-        count(*) as open_leads
+        weight
     from (
-        select owner_by_rule as rep_id from targets
-        where owner_by_rule is not null
-        union all
-        select rep_id from kept
-    ) as owned
-    group by rep_id
+        select
+            to_deal.*,
+            capacity.rep_id,
+            capacity.weight,
+            row_number() over (
+                partition by to_deal.lead_key
+                order by
+                    -ln({{ leadflow.stable_uniform("to_deal.lead_key || '|' || capacity.rep_id") }})
+                    / capacity.weight asc,
+                    capacity.rep_id asc
+            ) as preference
+        from to_deal
+        inner join capacity
+            on to_deal.team = capacity.team and capacity.new_lead_capacity > 0
+    ) as ranked
+    where preference = 1
 ),
 
-capacity as (
+own_shares as (
+    -- how many of its own leads a rep takes: its weight's share of the team's served leads,
+    -- rounded up, within its capacity; more would unbalance the team
     select
-        eligible_reps.*,
-        greatest(
-            0,
-            least(eligible_reps.daily_cap, eligible_reps.max_open_leads - coalesce(owned_open_leads.open_leads, 0))
-        ) as new_lead_capacity
-    from eligible_reps
-    left join owned_open_leads
-        on eligible_reps.rep_id = owned_open_leads.rep_id
+        capacity.rep_id,
+        least(
+            capacity.new_lead_capacity,
+            cast(ceil(served.leads * capacity.weight / served.team_weight) as bigint)
+        ) as own_lead_quota
+    from capacity
+    inner join (
+        select
+            to_deal.team,
+            count(*) as leads,
+            max(team_weights.team_weight) as team_weight
+        from to_deal
+        inner join (
+            select
+                team,
+                sum(weight) as team_weight
+            from capacity
+            where new_lead_capacity > 0
+            group by team
+        ) as team_weights
+            on to_deal.team = team_weights.team
+        group by to_deal.team
+    ) as served
+        on capacity.team = served.team
+),
+
+chosen as (
+    -- a rep takes the leads that chose it, in priority order, up to its quota
+    select
+        numbered.lead_key,
+        numbered.rep_id,
+        numbered.weight
+    from (
+        select
+            first_choices.*,
+            row_number() over (partition by first_choices.rep_id order by first_choices.priority_number asc) as taken
+        from first_choices
+    ) as numbered
+    inner join own_shares
+        on numbered.rep_id = own_shares.rep_id
+    where numbered.taken <= own_shares.own_lead_quota
+),
+
+remaining_capacity as (
+    select
+        capacity.team,
+        capacity.rep_id,
+        capacity.weight,
+        count(chosen.lead_key) as taken,
+        capacity.new_lead_capacity - count(chosen.lead_key) as slots_left
+    from capacity
+    left join chosen
+        on capacity.rep_id = chosen.rep_id
+    group by capacity.team, capacity.rep_id, capacity.weight, capacity.new_lead_capacity
 ),
 
 slots as (
@@ -151,12 +189,12 @@ slots as (
         team,
         rep_id,
         weight,
-        (slot_index + 0.5) / weight as slot_position
+        (taken + slot_index + 0.5) / weight as slot_position
     from (
         select
-            capacity.*,
-            {{ leadflow.integer_rows('capacity.new_lead_capacity') }} as slot_index
-        from capacity
+            remaining_capacity.*,
+            {{ leadflow.integer_rows('remaining_capacity.slots_left') }} as slot_index
+        from remaining_capacity
     ) as expanded
 ),
 
@@ -167,35 +205,38 @@ numbered_slots as (
     from slots
 ),
 
-to_deal as (
+overflow as (
+    -- leads whose own rep was full, renumbered per team in priority order
     select
-        targets.lead_key,
-        targets.team_by_rule as team,
-        row_number() over (
-            partition by targets.team_by_rule
-            order by
-                targets.priority_tier asc, targets.intent_score desc, targets.fit_score desc, targets.lead_key asc
-        ) as lead_number
-    from targets
-    left join kept
-        on targets.lead_key = kept.lead_key
-    where targets.target_type in ('team', 'territory') and kept.lead_key is null
+        to_deal.lead_key,
+        to_deal.team,
+        row_number() over (partition by to_deal.team order by to_deal.priority_number asc) as lead_number
+    from to_deal
+    left join chosen
+        on to_deal.lead_key = chosen.lead_key
+    where chosen.lead_key is null
 ),
 
 dealt as (
     select
-        to_deal.lead_key,
+        lead_key,
+        rep_id,
+        weight
+    from chosen
+    union all
+    select
+        overflow.lead_key,
         numbered_slots.rep_id,
         numbered_slots.weight
-    from to_deal
+    from overflow
     inner join numbered_slots
-        on to_deal.team = numbered_slots.team and to_deal.lead_number = numbered_slots.slot_number
+        on overflow.team = numbered_slots.team and overflow.lead_number = numbered_slots.slot_number
 ),
 
 decided as (
     select
         targets.*,
-        coalesce(targets.owner_by_rule, kept.rep_id, dealt.rep_id) as assigned_owner_id,
+        coalesce(targets.owner_by_rule, targets.kept_owner_id, dealt.rep_id) as assigned_owner_id,
         dealt.weight as round_robin_weight,
         case
             when targets.target_type = 'territory'
@@ -211,13 +252,11 @@ decided as (
             when targets.blocked_reason is not null then 'blocked'
             when targets.target_type in ('account_owner', 'opportunity_owner') then targets.target_type
             when targets.target_type in ('nurture', 'suppress') then targets.target_type
-            when kept.rep_id is not null then 'kept_current_owner'
+            when targets.kept_owner_id is not null then 'kept_current_owner'
             when dealt.rep_id is not null then 'round_robin'
             else 'team_queue'
         end as assignment_method
     from targets
-    left join kept
-        on targets.lead_key = kept.lead_key
     left join dealt
         on targets.lead_key = dealt.lead_key
 ),
