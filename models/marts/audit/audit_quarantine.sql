@@ -5,22 +5,29 @@ reasons as (
     select * from {{ ref('quarantine_reasons') }}
 ),
 
+row_outcomes as (
+    select * from {{ ref('int_audit__row_outcomes') }}
+),
+
 orphaned_rows as (
     select * from {{ ref('int_audit__orphaned_rows') }}
 ),
 
 staging_rejects as (
-    {% for family, table, spec in leadflow.enabled_raw_tables() %}
+    -- one row per quarantined raw row: identical rows were counted together in row_outcomes
     select
-        '{{ leadflow.raw_table_name(family, table) }}' as source_table,
-        {{ leadflow.raw_key_string(spec) }} as source_record_id,
-        _row_outcome as reason_code,
+        source_table,
+        source_record_id,
+        row_outcome as reason_code,
         'staging' as quarantine_layer,
-        {{ leadflow.describe_row(spec.describe) }} as raw_values
-    from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
-    where _row_outcome not in ('staged', 'duplicate_version', 'soft_deleted')
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+        raw_values
+    from (
+        select
+            row_outcomes.*,
+            {{ leadflow.integer_rows('row_outcomes.row_count') }} as copy_index
+        from row_outcomes
+        where row_outcomes.is_quarantined
+    ) as expanded
 ),
 
 unioned as (

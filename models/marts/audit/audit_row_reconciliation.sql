@@ -1,27 +1,39 @@
 {#-
     One row per raw table: every raw row is a collapsed duplicate version, soft-deleted,
     quarantined at staging, or staged. `unaccounted_rows` must be 0 (a singular test fails the
-    build otherwise). The staged count is read from the staging model itself, so a staging model
-    that drops or multiplies rows shows up here.
+    build otherwise). Raw, duplicate and deleted counts come from int_audit__row_outcomes (one
+    pass over the raw tables), the quarantined count from audit_quarantine, and the staged count
+    from the staging model itself, so a staging model that drops or multiplies rows shows up here.
 -#}
 with
+
+row_outcomes as (
+    select * from {{ ref('int_audit__row_outcomes') }}
+),
 
 quarantine as (
     select * from {{ ref('audit_quarantine') }}
 ),
 
-per_table as (
+raw_tables as (
+    -- every enabled raw table, also an empty one, with its staging model's row count
     {% for family, table, spec in leadflow.enabled_raw_tables() %}
     select
         '{{ leadflow.raw_table_name(family, table) }}' as source_table,
         '{{ spec.model }}' as staging_model,
-        count(*) as raw_rows,
-        {{ leadflow.count_where("_row_outcome = 'duplicate_version'") }} as duplicate_versions,
-        {{ leadflow.count_where("_row_outcome = 'soft_deleted'") }} as soft_deleted_rows,
         (select count(*) from {{ ref(spec.model) }}) as staged_rows
-    from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
+),
+
+outcome_counts as (
+    select
+        source_table,
+        sum(row_count) as raw_rows,
+        sum(case when row_outcome = 'duplicate_version' then row_count else 0 end) as duplicate_versions,
+        sum(case when row_outcome = 'soft_deleted' then row_count else 0 end) as soft_deleted_rows
+    from row_outcomes
+    group by source_table
 ),
 
 quarantine_counts as (
@@ -33,28 +45,38 @@ quarantine_counts as (
     group by source_table
 ),
 
+per_table as (
+    select
+        raw_tables.source_table,
+        raw_tables.staging_model,
+        raw_tables.staged_rows,
+        coalesce(outcome_counts.raw_rows, 0) as raw_rows,
+        coalesce(outcome_counts.duplicate_versions, 0) as duplicate_versions,
+        coalesce(outcome_counts.soft_deleted_rows, 0) as soft_deleted_rows,
+        coalesce(quarantine_counts.quarantined_rows, 0) as quarantined_rows,
+        coalesce(quarantine_counts.orphaned_rows, 0) as orphaned_rows
+    from raw_tables
+    left join outcome_counts
+        on raw_tables.source_table = outcome_counts.source_table
+    left join quarantine_counts
+        on raw_tables.source_table = quarantine_counts.source_table
+),
+
 final as (
     select
-        per_table.source_table,
-        per_table.staging_model,
-        cast(per_table.raw_rows as bigint) as raw_rows,
-        cast(per_table.duplicate_versions as bigint) as duplicate_versions,
-        cast(per_table.soft_deleted_rows as bigint) as soft_deleted_rows,
-        cast(coalesce(quarantine_counts.quarantined_rows, 0) as bigint) as quarantined_rows,
-        cast(per_table.staged_rows as bigint) as staged_rows,
-        cast(coalesce(quarantine_counts.orphaned_rows, 0) as bigint) as orphaned_rows,
+        source_table,
+        staging_model,
+        cast(raw_rows as bigint) as raw_rows,
+        cast(duplicate_versions as bigint) as duplicate_versions,
+        cast(soft_deleted_rows as bigint) as soft_deleted_rows,
+        cast(quarantined_rows as bigint) as quarantined_rows,
+        cast(staged_rows as bigint) as staged_rows,
+        cast(orphaned_rows as bigint) as orphaned_rows,
         cast(
-            per_table.raw_rows
-            - per_table.duplicate_versions
-            - per_table.soft_deleted_rows
-            - coalesce(quarantine_counts.quarantined_rows, 0)
-            - per_table.staged_rows
-            as bigint
+            raw_rows - duplicate_versions - soft_deleted_rows - quarantined_rows - staged_rows as bigint
         ) as unaccounted_rows,
         {{ leadflow.as_of() }} as as_of
     from per_table
-    left join quarantine_counts
-        on per_table.source_table = quarantine_counts.source_table
 )
 
 select * from final

@@ -1,0 +1,47 @@
+{#-
+    Every raw row's outcome (source_row_outcomes), computed in one pass over each raw table for
+    both audit marts, which used to rescan every raw table each. Rows that need no attention
+    (staged, collapsed duplicate versions, soft-deleted) are counted per table and outcome, one
+    row each; a quarantined row keeps its key and the values needed to fix it (identical
+    quarantined rows share a row, counted in row_count). sum(row_count) per table is the raw
+    table's row count.
+-#}
+with
+
+{% for family, table, spec in leadflow.enabled_raw_tables() %}
+{{ family }}__{{ table }} as (
+    select
+        '{{ leadflow.raw_table_name(family, table) }}' as source_table,
+        _row_outcome as row_outcome,
+        case
+            when _row_outcome not in ('staged', 'duplicate_version', 'soft_deleted')
+                then {{ leadflow.raw_key_string(spec) }}
+        end as source_record_id,
+        case
+            when _row_outcome not in ('staged', 'duplicate_version', 'soft_deleted')
+                then {{ leadflow.describe_row(spec.describe) }}
+        end as raw_values
+    from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
+),
+
+{% endfor %}
+unioned as (
+    {% for family, table, spec in leadflow.enabled_raw_tables() %}
+    select * from {{ family }}__{{ table }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        source_table,
+        row_outcome,
+        row_outcome not in ('staged', 'duplicate_version', 'soft_deleted') as is_quarantined,
+        source_record_id,
+        raw_values,
+        count(*) as row_count
+    from unioned
+    group by source_table, row_outcome, source_record_id, raw_values
+)
+
+select * from final
