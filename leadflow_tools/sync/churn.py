@@ -70,6 +70,7 @@ class DayResult:
 class ChurnReport:
     first_day: str
     days: list[DayResult]
+    shipped_threshold: float  # the score_change_threshold most targets carry in seeds/sync_targets.csv
 
     def shares(self, threshold: float) -> list[float]:
         return [r.share_of_people for day in self.days for r in day.results if r.threshold == threshold]
@@ -178,7 +179,8 @@ def measure(
         per_threshold = [sync_day(targets, written[t], today, t, acting) for t in thresholds]
         results.append(DayResult(stamp, today.people, len(acting), *round_robin_moves(previous, today), per_threshold))
         previous = today
-    return ChurnReport(stamps[0], results)
+    shipped = statistics.mode(target.score_change_threshold for target in targets)
+    return ChurnReport(stamps[0], results, shipped)
 
 
 def _label(threshold: float) -> str:
@@ -206,7 +208,7 @@ def render(report: ChurnReport) -> str:
     lines.append("acting: people with a counted intent event that day; RR moved: people round robin dealt on "
                  "both days whose proposed rep changed")
     last = report.days[-1]
-    default = next((r for r in last.results if r.threshold == 10.0), last.results[0])
+    default = next((r for r in last.results if r.threshold == report.shipped_threshold), last.results[0])
     lines.append(
         f"records sent on the last day at {_label(default.threshold)}, by target and reason "
         f"({default.people_sent_without_acting} of {default.people_sent} people sent did not act that day):"

@@ -6,6 +6,7 @@
     quarantined rows share a row, counted in row_count). sum(row_count) per table is the raw
     table's row count.
 -#}
+{%- set needs_no_attention = "('staged', 'duplicate_version', 'soft_deleted')" -%}
 with
 
 {% for family, table, spec in leadflow.enabled_raw_tables() %}
@@ -14,11 +15,11 @@ with
         '{{ leadflow.raw_table_name(family, table) }}' as source_table,
         _row_outcome as row_outcome,
         case
-            when _row_outcome not in ('staged', 'duplicate_version', 'soft_deleted')
+            when _row_outcome not in {{ needs_no_attention }}
                 then {{ leadflow.raw_key_string(spec) }}
         end as source_record_id,
         case
-            when _row_outcome not in ('staged', 'duplicate_version', 'soft_deleted')
+            when _row_outcome not in {{ needs_no_attention }}
                 then {{ leadflow.describe_row(spec.describe) }}
         end as raw_values
     from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
@@ -36,7 +37,7 @@ final as (
     select
         source_table,
         row_outcome,
-        row_outcome not in ('staged', 'duplicate_version', 'soft_deleted') as is_quarantined,
+        row_outcome not in {{ needs_no_attention }} as is_quarantined,
         source_record_id,
         raw_values,
         count(*) as row_count
