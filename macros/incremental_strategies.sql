@@ -49,3 +49,44 @@
             ~ " (dbt build --full-refresh -s " ~ relation.identifier ~ "+).") }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The fingerprint of an intent signal pattern set: md5 of its '<source> <pattern>' pairs in
+    order. int_intent__activity stamps it on every row it keeps. -#}
+{% macro signal_patterns_hash(source_column, pattern_column) -%}
+    {%- set pair = source_column ~ " || ' ' || " ~ pattern_column -%}
+    {{ leadflow.hash_key(leadflow.ordered_string_agg(pair, pair, ', ')) }}
+{%- endmacro %}
+
+{#-
+    int_intent__activity keeps only the events the seed's signal patterns match: an incremental
+    run under other patterns would leave out older events the new patterns match. Raises when
+    the stored rows were filtered with another pattern set (or predate the fingerprint) and asks
+    for a --full-refresh.
+-#}
+{% macro refuse_changed_signal_patterns(relation, signals) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rebuild = " Rebuild with --full-refresh (dbt build --full-refresh -s " ~ relation.identifier ~ "+)." -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'signal_patterns_hash' not in columns -%}
+        {{ exceptions.raise_compiler_error(
+            relation ~ " predates the signal pattern filter (no signal_patterns_hash column)." ~ rebuild) }}
+    {%- endif -%}
+    {%- set probe -%}
+        select distinct stored.signal_patterns_hash
+        from (select distinct signal_patterns_hash from {{ relation }}) as stored
+        cross join (
+            select {{ leadflow.signal_patterns_hash('source', 'match_pattern') }} as signal_patterns_hash
+            from {{ signals }}
+        ) as current_set
+        where stored.signal_patterns_hash != current_set.signal_patterns_hash
+    {%- endset -%}
+    {%- set stale = run_query(probe).rows -%}
+    {%- if stale | length > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            relation ~ " holds the events matched by other intent signal patterns than the intent_signals"
+            ~ " seed has now (stored fingerprint " ~ (stale | map('first') | join(', '))
+            ~ "); events the new patterns match may be missing." ~ rebuild) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -71,6 +71,29 @@ def test_an_incremental_run_refuses_to_rewind_time(simulation: tuple[Path, dict[
     assert "cannot rewind time" in result.output and "--full-refresh" in result.output
 
 
+def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """int_intent__activity keeps only events some signal pattern matches: after a pattern
+    changes, older events the new pattern matches are missing, so the run must stop."""
+    workdir, _ = simulation
+    database = tmp_path / "patterns.duckdb"
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    as_of = {"as_of": "2026-12-01 00:00:00"}
+    unchanged = run_dbt(["run", "--select", "int_intent__activity"], database, as_of,
+                        target_path=tmp_path / "target", check=False)
+    assert unchanged.returncode == 0, unchanged.output[-3000:]
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("update config.intent_signals set match_pattern = '^/(blog|pricing)' where signal_id = 'pricing_page'")
+    finally:
+        con.close()
+    changed = run_dbt(["run", "--select", "int_intent__activity"], database, as_of,
+                      target_path=tmp_path / "target", check=False)
+    assert changed.returncode != 0
+    assert "other intent signal patterns" in changed.output and "--full-refresh" in changed.output
+
+
 def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
     small_generated_db: Path, tmp_path: Path
 ) -> None:

@@ -1,14 +1,21 @@
 {{ config(**leadflow.day_partitioned_incremental('occurred_on')) }}
 {#-
-    Every behavioural event up to as_of, in one shape, keyed by the handle that names its
-    person (not by the person: identity is resolved at scoring time, so a late identify or a
-    merge re-attributes old events without rebuilding this table):
+    Every behavioural event up to as_of that an intent signal can score, in one shape, keyed by
+    the handle that names its person (not by the person: identity is resolved at scoring time,
+    so a late identify or a merge re-attributes old events without rebuilding this table):
       page_view        Segment page views by path, bots excluded   handle segment_user / anonymous
       track            Segment product events by event name         handle segment_user / anonymous
       form             HubSpot form submissions by page path        handle hubspot_contact
       campaign_member  '<campaign type>:<member status>'            handle salesforce_record
       email_event      HubSpot email events by type                 handle email (the recipient)
       task             Salesforce tasks by subject                  handle salesforce_record
+
+    Only events whose signal key matches a pattern of seeds/intent_signals.csv (for their
+    source) are kept: at 1M people about half of all events (email sends and deliveries, blog
+    and docs views, log-ins) can never score, and writing them was the largest single cost of a
+    full build. Every row carries signal_patterns_hash, the fingerprint of the pattern set it
+    was filtered with; an incremental run under other patterns is refused (--full-refresh), as
+    events the new patterns match may have been left out.
 
     Incremental: the largest table in the project grows by a day of events a day. A run re-reads
     whole UTC days from `activity_lookback_days` (default 3) before the latest event it already
@@ -18,8 +25,23 @@
 -#}
 {%- set window_start = leadflow.incremental_window_start('occurred_at', var('activity_lookback_days')) -%}
 {%- set window_predicate = "occurred_at >= cast('" ~ window_start ~ "' as timestamp)" if window_start else 'true' -%}
+{%- if window_start -%}
+{%- do leadflow.refuse_changed_signal_patterns(this, ref('intent_signals')) -%}
+{%- endif -%}
 {%- set parts = [] -%}
 with
+
+signal_patterns as (
+    select
+        source,
+        match_pattern
+    from {{ ref('intent_signals') }}
+),
+
+pattern_set as (
+    select {{ leadflow.signal_patterns_hash('source', 'match_pattern') }} as signal_patterns_hash
+    from signal_patterns
+),
 
 {% if var('using_segment', true) %}
 {%- do parts.append('segment_events') %}
@@ -107,21 +129,40 @@ unioned as (
     {{ leadflow.union_all_ctes(parts) }}
 ),
 
-final as (
-    select
-        source || ':' || source_event_id as event_id,
-        source,
-        source_event_id,
-        handle_type,
-        handle_id,
-        anonymous_id,
-        signal_key,
-        occurred_at,
-        cast(occurred_at as date) as occurred_on
-    from unioned
+in_window as (
+    select * from unioned
     where
         occurred_at <= {{ leadflow.as_of() }}
         and {{ window_predicate }}
+),
+
+scoreable as (
+    -- the same match int_intent__scored_events makes (any pattern of the event's source)
+    select in_window.*
+    from in_window
+    where exists (
+        select 1
+        from signal_patterns
+        where
+            signal_patterns.source = in_window.source
+            and {{ leadflow.regexp_matches('lower(in_window.signal_key)', 'signal_patterns.match_pattern') }}
+    )
+),
+
+final as (
+    select
+        scoreable.source || ':' || scoreable.source_event_id as event_id,
+        scoreable.source,
+        scoreable.source_event_id,
+        scoreable.handle_type,
+        scoreable.handle_id,
+        scoreable.anonymous_id,
+        scoreable.signal_key,
+        scoreable.occurred_at,
+        cast(scoreable.occurred_at as date) as occurred_on,
+        pattern_set.signal_patterns_hash
+    from scoreable
+    cross join pattern_set
 )
 
 select * from final
