@@ -74,7 +74,7 @@
             relation ~ " predates the signal pattern filter (no signal_patterns_hash column)." ~ rebuild) }}
     {%- endif -%}
     {%- set probe -%}
-        select distinct stored.signal_patterns_hash
+        select stored.signal_patterns_hash
         from (select distinct signal_patterns_hash from {{ relation }}) as stored
         cross join (
             select {{ leadflow.signal_patterns_hash('source', 'match_pattern') }} as signal_patterns_hash

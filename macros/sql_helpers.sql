@@ -35,6 +35,15 @@
     {{ points }} * power(0.5, ({{ age_days }}) / {{ half_life_days }})
 {%- endmacro %}
 
+{#- Whether an event's signal key matches an intent signal (seeds/intent_signals.csv): same
+    source, and the lower-cased key matches the signal's pattern. int_intent__activity keeps
+    the events some signal matches this way and int_intent__scored_events picks the signal by
+    it, so both must use this one definition. -#}
+{% macro signal_key_matches(event_alias, signal_alias) -%}
+    {{ event_alias }}.source = {{ signal_alias }}.source
+    and {{ leadflow.regexp_matches('lower(' ~ event_alias ~ '.signal_key)', signal_alias ~ '.match_pattern') }}
+{%- endmacro %}
+
 {#-
     Business minutes a team had worked up to instant `timestamp_expression`, given `calendar`,
     that team's int_sla__business_days row for the instant's local date.

@@ -137,15 +137,13 @@ in_window as (
 ),
 
 scoreable as (
-    -- the same match int_intent__scored_events makes (any pattern of the event's source)
+    -- the match int_intent__scored_events picks a signal by (any pattern of the event's source)
     select in_window.*
     from in_window
     where exists (
         select 1
         from signal_patterns
-        where
-            signal_patterns.source = in_window.source
-            and {{ leadflow.regexp_matches('lower(in_window.signal_key)', 'signal_patterns.match_pattern') }}
+        where {{ leadflow.signal_key_matches('in_window', 'signal_patterns') }}
     )
 ),
 

@@ -210,9 +210,7 @@ key_matches as (
         ) as match_rank
     from signal_keys
     inner join signals
-        on
-            signal_keys.source = signals.source
-            and {{ leadflow.regexp_matches('lower(signal_keys.signal_key)', 'signals.match_pattern') }}
+        on {{ leadflow.signal_key_matches('signal_keys', 'signals') }}
 ),
 
 matched_events as (
