@@ -3,6 +3,15 @@
     its soft-delete flag, the row checks that quarantine it, and the staging model it feeds.
     Staging models read `staged_source_rows`, audit_quarantine reads `quarantined_source_rows`
     and audit_row_reconciliation counts with `source_row_outcomes`: one definition, three users.
+
+    `event_time` (event tables only) names the column holding when the event happened. The
+    contract promises every version of an event carries the same value (a re-delivered Segment
+    message, a re-synced HubSpot email event, Salesforce's CreatedDate), so versions are ranked
+    within (key, event_time): the same rows win as within the key alone, but a filter on the
+    event's time (int_intent__activity's daily window) now reaches the raw scan instead of
+    waiting for every version of every event to be ranked. A version that breaks the promise
+    is not collapsed: both rows stage, and the staging model's unique key test fails, naming
+    the id.
 -#}
 {% macro raw_table_specs() %}
     {%- set future = leadflow.future_limit() -%}
@@ -38,11 +47,13 @@
                          'model': 'stg_salesforce__campaigns', 'checks': [],
                          'describe': ['name', 'type']},
             'campaign_member': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                                'event_time': 'created_date',
                                 'model': 'stg_salesforce__campaign_members',
                                 'checks': [('missing_identity', 'lead_id is null and contact_id is null'),
                                            ('future_timestamp', 'created_date > ' ~ future)],
                                 'describe': ['campaign_id', 'lead_id', 'contact_id', 'status', 'created_date']},
             'task': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                     'event_time': 'created_date',
                      'model': 'stg_salesforce__tasks',
                      'checks': [('missing_identity', 'who_id is null'),
                                 ('future_timestamp', 'created_date > ' ~ future)],
@@ -67,18 +78,20 @@
             'owner': {'key': ['owner_id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
                       'model': 'stg_hubspot__owners', 'checks': [], 'describe': ['email']},
             'email_event': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
+                            'event_time': 'created',
                             'model': 'stg_hubspot__email_events',
                             'checks': [('missing_identity', "nullif(trim(recipient), '') is null"),
                                        ('future_timestamp', 'created > ' ~ future)],
                             'describe': ['type', 'recipient', 'created']},
             'contact_form_submission': {'key': ['conversion_id'], 'order_by': '_fivetran_synced desc',
-                                        'deleted': none, 'model': 'stg_hubspot__form_submissions',
+                                        'deleted': none, 'event_time': ts,
+                                        'model': 'stg_hubspot__form_submissions',
                                         'checks': [('missing_identity', 'contact_id is null'),
                                                    ('future_timestamp', ts ~ ' > ' ~ future)],
                                         'describe': ['contact_id', 'form_id', ts]},
         },
         'segment': {
-            'pages': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none,
+            'pages': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none, 'event_time': ts,
                       'model': 'stg_segment__pages',
                       'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
                                  ('future_timestamp', ts ~ ' > ' ~ future)],
@@ -88,7 +101,7 @@
                            'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
                                       ('future_timestamp', ts ~ ' > ' ~ future)],
                            'describe': ['anonymous_id', 'user_id', 'email', ts]},
-            'tracks': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none,
+            'tracks': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none, 'event_time': ts,
                        'model': 'stg_segment__tracks',
                        'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
                                   ('future_timestamp', ts ~ ' > ' ~ future)],
@@ -118,6 +131,8 @@
     {%- set null_parts = [] -%}
     {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
     {%- set key_is_null = '(' ~ (null_parts | join(' or ')) ~ ')' -%}
+    {#- versions of an event share its event_time (see raw_table_specs), so this ranks as the key alone does -#}
+    {%- set version_partition = spec.key + ([spec.event_time] if spec.get('event_time') else []) -%}
     select
         ranked.*,
         case
@@ -135,7 +150,7 @@
         select
             src.*,
             row_number() over (
-                partition by {{ spec.key | join(', ') }} order by {{ spec.order_by }}
+                partition by {{ version_partition | join(', ') }} order by {{ spec.order_by }}
             ) as _version_rank
         from {{ source(family, table) }} as src
     ) as ranked

@@ -1,7 +1,7 @@
 """A small raw dataset made as bad as the raw contract allows, and worse: an empty table, a
 table with only deleted rows, a lead with every optional column NULL, unicode everywhere,
 10,000 page views of one person in one minute, a missing key, a future timestamp, an older
-duplicate version, a disqualification with no reason. The build must succeed, nothing may be
+duplicate version, a page view delivered twice, a disqualification with no reason. The build must succeed, nothing may be
 lost, each bad row must land where it belongs, and the hygiene test that fails names its record."""
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ FUTURE_LEAD = "00QBAD000000000003"
 SILENT_LEAD = "00QBAD000000000004"
 STORM_USER = "storm-user"
 STORM_EVENTS = 10_000
+REDELIVERED_PAGE = "storm-0"
+MOVED_PATH = "/moved-event-time"
 
 
 def _dirty(database: Path) -> None:
@@ -76,6 +78,13 @@ def _dirty(database: Path) -> None:
             f"{ts} + to_microseconds(i * 6000), '/pricing', 'https://leadflow.io/pricing', 'Mozilla/5.0' "
             f"from range({STORM_EVENTS}) as t(i)"
         )
+        # Segment delivers one page view twice: same id and event time, received an hour apart
+        con.execute(
+            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, context_page_path, "
+            "context_page_url, context_user_agent) "
+            "select id, anonymous_id, user_id, timestamp, received_at + interval 1 hour, context_page_path, "
+            f"context_page_url, context_user_agent from raw_segment.pages where id = '{REDELIVERED_PAGE}'"
+        )
     finally:
         con.close()
 
@@ -126,6 +135,43 @@ def test_each_bad_row_lands_where_it_belongs(bad_db: Path) -> None:
     )
     assert null_lead and null_lead[0][0] == "blocked"
     assert "invalid email" in str(null_lead[0][1]) and "missing country" in str(null_lead[0][1])
+
+
+def test_a_redelivered_event_collapses_to_its_latest_version(bad_db: Path) -> None:
+    staged = query(
+        bad_db, f"select received_at - occurred_at from staging.stg_segment__pages where page_view_id = '{REDELIVERED_PAGE}'"
+    )
+    assert [str(delay) for (delay,) in staged] == ["1:00:00"]
+
+
+def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Path, tmp_path: Path) -> None:
+    """The contract promises that every version of an event keeps its event time (staging ranks
+    versions within key and event time so that a day filter reaches the raw scan). A version
+    that breaks it is not collapsed silently: the staging key test fails and names the id."""
+    con = duckdb.connect(str(bad_db))
+    try:
+        con.execute(
+            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, context_page_path) "
+            "select id, anonymous_id, user_id, timestamp - interval 1 day, received_at + interval 2 hour, "
+            f"'{MOVED_PATH}' from raw_segment.pages where id = 'storm-1'"
+        )
+    finally:
+        con.close()
+    try:
+        result = run_dbt(
+            ["test", "--select", "stg_segment__pages,test_name:unique", "--store-failures"],
+            bad_db, {"as_of": AS_OF}, target_path=tmp_path / "target", check=False,
+        )
+        assert result.returncode != 0
+        assert query(bad_db, "select unique_field, n_records from dbt_test__audit.unique_stg_segment__pages_page_view_id") == [
+            ("storm-1", 2)
+        ]
+    finally:
+        con = duckdb.connect(str(bad_db))
+        try:
+            con.execute(f"delete from raw_segment.pages where context_page_path = '{MOVED_PATH}'")
+        finally:
+            con.close()
 
 
 def test_a_refresh_storm_counts_once_per_cap(bad_db: Path) -> None:
