@@ -4,6 +4,10 @@
     build otherwise). Raw, duplicate and deleted counts come from int_audit__row_outcomes (one
     pass over the raw tables), the quarantined count from audit_quarantine, and the staged count
     from the staging model itself, so a staging model that drops or multiplies rows shows up here.
+    A staging model whose code cannot change its row count (macro is_pure_projection: it only
+    renames and casts its staged raw rows) is not counted again: its staged count is the staged
+    outcome count of int_audit__row_outcomes, which saves re-ranking every version of the large
+    event tables.
 -#}
 with
 
@@ -18,10 +22,15 @@ quarantine as (
 raw_tables as (
     -- every enabled raw table, also an empty one, with its staging model's row count
     {% for family, table, spec in leadflow.enabled_raw_tables() %}
+    {%- set model = ref(spec.model) %}
     select
         '{{ leadflow.raw_table_name(family, table) }}' as source_table,
         '{{ spec.model }}' as staging_model,
-        (select count(*) from {{ ref(spec.model) }}) as staged_rows
+        {% if leadflow.is_pure_projection(family, table, spec.model) -%}
+        cast(null as bigint) as counted_staged_rows
+        {%- else -%}
+        (select count(*) from {{ model }}) as counted_staged_rows
+        {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -31,7 +40,8 @@ outcome_counts as (
         source_table,
         sum(row_count) as raw_rows,
         sum(case when row_outcome = 'duplicate_version' then row_count else 0 end) as duplicate_versions,
-        sum(case when row_outcome = 'soft_deleted' then row_count else 0 end) as soft_deleted_rows
+        sum(case when row_outcome = 'soft_deleted' then row_count else 0 end) as soft_deleted_rows,
+        sum(case when row_outcome = 'staged' then row_count else 0 end) as staged_outcome_rows
     from row_outcomes
     group by source_table
 ),
@@ -49,7 +59,8 @@ per_table as (
     select
         raw_tables.source_table,
         raw_tables.staging_model,
-        raw_tables.staged_rows,
+        -- counted from the staging model, or (a pure projection) its staged outcome count
+        coalesce(raw_tables.counted_staged_rows, outcome_counts.staged_outcome_rows, 0) as staged_rows,
         coalesce(outcome_counts.raw_rows, 0) as raw_rows,
         coalesce(outcome_counts.duplicate_versions, 0) as duplicate_versions,
         coalesce(outcome_counts.soft_deleted_rows, 0) as soft_deleted_rows,
