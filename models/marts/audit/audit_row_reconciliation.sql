@@ -22,14 +22,15 @@ quarantine as (
 raw_tables as (
     -- every enabled raw table, also an empty one, with its staging model's row count
     {% for family, table, spec in leadflow.enabled_raw_tables() %}
-    {%- set model = ref(spec.model) %}
     select
         '{{ leadflow.raw_table_name(family, table) }}' as source_table,
         '{{ spec.model }}' as staging_model,
+        {#- parsing always takes the else branch (is_pure_projection is false before execute), so
+            every staging model stays a recorded dependency #}
         {% if leadflow.is_pure_projection(family, table, spec.model) -%}
         cast(null as bigint) as counted_staged_rows
         {%- else -%}
-        (select count(*) from {{ model }}) as counted_staged_rows
+        (select count(*) from {{ ref(spec.model) }}) as counted_staged_rows
         {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
