@@ -36,19 +36,31 @@ rejection_reasons as (
 ),
 
 mapped_stage_events as (
-    select
-        *,
-        min(changed_at) over (partition by lead_key) as first_changed_at
+    select *
     from crm_events
     where event_type = 'stage' and lifecycle_stage is not null
+),
+
+first_moves as (
+    -- a group by and a join, not min() over (partition by lead_key): at 1M people the
+    -- window's sort of 6M rows cost about 6 s, the hash aggregate under 1 s
+    select
+        lead_key,
+        min(changed_at) as first_changed_at
+    from mapped_stage_events
+    group by lead_key
 ),
 
 stage_events as (
     -- a record's creation is a move only as the person's first: a duplicate lead created
     -- later does not send the person back to lead
-    select *
+    select mapped_stage_events.*
     from mapped_stage_events
-    where source_field <> 'lead.created' or changed_at = first_changed_at
+    inner join first_moves
+        on mapped_stage_events.lead_key = first_moves.lead_key
+    where
+        mapped_stage_events.source_field <> 'lead.created'
+        or mapped_stage_events.changed_at = first_moves.first_changed_at
 ),
 
 reason_events as (
@@ -62,18 +74,26 @@ reason_events as (
     where event_type = 'reason' and trim(source_value) <> ''
 ),
 
+exit_instants as (
+    -- the instants at which a CRM recorded an exit (a join, not a window: see first_moves)
+    select distinct
+        lead_key,
+        source_system,
+        changed_at
+    from stage_events
+    where is_exit
+),
+
 one_move_per_instant as (
     -- when a CRM records an exit and other stages at one instant, the exit is the move
-    select *
-    from (
-        select
-            *,
-            max(case when is_exit then 1 else 0 end) over (
-                partition by lead_key, source_system, changed_at
-            ) as instant_has_exit
-        from stage_events
-    ) as flagged
-    where is_exit or instant_has_exit = 0
+    select stage_events.*
+    from stage_events
+    left join exit_instants
+        on
+            stage_events.lead_key = exit_instants.lead_key
+            and stage_events.source_system = exit_instants.source_system
+            and stage_events.changed_at = exit_instants.changed_at
+    where stage_events.is_exit or exit_instants.lead_key is null
 ),
 
 repeated_moves as (
