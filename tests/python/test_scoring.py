@@ -139,5 +139,9 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     assert set(steps) == dbt_steps | {"dbt import (floor)"}
     assert all(steps[name]["seconds"] > 0 and steps[name]["peak_rss_mb"] > 0 for name in dbt_steps)
     assert steps["daily incremental build"]["intent_models_seconds"] > 0
+    for name in ("full parse", "partial parse"):  # dbt's own parse phase is a part of the step's wall time
+        assert 0 < steps[name]["dbt_parse_seconds"] < steps[name]["seconds"]
+    assert steps["full build"]["dbt_parse_seconds"] is None
+    assert "partial parse: dbt's parse phase" in completed.stdout
     assert steps["full build"]["slowest_models"] and result["intent_full_ratio"] > 0 and result["intent_daily_ratio"] > 0
     assert "daily incremental build" in completed.stdout and "ratio" in completed.stdout
