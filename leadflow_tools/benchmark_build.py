@@ -87,6 +87,8 @@ def _dbt_step(
         sys.executable, "-c", RSS_WRAPPER, dbt_executable(), *args,
         "--target", target, "--target-path", str(target_dir), "--vars", json.dumps({"as_of": as_of}),
     ]
+    perf_info = target_dir / "perf_info.json"
+    perf_info.unlink(missing_ok=True)  # a parse step reports only the file its own dbt process wrote
     started = time.perf_counter()
     completed = subprocess.run(
         command, cwd=PROJECT_ROOT, env={**dbt_environment(database), **env}, capture_output=True, text=True
@@ -107,7 +109,6 @@ def _dbt_step(
         slowest = sorted(timings, key=lambda item: -item[1])[:8]
         intent_seconds = round(sum(t for n, t in timings if n in INTENT_MODELS), 2)
     parse_seconds = None
-    perf_info = target_dir / "perf_info.json"
     if args[0] == "parse" and perf_info.exists():
         parse_seconds = round(float(json.loads(perf_info.read_text())["load_all_elapsed"]), 2)
     peak_mb = None if target == "spark" else round(peak_kib / 1024, 1)
