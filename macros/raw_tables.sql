@@ -4,6 +4,10 @@
     Staging models read `staged_source_rows`, audit_quarantine reads `quarantined_source_rows`
     and audit_row_reconciliation counts with `source_row_outcomes`: one definition, three users.
 
+    Which columns a table has is its sources YAML's business (macros/source_contract.sql): every
+    row is read through `filled_source`, so the key, order and checks below may name optional
+    columns, which are typed NULLs when the connector did not land them.
+
     `event_time` (event tables only) names the column holding when the event happened. The
     contract promises every version of an event carries the same value (a re-delivered Segment
     message, a re-synced HubSpot email event, Salesforce's CreatedDate), so versions are ranked
@@ -15,7 +19,12 @@
 -#}
 {% macro raw_table_specs() %}
     {%- set future = leadflow.future_limit() -%}
-    {%- set sf_order = 'system_modstamp desc, _fivetran_synced desc' -%}
+    {#- Salesforce: the latest SystemModstamp wins; a connector that deselected it falls back to
+        LastModifiedDate, then to when Fivetran synced the row -#}
+    {%- set sf_order = 'coalesce(system_modstamp, last_modified_date, _fivetran_synced) desc, _fivetran_synced desc' -%}
+    {#- HubSpot company: the v2 API's is_deleted and the v3 API's _fivetran_deleted mean the same
+        (Fivetran's package coalesces them) -#}
+    {%- set hs_engagement_order = 'coalesce(property_hs_lastmodifieddate, _fivetran_synced) desc, _fivetran_synced desc' -%}
     {%- set ts = adapter.quote('timestamp') -%}
     {%- set specs = {
         'salesforce': {
@@ -43,7 +52,7 @@
                              'checks': [('missing_identity', 'lead_id is null'),
                                         ('future_timestamp', 'created_date > ' ~ future)],
                              'describe': ['lead_id', 'field', 'new_value', 'created_date']},
-            'campaign': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': 'is_deleted',
+            'campaign': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
                          'model': 'stg_salesforce__campaigns', 'checks': [],
                          'describe': ['name', 'type']},
             'campaign_member': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
@@ -58,9 +67,15 @@
                      'checks': [('missing_identity', 'who_id is null'),
                                 ('future_timestamp', 'created_date > ' ~ future)],
                      'describe': ['who_id', 'subject', 'created_date']},
+            'event': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
+                      'event_time': 'created_date',
+                      'model': 'stg_salesforce__events',
+                      'checks': [('missing_identity', 'who_id is null'),
+                                 ('future_timestamp', 'created_date > ' ~ future)],
+                      'describe': ['who_id', 'subject', 'start_date_time', 'created_date']},
         },
         'hubspot': {
-            'contact': {'key': ['id'], 'order_by': 'property_lastmodifieddate desc, _fivetran_synced desc',
+            'contact': {'key': ['id'], 'order_by': 'coalesce(property_lastmodifieddate, _fivetran_synced) desc, _fivetran_synced desc',
                         'deleted': '_fivetran_deleted', 'model': 'stg_hubspot__contacts',
                         'checks': [('future_timestamp', 'property_createdate > ' ~ future)],
                         'describe': ['property_email', 'property_company', 'property_createdate']},
@@ -71,31 +86,53 @@
                                                     ('missing_key', 'name is null or ' ~ ts ~ ' is null'),
                                                     ('future_timestamp', ts ~ ' > ' ~ future)],
                                          'describe': ['contact_id', 'name', 'value', ts]},
-            'company': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': '_fivetran_deleted',
+            'company': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': 'coalesce(is_deleted, _fivetran_deleted)',
                         'model': 'stg_hubspot__companies',
                         'checks': [('future_timestamp', 'property_createdate > ' ~ future)],
                         'describe': ['property_name', 'property_domain']},
-            'owner': {'key': ['owner_id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
-                      'model': 'stg_hubspot__owners', 'checks': [], 'describe': ['email']},
+            'owner': {'key': ['owner_id'], 'order_by': 'coalesce(updated_at, _fivetran_synced) desc, _fivetran_synced desc',
+                      'deleted': none, 'model': 'stg_hubspot__owners', 'checks': [], 'describe': ['email']},
             'email_event': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
                             'event_time': 'created',
                             'model': 'stg_hubspot__email_events',
                             'checks': [('missing_identity', "nullif(trim(recipient), '') is null"),
                                        ('future_timestamp', 'created > ' ~ future)],
                             'describe': ['type', 'recipient', 'created']},
+            'email_event_click': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
+                                  'model': 'stg_hubspot__email_event_clicks', 'checks': [],
+                                  'describe': ['url']},
+            'email_event_status_change': {'key': ['id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
+                                          'model': 'stg_hubspot__email_event_status_changes', 'checks': [],
+                                          'describe': ['portal_subscription_status', 'source']},
             'contact_form_submission': {'key': ['conversion_id'], 'order_by': '_fivetran_synced desc',
                                         'deleted': none, 'event_time': ts,
                                         'model': 'stg_hubspot__form_submissions',
                                         'checks': [('missing_identity', 'contact_id is null'),
                                                    ('future_timestamp', ts ~ ' > ' ~ future)],
                                         'describe': ['contact_id', 'form_id', ts]},
+            'engagement_call': {'key': ['engagement_id'], 'order_by': hs_engagement_order, 'deleted': '_fivetran_deleted',
+                                'model': 'stg_hubspot__engagement_calls',
+                                'checks': [('future_timestamp', 'property_hs_timestamp > ' ~ future)],
+                                'describe': ['property_hs_call_status', 'property_hubspot_owner_id', 'property_hs_timestamp']},
+            'engagement_email': {'key': ['engagement_id'], 'order_by': hs_engagement_order, 'deleted': '_fivetran_deleted',
+                                 'model': 'stg_hubspot__engagement_emails',
+                                 'checks': [('future_timestamp', 'property_hs_timestamp > ' ~ future)],
+                                 'describe': ['property_hs_email_direction', 'property_hubspot_owner_id', 'property_hs_timestamp']},
+            'engagement_meeting': {'key': ['engagement_id'], 'order_by': hs_engagement_order, 'deleted': '_fivetran_deleted',
+                                   'model': 'stg_hubspot__engagement_meetings',
+                                   'checks': [('future_timestamp', 'property_hs_timestamp > ' ~ future)],
+                                   'describe': ['property_hs_meeting_outcome', 'property_hubspot_owner_id', 'property_hs_timestamp']},
+            'engagement_contact': {'key': ['engagement_id', 'contact_id'], 'order_by': '_fivetran_synced desc', 'deleted': none,
+                                   'model': 'stg_hubspot__engagement_contacts',
+                                   'checks': [('missing_identity', 'contact_id is null')],
+                                   'describe': ['engagement_id', 'contact_id']},
         },
         'segment': {
             'pages': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none, 'event_time': ts,
                       'model': 'stg_segment__pages',
                       'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
                                  ('future_timestamp', ts ~ ' > ' ~ future)],
-                      'describe': ['anonymous_id', 'user_id', 'context_page_path', ts]},
+                      'describe': ['anonymous_id', 'user_id', 'path', ts]},
             'identifies': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none,
                            'model': 'stg_segment__identifies',
                            'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
@@ -126,7 +163,7 @@
 
 {#- Every raw row with its outcome: duplicate_version, soft_deleted, a quarantine reason, staged.
     Rows whose key is null are never collapsed as duplicates; they are quarantined instead. -#}
-{% macro source_row_outcomes(family, table) %}
+{% macro source_row_outcomes(family, table, warn=false) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set null_parts = [] -%}
     {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
@@ -138,7 +175,7 @@
         case
             when ranked._version_rank > 1 and not {{ key_is_null }} then 'duplicate_version'
             {% if spec.deleted -%}
-            when coalesce(ranked.{{ spec.deleted }}, false) then 'soft_deleted'
+            when coalesce({{ spec.deleted }}, false) then 'soft_deleted'
             {% endif -%}
             {% for reason, condition in spec.checks -%}
             when {{ condition }} then '{{ reason }}'
@@ -152,13 +189,13 @@
             row_number() over (
                 partition by {{ version_partition | join(', ') }} order by {{ spec.order_by }}
             ) as _version_rank
-        from {{ source(family, table) }} as src
+        from ({{ leadflow.filled_source(family, table, warn=warn) }}) as src
     ) as ranked
 {% endmacro %}
 
 {#- The rows a staging model is built from: latest version, not deleted, passing every check. -#}
 {% macro staged_source_rows(family, table) %}
-    select * from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
+    select * from ({{ leadflow.source_row_outcomes(family, table, warn=true) }}) as outcomes
     where _row_outcome = 'staged'
 {% endmacro %}
 
