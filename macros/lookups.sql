@@ -101,3 +101,22 @@
         {{ values_alias }}.{{ field }} as {{ crm_field_name }}{{ ',' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+{#- Left join looking a picklist value up in seeds/picklist_values.csv, as `alias` (unique seed
+    key (picklist, source_value): never multiplies a row). -#}
+{% macro join_picklist(picklist, value_expression, alias) -%}
+    left join {{ ref('picklist_values') }} as {{ alias }}
+        on
+            {{ alias }}.picklist = '{{ picklist }}'
+            and {{ alias }}.source_value = lower(trim({{ value_expression }}))
+{%- endmacro %}
+
+{#- The canonical value of a looked-up picklist value, else the raw value as the CRM has it. -#}
+{% macro picklist_value(value_expression, alias) -%}
+    coalesce({{ alias }}.canonical_value, nullif(trim({{ value_expression }}), ''))
+{%- endmacro %}
+
+{#- True when a non-empty raw value has no row in seeds/picklist_values.csv. -#}
+{% macro picklist_unmapped(value_expression, alias) -%}
+    (nullif(trim({{ value_expression }}), '') is not null and {{ alias }}.source_value is null)
+{%- endmacro %}

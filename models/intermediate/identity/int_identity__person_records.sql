@@ -123,7 +123,7 @@ hubspot_contact_records as (
         cast(null as {{ dbt.type_string() }}) as account_id,
         contacts.has_opted_out_of_email,
         cast(contacts.owner_id as {{ dbt.type_string() }}) as owner_id,
-        contacts.analytics_source as lead_source,
+        contacts.lead_source,
         false as is_converted,
         contacts.created_at as record_created_at,
         contacts.last_modified_at as record_modified_at

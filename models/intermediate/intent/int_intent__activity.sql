@@ -7,7 +7,8 @@
       track            Segment product events by event name         handle segment_user / anonymous
       form             HubSpot form submissions by page path        handle hubspot_contact
       campaign_member  '<campaign type>:<member status>'            handle salesforce_record
-      email_event      HubSpot email events by type                 handle email (the recipient)
+      email_event      HubSpot email events by type (unsubscribe:   handle email (the recipient)
+                       a STATUSCHANGE to UNSUBSCRIBED)
       task             Salesforce tasks by subject                  handle salesforce_record
 
     Only events whose signal key matches a pattern of seeds/intent_signals.csv (for their
@@ -84,15 +85,22 @@ form_submissions as (
 ),
 
 email_events as (
+    -- HubSpot records an unsubscribe as a STATUSCHANGE event whose status change says UNSUBSCRIBED
     select
         'email_event' as source,
-        email_event_id as source_event_id,
+        email_events.email_event_id as source_event_id,
         'email' as handle_type,
-        recipient_email as handle_id,
+        email_events.recipient_email as handle_id,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
-        lower(event_type) as signal_key,
-        occurred_at
-    from {{ ref('stg_hubspot__email_events') }}
+        case
+            when email_events.event_type = 'STATUSCHANGE' and status_changes.subscription_status = 'UNSUBSCRIBED'
+                then 'unsubscribe'
+            else lower(email_events.event_type)
+        end as signal_key,
+        email_events.occurred_at
+    from {{ ref('stg_hubspot__email_events') }} as email_events
+    left join {{ ref('stg_hubspot__email_event_status_changes') }} as status_changes
+        on email_events.email_event_id = status_changes.email_event_id
 ),
 {% endif %}
 

@@ -15,8 +15,18 @@
                                           and the lead's current rejection_reason_c stamped at
                                           its latest Status change
         hubspot contact.rejection_reason  history of var('hubspot_rejection_reason_property')
+      inferred stamps, where the CRM kept no history of a field (Salesforce field history
+      tracking off for Lead, or the HubSpot connector set not to sync property history): the
+      record's current value, stamped once at its last modification (else its creation)
+        salesforce lead.status_inferred           the lead's Status, when lead_history holds no
+                                                  Status change for it
+        hubspot contact.lifecyclestage_inferred   the contact's lifecyclestage, when the property
+                                                  history holds none for it
+        hubspot contact.hs_lead_status_inferred   likewise for hs_lead_status
+        hubspot contact.rejection_reason          the current reason property, likewise
+      An inferred value maps like the field it stands for (lead.status_inferred as lead.status).
     A stage event whose value has no row in the map keeps a null stage and is_mapped false:
-    the lifecycle_values_are_mapped test names it. A map row with an empty stage marks a
+    audit_unmapped_values lists it (the picklist_values_are_mapped test warns). A map row with an empty stage marks a
     value that is deliberately not a move. Facts after as_of are left out.
 -#}
 {%- set parts = [] -%}
@@ -52,6 +62,7 @@ lead_history_status as (
     select
         lead_id,
         max(case when lower(field_name) = 'status' then changed_at end) as last_status_change_at,
+        count(case when lower(field_name) = 'status' then 1 end) as status_changes,
         min(case when lower(field_name) = 'leadconverted' then changed_at end) as converted_at
     from lead_history
     group by lead_id
@@ -76,6 +87,20 @@ salesforce_lead_facts as (
         changed_at
     from lead_history
     where lower(field_name) = 'status'
+    union all
+    select
+        leads.lead_id,
+        'lead.status_inferred' as source_field,
+        leads.status as source_value,
+        'stage' as event_type,
+        'lead_status_inferred:' || leads.lead_id as source_event_id,
+        coalesce(leads.last_modified_at, leads.created_at) as changed_at
+    from leads
+    left join lead_history_status
+        on leads.lead_id = lead_history_status.lead_id
+    where
+        coalesce(lead_history_status.status_changes, 0) = 0
+        and nullif(trim(leads.status), '') is not null
     union all
     select
         leads.lead_id,
@@ -170,7 +195,74 @@ hubspot_contact_ids as (
     select * from {{ ref('int_identity__hubspot_contact_ids') }}
 ),
 
-hubspot_events as (
+hubspot_contacts as (
+    select * from {{ ref('stg_hubspot__contacts') }}
+),
+
+properties_with_history as (
+    select distinct
+        hubspot_contact_ids.surviving_contact_id,
+        property_history.property_name
+    from property_history
+    inner join hubspot_contact_ids
+        on property_history.hubspot_contact_id = hubspot_contact_ids.hubspot_contact_id
+),
+
+hubspot_current_values as (
+    select
+        hubspot_contact_id,
+        'lifecyclestage' as property_name,
+        'contact.lifecyclestage_inferred' as source_field,
+        lifecycle_stage as source_value,
+        'stage' as event_type,
+        coalesce(last_modified_at, created_at) as changed_at
+    from hubspot_contacts
+    union all
+    select
+        hubspot_contact_id,
+        'hs_lead_status' as property_name,
+        'contact.hs_lead_status_inferred' as source_field,
+        lead_status as source_value,
+        'stage' as event_type,
+        coalesce(last_modified_at, created_at) as changed_at
+    from hubspot_contacts
+    union all
+    select
+        hubspot_contact_id,
+        '{{ var("hubspot_rejection_reason_property") }}' as property_name,
+        'contact.rejection_reason' as source_field,
+        rejection_reason_raw as source_value,
+        'reason' as event_type,
+        coalesce(last_modified_at, created_at) as changed_at
+    from hubspot_contacts
+),
+
+hubspot_inferred_events as (
+    select
+        person_keys.lead_key,
+        'hubspot' as source_system,
+        current_values.source_field,
+        current_values.source_value,
+        current_values.event_type,
+        cast(current_values.hubspot_contact_id as {{ dbt.type_string() }}) || ':'
+        || current_values.property_name || ':inferred' as source_event_id,
+        cast(current_values.hubspot_contact_id as {{ dbt.type_string() }}) as source_record_id,
+        current_values.changed_at
+    from hubspot_current_values as current_values
+    left join properties_with_history
+        on
+            current_values.hubspot_contact_id = properties_with_history.surviving_contact_id
+            and current_values.property_name = properties_with_history.property_name
+    left join person_keys
+        on
+            'hubspot_contact:' || cast(current_values.hubspot_contact_id as {{ dbt.type_string() }})
+            = person_keys.record_key
+    where
+        properties_with_history.surviving_contact_id is null
+        and nullif(trim(current_values.source_value), '') is not null
+),
+
+hubspot_history_events as (
     select
         person_keys.lead_key,
         'hubspot' as source_system,
@@ -201,6 +293,12 @@ hubspot_events as (
             'lifecyclestage', 'hs_lead_status', '{{ var("hubspot_rejection_reason_property") }}'
         )
 ),
+
+hubspot_events as (
+    select * from hubspot_history_events
+    union all
+    select * from hubspot_inferred_events
+),
 {% endif %}
 
 unioned as (
@@ -227,7 +325,8 @@ final as (
         on
             unioned.event_type = 'stage'
             and unioned.source_system = stage_map.source_system
-            and unioned.source_field = stage_map.source_field
+            -- an inferred value maps like the field it stands for
+            and replace(unioned.source_field, '_inferred', '') = stage_map.source_field
             and lower(trim(unioned.source_value)) = stage_map.source_value
     left join stages
         on stage_map.lifecycle_stage = stages.lifecycle_stage

@@ -4,8 +4,10 @@
       accept_or_reject  stops at the first later move to sal or beyond (accepted), or to
                         recycled/disqualified WITH a reason code (rejected); a rejection
                         without a reason does not stop it: silence is not a disposition
-      first_touch       stops at the first call, email or meeting logged in Salesforce on the
-                        person after the MQL, by any Salesforce user: the buyer heard from us.
+      first_touch       stops at the first sales activity on the person after the MQL that
+                        int_sla__sales_touches counts as a touch (Salesforce tasks and meetings,
+                        HubSpot outbound completed calls, sent emails, held meetings), by any
+                        rep: the buyer heard from us.
                         Whether it was the owner is kept in is_touched_by_owner; with
                         var('sla_first_touch_by_owner_only') only the owner's touch counts.
     Business-hours clocks run on the business calendar of the person's territory team
@@ -38,39 +40,16 @@ business_days as (
     select * from {{ ref('int_sla__business_days') }}
 ),
 
-{% if var('using_salesforce', true) %}
-tasks as (
-    select * from {{ ref('stg_salesforce__tasks') }}
-),
-
-person_keys as (
-    select * from {{ ref('int_identity__person_keys') }}
-),
-
 touches as (
     select
-        person_keys.lead_key,
-        tasks.task_id,
-        tasks.owner_id as touched_by_user_id,
-        tasks.task_type,
-        tasks.created_at as touched_at
-    from tasks
-    inner join person_keys
-        on
-            person_keys.record_key = case
-                when tasks.who_type = 'contact' then 'salesforce_contact:' || tasks.who_id
-                else 'salesforce_lead:' || tasks.who_id
-            end
-    where tasks.created_at <= {{ leadflow.as_of() }}
+        lead_key,
+        touch_id,
+        touched_by_user_id,
+        touch_detail,
+        touched_at
+    from {{ ref('int_sla__sales_touches') }}
+    where counts_as_touch
 ),
-{% else %}
-touches as (
-    {{ leadflow.no_rows({
-        'lead_key': 'string', 'task_id': 'string', 'touched_by_user_id': 'string',
-        'task_type': 'string', 'touched_at': 'timestamp'
-    }) }}
-),
-{% endif %}
 
 teams as (
     select distinct
@@ -140,7 +119,7 @@ touch_stops as (
         clocks.change_number,
         min(touches.touched_at) as stopped_at,
         min_by(touches.touched_by_user_id, {{ leadflow.epoch_seconds('touches.touched_at') }}) as touched_by_user_id,
-        min_by(touches.task_type, {{ leadflow.epoch_seconds('touches.touched_at') }}) as stop_detail
+        min_by(touches.touch_detail, {{ leadflow.epoch_seconds('touches.touched_at') }}) as stop_detail
     from clocks
     inner join touches
         on

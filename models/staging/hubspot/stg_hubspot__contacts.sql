@@ -7,7 +7,11 @@ source as (
 renamed as (
     select
         cast(id as bigint) as hubspot_contact_id,
-        nullif(trim(property_hs_merged_object_ids), '') as merged_object_ids,
+        -- current connectors: 'id;id'; older ones: property_hs_calculated_merged_vids 'id:epoch;id:epoch'
+        coalesce(
+            nullif(trim(cast(property_hs_merged_object_ids as string)), ''),
+            nullif({{ leadflow.regexp_replace_all('trim(property_hs_calculated_merged_vids)', ':[0-9]*', '') }}, '')
+        ) as merged_object_ids,
         {{ leadflow.email_columns('property_email') }},
         property_firstname as first_name,
         property_lastname as last_name,
@@ -26,6 +30,7 @@ renamed as (
         property_hs_analytics_source as analytics_source,
         coalesce(property_hs_email_optout, false) as has_opted_out_of_email,
         cast(property_associatedcompanyid as bigint) as associated_company_id,
+        nullif(trim(property_rejection_reason), '') as rejection_reason_raw,
         cast(property_createdate as timestamp) as created_at,
         cast(property_lastmodifieddate as timestamp) as last_modified_at,
         cast(_fivetran_synced as timestamp) as synced_at
@@ -65,13 +70,17 @@ final as (
         contacts.lead_status,
         contacts.owner_id,
         contacts.analytics_source,
+        {{ leadflow.picklist_value('contacts.analytics_source', 'lead_source_map') }} as lead_source,
+        {{ leadflow.picklist_unmapped('contacts.analytics_source', 'lead_source_map') }} as is_lead_source_unmapped,
         contacts.has_opted_out_of_email,
         contacts.associated_company_id,
+        contacts.rejection_reason_raw,
         contacts.created_at,
         contacts.last_modified_at,
         contacts.synced_at
     from renamed as contacts
     {{ leadflow.join_email_domains('contacts.email_domain') }}
+    {{ leadflow.join_picklist('lead_source', 'contacts.analytics_source', 'lead_source_map') }}
     left join {{ ref('country_aliases') }} as country_alias
         on contacts.country_key = country_alias.alias_key
     left join title_seniority

@@ -11,7 +11,6 @@ final as (
         recipient as recipient_raw,
         {{ leadflow.normalize_email('recipient') }} as recipient_email,
         cast(email_campaign_id as bigint) as email_campaign_id,
-        url,
         cast(created as timestamp) as occurred_at,
         cast(_fivetran_synced as timestamp) as synced_at
     from source

@@ -11,7 +11,8 @@ final as (
         first_name,
         last_name,
         trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) as owner_name,
-        coalesce(is_active, false) as is_active,
+        -- an owner with no active user (left, deactivated) is not active
+        active_user_id is not null as is_active,
         cast(_fivetran_synced as timestamp) as synced_at
     from source
 )

@@ -17,7 +17,7 @@ renamed as (
         billing_country as billing_country_raw,
         {{ leadflow.country_key('billing_country') }} as country_key,
         billing_state,
-        type as account_type,
+        type as account_type_raw,
         cast(owner_id as string) as owner_id,
         cast(parent_id as string) as parent_account_id,
         cast(created_date as timestamp) as created_at,
@@ -45,7 +45,9 @@ final as (
         accounts.billing_country_raw,
         country_alias.country_code,
         accounts.billing_state,
-        accounts.account_type,
+        accounts.account_type_raw,
+        {{ leadflow.picklist_value('accounts.account_type_raw', 'account_type_map') }} as account_type,
+        {{ leadflow.picklist_unmapped('accounts.account_type_raw', 'account_type_map') }} as is_account_type_unmapped,
         accounts.owner_id,
         accounts.parent_account_id,
         accounts.created_at,
@@ -54,6 +56,7 @@ final as (
         accounts.synced_at
     from renamed as accounts
     {{ leadflow.join_email_domains('accounts.website_domain') }}
+    {{ leadflow.join_picklist('account_type', 'accounts.account_type_raw', 'account_type_map') }}
     left join {{ ref('country_aliases') }} as country_alias
         on accounts.country_key = country_alias.alias_key
     left join {{ ref('employee_bands') }} as band

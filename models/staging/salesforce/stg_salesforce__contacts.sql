@@ -16,7 +16,7 @@ renamed as (
         title,
         {{ leadflow.text_key('title') }} as title_key,
         cast(owner_id as string) as owner_id,
-        lead_source,
+        lead_source as lead_source_raw,
         coalesce(has_opted_out_of_email, false) as has_opted_out_of_email,
         cast(created_date as timestamp) as created_at,
         cast(last_modified_date as timestamp) as last_modified_at,
@@ -45,7 +45,9 @@ final as (
         contacts.title,
         coalesce(title_seniority.seniority, 'unknown') as seniority,
         contacts.owner_id,
-        contacts.lead_source,
+        contacts.lead_source_raw,
+        {{ leadflow.picklist_value('contacts.lead_source_raw', 'lead_source_map') }} as lead_source,
+        {{ leadflow.picklist_unmapped('contacts.lead_source_raw', 'lead_source_map') }} as is_lead_source_unmapped,
         contacts.has_opted_out_of_email,
         contacts.created_at,
         contacts.last_modified_at,
@@ -53,6 +55,7 @@ final as (
         contacts.synced_at
     from renamed as contacts
     {{ leadflow.join_email_domains('contacts.email_domain') }}
+    {{ leadflow.join_picklist('lead_source', 'contacts.lead_source_raw', 'lead_source_map') }}
     left join title_seniority
         on contacts.title_key = title_seniority.title_key
 )

@@ -24,7 +24,7 @@ renamed as (
         {{ leadflow.country_key('country') }} as country_key,
         state,
         city,
-        lead_source,
+        lead_source as lead_source_raw,
         status,
         rating,
         cast(owner_id as string) as owner_id,
@@ -51,11 +51,14 @@ with_lookups as (
     select
         leads.*,
         {{ leadflow.email_domain_type('leads.email_domain', 'leads.email') }} as email_domain_type,
+        {{ leadflow.picklist_value('leads.lead_source_raw', 'lead_source_map') }} as lead_source,
+        {{ leadflow.picklist_unmapped('leads.lead_source_raw', 'lead_source_map') }} as is_lead_source_unmapped,
         country_alias.country_code,
         coalesce(title_seniority.seniority, 'unknown') as seniority,
         band.employee_band
     from renamed as leads
     {{ leadflow.join_email_domains('leads.email_domain') }}
+    {{ leadflow.join_picklist('lead_source', 'leads.lead_source_raw', 'lead_source_map') }}
     left join {{ ref('country_aliases') }} as country_alias
         on leads.country_key = country_alias.alias_key
     left join title_seniority
@@ -91,7 +94,9 @@ final as (
         country_key is not null and country_code is null as is_country_unrecognised,
         state,
         city,
+        lead_source_raw,
         lead_source,
+        is_lead_source_unmapped,
         status,
         rating,
         owner_id,

@@ -19,7 +19,9 @@ final as (
         type as task_type,
         task_subtype,
         status as task_status,
+        coalesce(is_closed, false) as is_closed,
         cast(activity_date as date) as activity_date,
+        cast(completed_date_time as timestamp) as completed_at,
         cast(created_date as timestamp) as created_at,
         cast(system_modstamp as timestamp) as system_modstamp_at,
         cast(_fivetran_synced as timestamp) as synced_at

@@ -9,10 +9,9 @@ final as (
         cast(id as string) as track_id,
         cast(anonymous_id as string) as anonymous_id,
         cast(user_id as string) as user_id,
-        event as event_name,
-        event_text,
-        properties_plan as plan,
-        properties_feature as feature,
+        -- event is Segment's slug of the name (trial_started), event_text the name as sent
+        coalesce(event_text, event) as event_name,
+        event as event_slug,
         cast({{ adapter.quote('timestamp') }} as timestamp) as occurred_at,
         cast(received_at as timestamp) as received_at
     from source
