@@ -75,6 +75,7 @@
 -#}
 {% macro source_contract(family, table) -%}
     {%- set spec = leadflow.raw_contract()[family][table] -%}
+    {%- set contract_columns = spec.columns + leadflow.pass_through_columns(family, table) -%}
     {%- set display = leadflow.raw_table_name(family, table) -%}
     {%- set present_names = [] -%}
     {%- set relation = none -%}
@@ -97,9 +98,16 @@
     {%- set table_present = relation is not none or not execute or from_fixture -%}
     {%- set columns = [] -%}
     {%- set missing_required = [] -%}
-    {%- for column in spec.columns -%}
-        {%- set physical = column.name if from_fixture else leadflow.contract_physical_name(family, column.name, column) -%}
-        {%- set present = physical is not none and (not execute or from_fixture or (physical | lower) in present_names) -%}
+    {%- for column in contract_columns -%}
+        {#- a unit-test fixture holds exactly the generated contract's columns, no pass-through ones -#}
+        {%- set is_pass_through = column.get('physical') is not none -%}
+        {%- if from_fixture -%}
+            {%- set physical = column.name -%}
+            {%- set present = not is_pass_through -%}
+        {%- else -%}
+            {%- set physical = column.physical if is_pass_through else leadflow.contract_physical_name(family, column.name, column) -%}
+            {%- set present = physical is not none and (not execute or (physical | lower) in present_names) -%}
+        {%- endif -%}
         {%- if relation is not none and column.required and not present -%}
             {%- do missing_required.append(physical or column.name) -%}
         {%- endif -%}
@@ -150,4 +158,49 @@
         {%- else %}
         where 1 = 0
         {%- endif %}
+{%- endmacro %}
+
+{#-
+    An org's own columns carried to dim_lead_attributes, in Fivetran's pass-through convention:
+      vars: {salesforce__lead_pass_through_columns: [{name: Region__c, alias: sales_region}],
+             hubspot__contact_pass_through_columns: [{name: favourite_colour}]}
+    `name` is the Salesforce field's API name (read from its Fivetran column, region_c) or the
+    HubSpot property's internal name (read from property_<name>); `alias` (default: the column
+    name) is what the column is called downstream, `data_type` (default string) its contract type.
+    They join the table's contract as optional columns: absent, they are NULL and listed in
+    audit_source_columns like any other. Only the tables below take pass-through columns.
+-#}
+{% macro pass_through_columns(family, table) -%}
+    {%- set var_names = {('salesforce', 'lead'): 'salesforce__lead_pass_through_columns',
+                         ('salesforce', 'contact'): 'salesforce__contact_pass_through_columns',
+                         ('hubspot', 'contact'): 'hubspot__contact_pass_through_columns'} -%}
+    {%- set var_name = var_names.get((family, table)) -%}
+    {%- set columns = [] -%}
+    {%- set taken = leadflow.raw_contract()[family][table].columns | map(attribute='name') | list -%}
+    {%- for entry in (var(var_name, []) or [] if var_name else []) -%}
+        {%- set physical = leadflow.fivetran_column_name(entry.name) if family == 'salesforce'
+                           else 'property_' ~ (entry.name | lower) -%}
+        {%- set name = (entry.get('alias') or physical) | lower -%}
+        {%- if name in taken -%}
+            {{ exceptions.raise_compiler_error(
+                "leadflow: pass-through column '" ~ name ~ "' (var " ~ var_name ~ ") has the name of a column "
+                ~ "leadflow already reads from " ~ leadflow.raw_table_name(family, table) ~ "; give it another alias."
+            ) }}
+        {%- endif -%}
+        {%- do taken.append(name) -%}
+        {%- do columns.append({
+            'name': name, 'physical': physical,
+            'data_type': entry.get('data_type', 'string'), 'required': false,
+            'used_for': 'pass-through to dim_lead_attributes (var ' ~ var_name ~ ')', 'column_var': none,
+        }) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{#- ", <alias>, <alias>" of a table's pass-through columns, prefixed with `relation.` when given:
+    what a staging model appends to its final select. -#}
+{% macro pass_through_select(family, table, relation=none) -%}
+    {%- for column in leadflow.pass_through_columns(family, table) -%}
+        , {{ (relation ~ '.') if relation else '' }}{{ column.name }}
+    {%- endfor -%}
 {%- endmacro %}
