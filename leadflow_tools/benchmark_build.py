@@ -29,6 +29,7 @@ from .benchmark import report as intent_report
 from .benchmark import run as run_intent_benchmark
 from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
+from .generator.shapes import Shape
 
 # Runs a command and prints the peak RSS (KiB) of its process tree on the last line.
 RSS_WRAPPER = (
@@ -71,9 +72,14 @@ def _generated_matches(database: Path, config: GeneratorConfig) -> bool:
     sidecar = Path(f"{database}.generator.json")
     if not database.exists() or not sidecar.exists():
         return False
-    recorded = json.loads(sidecar.read_text()).get("config", {})
+    manifest = json.loads(sidecar.read_text())
+    recorded = manifest.get("config", {})
+    # a thinned connector shape (generator --shape, --without-optional-tables, ...) is not the
+    # warehouse the benchmark measures; older manifests without a shape were full
+    full_shape = Shape().as_dict()
     return bool(
-        recorded.get("leads") == config.leads
+        manifest.get("shape", full_shape) == full_shape
+        and recorded.get("leads") == config.leads
         and recorded.get("events_per_lead") == config.events_per_lead
         and recorded.get("seed") == config.seed
         and recorded.get("anchor_date") == config.anchor_date.isoformat()

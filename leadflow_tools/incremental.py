@@ -46,7 +46,11 @@ EVENT_TABLES: tuple[EventTable, ...] = (
     EventTable("raw_hubspot", "email_event", "created", "id"),
     EventTable("raw_hubspot", "contact_form_submission", '"timestamp"', "conversion_id"),
     EventTable("raw_salesforce", "task", "created_date", "id"),
+    EventTable("raw_salesforce", "event", "created_date", "id"),
     EventTable("raw_salesforce", "campaign_member", "created_date", "id"),
+    EventTable("raw_hubspot", "engagement_call", "property_hs_timestamp", "engagement_id"),
+    EventTable("raw_hubspot", "engagement_email", "property_hs_timestamp", "engagement_id"),
+    EventTable("raw_hubspot", "engagement_meeting", "property_hs_timestamp", "engagement_id"),
 )
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"

@@ -200,7 +200,7 @@
                 {"name": "property_hs_calculated_merged_vids", "data_type": "string", "required": false, "used_for": "identity: merged contacts (older connectors)", "column_var": none},
                 {"name": "property_associatedcompanyid", "data_type": "bigint", "required": false, "used_for": "account matching", "column_var": none},
                 {"name": "property_rejection_reason", "data_type": "string", "required": false, "used_for": "lifecycle: reason codes (current value)", "column_var": "hubspot_rejection_reason_property"},
-                {"name": "property_createdate", "data_type": "timestamp", "required": false, "used_for": "contact created; future-timestamp check", "column_var": none},
+                {"name": "property_createdate", "data_type": "timestamp", "required": true, "used_for": "contact created; future-timestamp check", "column_var": none},
                 {"name": "property_lastmodifieddate", "data_type": "timestamp", "required": false, "used_for": "version order; inferred lifecycle stamp", "column_var": none},
                 {"name": "_fivetran_synced", "data_type": "timestamp", "required": true, "used_for": "version order (last resort); freshness", "column_var": none}
             ]},

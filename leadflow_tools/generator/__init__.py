@@ -2,5 +2,6 @@
 
 from .config import DirtRates, GeneratorConfig
 from .core import GenerationReport, generate
+from .shapes import Shape
 
-__all__ = ["DirtRates", "GeneratorConfig", "GenerationReport", "generate"]
+__all__ = ["DirtRates", "GeneratorConfig", "GenerationReport", "Shape", "generate"]

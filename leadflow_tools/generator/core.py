@@ -12,6 +12,7 @@ import duckdb
 
 from . import sql
 from .config import GeneratorConfig
+from .shapes import Shape, apply_shape
 
 SCHEMAS = ("raw_salesforce", "raw_hubspot", "raw_segment")
 
@@ -24,6 +25,7 @@ class GenerationReport:
 
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    shape: Shape = field(default_factory=Shape)
 
     @property
     def total_rows(self) -> int:
@@ -45,10 +47,16 @@ def generate(
     database: Path,
     progress: Progress = print,
     threads: int | None = None,
+    shape: Shape | None = None,
 ) -> GenerationReport:
-    """Write every raw table of the contract into `database` (replacing existing raw tables)."""
+    """Write every raw table of the contract into `database` (replacing existing raw tables).
+
+    The full shape is written, then `shape` (shapes.py) thins it into a variant if given. The
+    manifest next to the database (<database>.generator.json) records config, shape and rows.
+    """
     started = time.perf_counter()
-    report = GenerationReport()
+    shape = shape or Shape()
+    report = GenerationReport(shape=shape)
     steps = _steps(cfg)
     con = duckdb.connect(str(database))
     try:
@@ -66,10 +74,28 @@ def generate(
                 report.rows[name.replace('"', "")] = int(count[0]) if count else 0
                 line += f" {report.rows[name.replace(chr(34), '')]:>13,} rows"
             progress(f"{line} {time.perf_counter() - t0:7.1f}s")
+        if not shape.is_full:
+            t0 = time.perf_counter()
+            for change in apply_shape(con, shape):
+                progress(f"shape: {change}")
+            remaining = {
+                f"{schema}.{table}"
+                for schema, table in con.execute(
+                    "select table_schema, table_name from information_schema.tables "
+                    "where table_catalog = current_database()"
+                ).fetchall()
+            }
+            report.rows = {name: rows for name, rows in report.rows.items() if name in remaining}
+            progress(f"shape applied in {time.perf_counter() - t0:.1f}s")
         con.execute("checkpoint")
     finally:
         con.close()
     report.seconds = time.perf_counter() - started
-    manifest = {"config": cfg.as_dict(), "rows": report.rows, "seconds": round(report.seconds, 1)}
+    manifest = {
+        "config": cfg.as_dict(),
+        "shape": shape.as_dict(),
+        "rows": report.rows,
+        "seconds": round(report.seconds, 1),
+    }
     Path(str(database) + ".generator.json").write_text(json.dumps(manifest, indent=2))
     return report

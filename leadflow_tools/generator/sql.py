@@ -1,12 +1,25 @@
 """The generator's SQL: one statement per table, vectorised over DuckDB's range().
 
 Randomness is `hash(row, salt, seed)`: deterministic, independent per salt, no Python loop.
-Helper macros (created by `macros_sql`):
+Helper macros (created by `macros_sql` and `step_macros_sql`):
   u(i, salt)          uniform double in [0, 1)
   pick(list, i, salt) one element of a list
+  choose(list, i, salt)  the same, independent of other draws on the row (new columns use it:
+                      pick's hash modulo a power of two repeats across salts of one row)
   sfid(prefix, n)     an 18-character Salesforce-style id
   dirty_email(e, i, salt)  the clean address, or one of the dirty shapes at the configured rates
   ago(anchor, days)   anchor minus a fractional number of days
+  synced(changed, k, salt)  when Fivetran wrote a row last changed at `changed`: minutes later,
+                      a share (dirt.late_arrivals) hours to 3 days later; never after the anchor
+  version_synced(v, changed, newest, k, salt)  the same for version v of a row (0 = newest):
+                      an older version was always written before the one that superseded it
+  seg_received(ts, k, salt, v)  when Segment received a message sent at `ts`: seconds later, a
+                      share late by hours to 3 days (a device offline); a re-delivered copy
+                      (v = 1) arrives later than the first (v = 0); never after the anchor
+
+The tables are the shapes the loaders really land (docs/raw_sources.md, the sources YAML is the
+contract): every contract column with its contract type, plus a few columns the connectors land
+that leadflow does not read. shapes.py turns a full warehouse into the thinner variants.
 """
 
 from __future__ import annotations
@@ -16,12 +29,86 @@ from collections.abc import Sequence
 from . import vocab
 from .config import SESSION_MINUTES, GeneratorConfig
 
+LATE_SECONDS = 3 * 86400  # the latest a late row arrives after its change
+
+
+def segment_slug(name: str) -> str:
+    """The table and `event` name Segment gives an event: go-snakecase (segmentio/go-snakecase).
+
+    Only ASCII letters and digits are kept, every other byte separates words; a word starts at a
+    lower->Upper change, a run of capitals stays one word, digits stick to the word before;
+    words are lower-cased and joined with '_'. 'Trial Started' -> 'trial_started',
+    'iOS App Opened' -> 'i_os_app_opened', '2FA Enabled' -> '2fa_enabled'.
+    """
+    raw = name.encode("utf-8")
+    n = len(raw)
+
+    def lower(c: int) -> bool:
+        return 97 <= c <= 122
+
+    def upper(c: int) -> bool:
+        return 65 <= c <= 90
+
+    def digit(c: int) -> bool:
+        return 48 <= c <= 57
+
+    idx = 0
+    has_lower = has_underscore = lower_since_underscore = False
+    while idx < n:
+        c = raw[idx]
+        if lower(c):
+            has_lower = True
+            if has_underscore:
+                lower_since_underscore = True
+            idx += 1
+            continue
+        if digit(c):
+            idx += 1
+            continue
+        if c == 95 and 0 < idx < n - 1 and (lower(raw[idx + 1]) or digit(raw[idx + 1])):
+            has_underscore = True
+            lower_since_underscore = False
+            idx += 1
+            continue
+        break
+    if idx == n:
+        return name
+    out = bytearray(raw[:idx])
+
+    def take_word(start: int) -> int:
+        j = start
+        while j < n and (upper(raw[j]) or digit(raw[j])):
+            out.append(raw[j] + 32 if upper(raw[j]) else raw[j])
+            j += 1
+        while j < n and (lower(raw[j]) or digit(raw[j])):
+            out.append(raw[j])
+            j += 1
+        return j
+
+    if upper(raw[idx]) and (not has_lower or (has_underscore and not lower_since_underscore)):
+        idx = take_word(idx)
+    while idx < n:
+        if not (lower(raw[idx]) or upper(raw[idx]) or digit(raw[idx])):
+            idx += 1
+            continue
+        if out:
+            out.append(95)
+        idx = take_word(idx)
+    return out.decode("latin-1")
+
+
+def track_event_names() -> list[str]:
+    """The distinct track event names, in vocabulary order."""
+    return list(dict.fromkeys(vocab.TRACK_EVENTS))
+
 
 def lit(values: Sequence[object]) -> str:
     """A DuckDB list literal."""
     parts = []
     for v in values:
-        if isinstance(v, str):
+        if v is None:
+            parts.append("null")
+        elif isinstance(v, str):
             parts.append("'" + v.replace("'", "''") + "'")
         else:
             parts.append(str(v))
@@ -57,6 +144,10 @@ create or replace temp macro u(i, salt) as
     ((hash(i, salt, {cfg.seed}) % 1000003)::double / 1000003);
 create or replace temp macro pick(lst, i, salt) as
     lst[1 + (hash(i, salt, {cfg.seed}) % len(lst))::bigint];
+-- choose: like pick, but independent of every other draw on the same row whatever the list's
+-- length (pick's hash modulo a power of two repeats across salts of the same row)
+create or replace temp macro choose(lst, i, salt) as
+    lst[1 + floor(u(i, salt) * len(lst))::bigint];
 create or replace temp macro cap(s) as upper(s[1]) || s[2:];
 create or replace temp macro sfid(prefix, n) as prefix || lpad(cast(n as varchar), 15, '0');
 create or replace temp macro ago(anchor, days) as anchor - to_seconds((days) * 86400.0);
@@ -328,8 +419,17 @@ def event_time(cfg: GeneratorConfig, start: str, person: str, e: str, salt: str,
     return f"session_at({start}, {person}, {e}, '{salt}', {sessions})"
 
 
+def session_index(cfg: GeneratorConfig, e: str, salt: str, events: int, people: str) -> str:
+    """Which of its person's sessions activity row `e` falls into (as event_time places it)."""
+    if cfg.events_per_session <= 1:
+        return e
+    sessions = f"greatest(1, round({events} / getvariable('{people}') / {cfg.events_per_session}))::bigint"
+    return f"hash({e}, '{salt}' || 's', {cfg.seed}) % {sessions}"
+
+
 def step_macros_sql(cfg: GeneratorConfig) -> str:
     anchor = f"timestamp '{cfg.anchor_date.isoformat()} 00:00:00'"
+    late = cfg.dirt.late_arrivals
     return f"""
 create or replace temp macro step_at(created, i, k, n) as
     case when k = 0 then created
@@ -365,6 +465,34 @@ create or replace temp macro hs_status(s) as
            when 'Working - Contacted' then 'IN_PROGRESS' when 'Qualified' then 'CONNECTED'
            when 'Unqualified' then 'UNQUALIFIED' when 'Recycled' then 'BAD_TIMING'
            else 'OPEN_DEAL' end;
+-- arrival stamps: a loader writes a row minutes after it changed, a share of rows hours to
+-- {LATE_SECONDS // 86400} days late; nothing is written after the anchor ('now')
+create or replace temp macro arrival_delay(k, salt) as
+    case when u(k, salt || '_late') < {late}
+         then 3600 + u(k, salt || '_lh') * {LATE_SECONDS - 3600}
+         else 60 + u(k, salt || '_sy') * 840 end;
+create or replace temp macro synced(changed, k, salt) as
+    least(changed + to_seconds(arrival_delay(k, salt)), {anchor} - interval 1 second);
+-- version v of a row (0 the newest): an older version was written before the newest one
+create or replace temp macro version_synced(v, changed, newest, k, salt) as
+    case when v = 0 then synced(changed, k, salt)
+         else least(synced(changed, k, salt || '_old'), synced(newest, k, salt) - interval 1 minute) end;
+-- Segment: a message reaches Segment's servers seconds after the call, a share hours to days
+-- later (a device offline); a re-delivered copy (v = 1) an hour or more after the first
+create or replace temp macro seg_delay(k, salt) as
+    case when u(k, salt || '_late') < {late}
+         then 3600 + u(k, salt || '_lh') * {LATE_SECONDS - 3600}
+         else 0.05 + u(k, salt || '_d') * 4 end;
+create or replace temp macro seg_received(ts, k, salt, v) as
+    least(ts + to_seconds(seg_delay(k, salt) + v * (3600 + u(k, salt || '_rd') * 7200)),
+          {anchor} - to_seconds(2 - v));
+-- the device's clock: a few are minutes off (Segment corrects timestamp for it)
+create or replace temp macro seg_original(ts, k, salt) as
+    ts + to_seconds(case when u(k, salt || '_sk') < 0.03 then (u(k, salt || '_skv') - 0.5) * 600
+                         else 0 end);
+-- when the warehouse loader processed the row
+create or replace temp macro seg_uuid_ts(received, k, salt) as
+    least(received + to_seconds(5 + u(k, salt || '_uu') * 600), {anchor} - interval 1 second);
 """
 
 
@@ -372,7 +500,6 @@ def salesforce_sql(cfg: GeneratorConfig) -> list[tuple[str, str]]:
     d = cfg.dirt
     n = cfg.leads
     anchor = f"timestamp '{cfg.anchor_date.isoformat()} 00:00:00'"
-    synced = f"ago({anchor}, u(i, 'sync') * 0.2)"
     lead = f"""
 create or replace table raw_salesforce.lead as
 with lead_people as (
@@ -392,96 +519,137 @@ with lead_people as (
         1 as dup_k
     from gen_person
     where has_sf_lead and u(i, 'duplead') < {d.duplicate_person_records}
+),
+versioned as (
+    select
+        lead_people.*,
+        versions.v,
+        case when versions.v = 1 then ago(status_changed_at, 1 + u(i, 'oldmod')) else status_changed_at
+            end as modified_at,
+        case when versions.v = 1 then ago(status_changed_at, 1 + u(i, 'oldmod'))
+             else status_changed_at + interval 1 minute end as modstamp_at,
+        greatest(created_at, status_changed_at + interval 1 minute) as newest_change_at
+    from lead_people
+    {_versions('id_num', 'ldup', d.duplicate_versions)}
 )
 select
     sfid('00Q', id_num) as id,
-    versions.v = 0 and u(id_num, 'ldel') < {d.soft_deleted} as is_deleted,
-    case when versions.v = 0 and u(id_num, 'ldel') < {d.soft_deleted} / 2
+    v = 0 and u(id_num, 'ldel') < {d.soft_deleted} as is_deleted,
+    case when v = 0 and u(id_num, 'ldel') < {d.soft_deleted} / 2
          then sfid('00Q', (i + 1) % {n}) end as master_record_id,
+    case when u(i, 'salut') < 0.4 then choose({lit(vocab.SALUTATIONS)}, i, 'salutv') end as salutation,
     first_name,
     last_name,
-    dirty_email(email, id_num, 'sfl' || versions.v::varchar) as email,
+    first_name || ' ' || last_name as name,
+    dirty_email(email, id_num, 'sfl' || v::varchar) as email,
     '+1-555-' || lpad((i % 10000)::varchar, 4, '0') as phone,
     case when u(i, 'ntitle') < {d.null_title} then null
-         when versions.v = 1 then pick({lit(vocab.TITLES)}, i, 'oldtitle') else title end as title,
+         when v = 1 then pick({lit(vocab.TITLES)}, i, 'oldtitle') else title end as title,
     case when u(i, 'ncomp') < {d.null_company} then null
          when has_account then account_name
          else pick(['Self-employed', 'Freelance', 'n/a'], i, 'pcomp') end as company,
     case when has_account then {_website('email_domain', 'i', 'lweb')} end as website,
     industry,
-    employees as number_of_employees,
-    employees * 150000.0 as annual_revenue,
-    {_country_variant_expr('country_code', 'i', 'lcv', d.null_country)} as country,
-    case when country_code = 'US' then pick(['CA', 'NY', 'TX', 'WA'], i, 'state') end as state,
+    employees::bigint as number_of_employees,
+    (employees * 150000.0)::double as annual_revenue,
+    (1 + hash(i, 'street', {cfg.seed}) % 980)::varchar || ' ' || choose({lit(vocab.STREET_NAMES)}, i, 'streetn')
+        as street,
     pick(['Springfield', 'Riverton', 'Lakeside', 'Fairview'], i, 'city') as city,
+    case when country_code = 'US' then pick(['CA', 'NY', 'TX', 'WA'], i, 'state') end as state,
+    lpad((hash(i, 'zip', {cfg.seed}) % 99999)::varchar, 5, '0') as postal_code,
+    {_country_variant_expr('country_code', 'i', 'lcv', d.null_country)} as country,
     lead_source,
-    case when versions.v = 1 and n_steps > 1 then status_path[n_steps - 1] else status end as status,
+    case when v = 1 and n_steps > 1 then status_path[n_steps - 1] else status end as status,
     pick(['Hot', 'Warm', 'Cold'], i, 'rating') as rating,
     sfid('005', owner_k) as owner_id,
-    versions.v = 0 and is_converted as is_converted,
-    case when versions.v = 0 and is_converted then status_changed_at::date end as converted_date,
-    case when versions.v = 0 and is_converted then account_id end as converted_account_id,
-    case when versions.v = 0 and is_converted then sfid('003', i) end as converted_contact_id,
-    case when versions.v = 0 and is_converted and converted_with_opportunity
+    v = 0 and is_converted as is_converted,
+    case when v = 0 and is_converted then status_changed_at::date end as converted_date,
+    case when v = 0 and is_converted then account_id end as converted_account_id,
+    case when v = 0 and is_converted then sfid('003', i) end as converted_contact_id,
+    case when v = 0 and is_converted and converted_with_opportunity
          then sfid('006', i) end as converted_opportunity_id,
     is_opted_out as has_opted_out_of_email,
+    status = 'Open - Not Contacted' and u(i, 'unread') < 0.6 as is_unread_by_owner,
+    case when u(i, 'ldesc') < 0.1
+         then 'Asked about ' || pick({lit(vocab.PRODUCT_INTERESTS)}, i, 'pi') || ' via ' || lead_source
+    end as description,
+    case when n_steps >= 3 then status_changed_at::date end as last_activity_date,
     case when status = 'Unqualified' then pick({lit(vocab.REJECTION_REASON_VARIANTS)}, i, 'rej')
          when status = 'Recycled' then pick({lit(vocab.RECYCLE_REASON_VARIANTS)}, i, 'rej')
          end as rejection_reason_c,
     pick({lit(vocab.PRODUCT_INTERESTS)}, i, 'pi') as product_interest_c,
+    sfid('005', owner_k) as created_by_id,
     future_or(created_at, id_num, 'lfut') as created_date,
-    case when versions.v = 1 then ago(status_changed_at, 1 + u(i, 'oldmod')) else status_changed_at
-        end as last_modified_date,
-    case when versions.v = 1 then ago(status_changed_at, 1 + u(i, 'oldmod'))
-         else status_changed_at + interval 1 minute end as system_modstamp,
-    case when versions.v = 1 then ago({anchor}, 3) else {synced} end as _fivetran_synced
-from lead_people
-{_versions('id_num', 'ldup', d.duplicate_versions)}
+    modified_at as last_modified_date,
+    modstamp_at as system_modstamp,
+    version_synced(v, greatest(created_at, modstamp_at), newest_change_at, id_num, 'lsync') as _fivetran_synced
+from versioned
 """
     contact = f"""
 create or replace table raw_salesforce.contact as
+with versioned as (
+    select
+        gen_person.*,
+        versions.v,
+        case when is_converted then status_changed_at else created_at end as created_ts,
+        {anchor} - interval 2 day - versions.v * interval 5 day as modified_at
+    from gen_person
+    {_versions('i', 'cdup', d.duplicate_versions)} and has_sf_contact
+)
 select
     sfid('003', i) as id,
-    versions.v = 0 and u(i, 'cdel') < {d.soft_deleted} as is_deleted,
+    v = 0 and u(i, 'cdel') < {d.soft_deleted} as is_deleted,
     null::varchar as master_record_id,
     case when u(i, 'corph') < {d.orphan_reference} then sfid('001', {cfg.accounts} + i)
          else account_id end as account_id,
     first_name,
     last_name,
-    dirty_email(email, i, 'sfc' || versions.v::varchar) as email,
+    first_name || ' ' || last_name as name,
+    dirty_email(email, i, 'sfc' || v::varchar) as email,
     '+1-555-' || lpad((i % 10000)::varchar, 4, '0') as phone,
     case when u(i, 'ctitle') < {d.null_title} then null else title end as title,
     sfid('005', account_owner_k) as owner_id,
     lead_source,
     is_opted_out and u(i, 'copt') < 0.9 as has_opted_out_of_email,
-    case when is_converted then status_changed_at else created_at end as created_date,
-    {anchor} - interval 2 day - versions.v * interval 5 day as last_modified_date,
-    {anchor} - interval 2 day - versions.v * interval 5 day as system_modstamp,
-    ago({anchor}, u(i, 'sync') * 0.2 + versions.v * 3) as _fivetran_synced
-from gen_person
-{_versions('i', 'cdup', d.duplicate_versions)} and has_sf_contact
+    choose({lit(vocab.CITIES)}, i, 'mcity') as mailing_city,
+    {_country_variant_expr('country_code', 'i', 'mcv', d.null_country)} as mailing_country,
+    case when n_steps >= 3 then status_changed_at::date end as last_activity_date,
+    created_ts as created_date,
+    modified_at as last_modified_date,
+    modified_at as system_modstamp,
+    version_synced(v, greatest(created_ts, modified_at), greatest(created_ts, {anchor} - interval 2 day),
+                   i, 'csync') as _fivetran_synced
+from versioned
 """
     account = f"""
 create or replace table raw_salesforce.account as
+with versioned as (
+    select gen_account.*, versions.v, ago({anchor}, 10 + versions.v * 30) as modified_at
+    from gen_account
+    {_versions('j', 'adup', d.duplicate_versions)}
+)
 select
     account_id as id,
-    versions.v = 0 and u(j, 'adel') < {d.soft_deleted} as is_deleted,
+    v = 0 and u(j, 'adel') < {d.soft_deleted} as is_deleted,
     name,
     case when u(j, 'nweb') < 0.02 then null else {_website('domain', 'j', 'aweb')} end as website,
     industry,
-    case when versions.v = 1 then null else employees end as number_of_employees,
-    employees * 150000.0 as annual_revenue,
+    case when v = 1 then null else employees end::bigint as number_of_employees,
+    (employees * 150000.0)::double as annual_revenue,
+    choose({lit(vocab.CITIES)}, j, 'acity') as billing_city,
     {_country_variant_expr('country_code', 'j', 'acv', d.null_country)} as billing_country,
     null::varchar as billing_state,
+    lpad((hash(j, 'azip', {cfg.seed}) % 99999)::varchar, 5, '0') as billing_postal_code,
     account_type as type,
+    choose(['Web', 'Outbound', 'Partner Referral', 'Trade Show'], j, 'asrc') as account_source,
     sfid('005', owner_k) as owner_id,
     case when j > 0 and u(j, 'parent') < 0.05 then sfid('001', j - 1) end as parent_id,
     created_at as created_date,
-    ago({anchor}, 10 + versions.v * 30) as last_modified_date,
-    ago({anchor}, 10 + versions.v * 30) as system_modstamp,
-    ago({anchor}, u(j, 'sync') * 0.2 + versions.v * 3) as _fivetran_synced
-from gen_account
-{_versions('j', 'adup', d.duplicate_versions)}
+    modified_at as last_modified_date,
+    modified_at as system_modstamp,
+    version_synced(v, greatest(created_at, modified_at), greatest(created_at, ago({anchor}, 10)), j, 'async')
+        as _fivetran_synced
+from versioned
 """
     opportunity = f"""
 create or replace table raw_salesforce.opportunity as
@@ -513,44 +681,73 @@ from_accounts as (
     from gen_account
     where account_type = 'Customer' or (account_type = 'Prospect' and u(j, 'openopp') < 0.08)
 ),
-unioned as (select * from converted union all select * from from_accounts)
+unioned as (select * from converted union all select * from from_accounts),
+staged as (
+    select
+        *,
+        case when u_stage < 0.2 then 'Prospecting' when u_stage < 0.4 then 'Discovery'
+             when u_stage < 0.55 then 'Proposal' when u_stage < 0.75 then 'Closed Lost'
+             else 'Closed Won' end as stage_name,
+        -- edited a day after it was created, never after 'now'
+        greatest(created_at, least(created_at + interval 1 day, {anchor} - interval 1 minute)) as modified_at
+    from unioned
+)
 select
     id,
     u(k, 'odel') < {d.soft_deleted} / 3 as is_deleted,
     account_id,
     name,
     type,
-    case when u_stage < 0.2 then 'Prospecting' when u_stage < 0.4 then 'Discovery'
-         when u_stage < 0.55 then 'Proposal' when u_stage < 0.75 then 'Closed Lost'
-         else 'Closed Won' end as stage_name,
-    round(5000 + u(k, 'amt') * 95000, 2) as amount,
+    stage_name,
+    round(5000 + u(k, 'amt') * 95000, 2)::double as amount,
+    case stage_name when 'Prospecting' then 10.0 when 'Discovery' then 20.0 when 'Proposal' then 60.0
+         when 'Closed Lost' then 0.0 else 100.0 end as probability,
+    case stage_name when 'Closed Won' then 'Closed' when 'Closed Lost' then 'Omitted'
+         when 'Proposal' then 'BestCase' else 'Pipeline' end as forecast_category,
     (created_at + interval 45 day)::date as close_date,
     u_stage >= 0.55 as is_closed,
     u_stage >= 0.75 as is_won,
     sfid('005', owner_k) as owner_id,
     lead_source,
     created_at as created_date,
-    created_at + interval 1 day as last_modified_date,
-    created_at + interval 1 day as system_modstamp,
-    ago({anchor}, u(k, 'sync') * 0.2) as _fivetran_synced
-from unioned
+    modified_at as last_modified_date,
+    modified_at as system_modstamp,
+    synced(modified_at, k, 'osync') as _fivetran_synced
+from staged
 """
     user = f"""
 create or replace table raw_salesforce."user" as
+with named as (
+    select
+        *,
+        lower(regexp_replace(strip_accents(first_name), '[^A-Za-z]', '', 'g')) || '.'
+            || lower(regexp_replace(strip_accents(last_name), '[^A-Za-z]', '', 'g'))
+            || k::varchar || '@{vocab.INTERNAL_DOMAIN}' as email,
+        -- a deactivated user was last edited when it was deactivated
+        case when is_active then ago({anchor}, 30) else ago({anchor}, 30 + u(k, 'udeact') * 300) end
+            as modified_at
+    from gen_user
+)
 select
     user_id as id,
+    email || '.sales' as username,
+    first_name,
+    last_name,
     first_name || ' ' || last_name as name,
-    lower(regexp_replace(strip_accents(first_name), '[^A-Za-z]', '', 'g')) || '.'
-        || lower(regexp_replace(strip_accents(last_name), '[^A-Za-z]', '', 'g'))
-        || k::varchar || '@{vocab.INTERNAL_DOMAIN}' as email,
+    lower(left(strip_accents(first_name), 1) || left(regexp_replace(strip_accents(last_name), '[^A-Za-z]', '', 'g'), 4))
+        as alias,
+    email,
     title,
     'Sales' as department,
     is_active,
+    'Standard' as user_type,
     time_zone as time_zone_sid_key,
     ago({anchor}, 900) as created_date,
-    ago({anchor}, 30) as system_modstamp,
-    ago({anchor}, 0.1) as _fivetran_synced
-from gen_user
+    modified_at as last_modified_date,
+    modified_at as system_modstamp,
+    false as _fivetran_deleted,
+    synced(modified_at, k, 'usync') as _fivetran_synced
+from named
 """
     lead_history = f"""
 create or replace table raw_salesforce.lead_history as
@@ -595,26 +792,46 @@ extra_rows as (
 ),
 unioned as (select * from status_rows union all select * from extra_rows)
 select
-    id, lead_id, field, old_value, new_value,
+    id, lead_id, field,
+    -- Salesforce's DataType of the changed field
+    case field when 'Status' then 'DynamicEnum' when 'Owner' then 'EntityId' else 'Text' end as data_type,
+    old_value, new_value,
     future_or(created_date, i, 'lhfut' || id) as created_date,
     created_by_id,
     u(i, 'lhdel' || id) < 0.002 as is_deleted,
-    ago({anchor}, u(i, 'sync') * 0.2) as _fivetran_synced
+    synced(created_date, id, 'lhsync') as _fivetran_synced
 from unioned
 """
     campaign = f"""
 create or replace table raw_salesforce.campaign as
+with dated as (
+    select
+        *,
+        start_date::timestamp - interval 30 day + to_seconds(u(c, 'ccr') * 20 * 86400.0) as created_at,
+        case when start_date > {anchor}::date - 14 then 'In Progress' else 'Completed' end as status
+    from gen_campaign
+),
+modified as (
+    -- last edited the day after it ended (results entered), never after 'now'
+    select *, greatest(created_at, least((start_date + 1)::timestamp + interval 18 hour,
+                                         {anchor} - interval 1 hour)) as modified_at
+    from dated
+)
 select
     campaign_id as id,
     u(c, 'cdel') < 0.01 as is_deleted,
     campaign_type || ': ' || pick(['Lead scoring', 'Routing', 'SLA', 'RevOps'], c, 'ctopic')
         || ' #' || c::varchar as name,
     campaign_type as type,
-    case when start_date > {anchor}::date - 14 then 'In Progress' else 'Completed' end as status,
+    status,
+    status = 'In Progress' as is_active,
     start_date,
     start_date + 1 as end_date,
-    ago({anchor}, u(c, 'sync') * 0.2) as _fivetran_synced
-from gen_campaign
+    created_at as created_date,
+    modified_at as last_modified_date,
+    modified_at as system_modstamp,
+    synced(modified_at, c, 'csync') as _fivetran_synced
+from modified
 """
     n_members = max(1, round(n * 1.5))
     campaign_member = f"""
@@ -648,25 +865,36 @@ shaped as (
         least(start_date::timestamp - interval 7 day + to_seconds(u(m, 'cmt') * 14 * 86400.0),
               timestamp '{cfg.anchor_date.isoformat()}' - interval 1 hour) as member_created_at
     from drawn
+),
+versioned as (
+    select
+        shaped.*,
+        versions.v,
+        case when lead_ref is null and u(m, 'cmmiss') >= {d.missing_identity}
+             then sfid('003', i) end as contact_ref,
+        member_created_at + versions.v * interval 0 day
+            + (1 - versions.v) * interval 1 hour as modstamp_at
+    from shaped
+    {_versions('m', 'cmdup', d.duplicate_versions)}
+        and (lead_ref is not null or has_sf_contact or u(m, 'cmmiss') < {d.missing_identity})
 )
 select
     sfid('00v', m) as id,
-    versions.v = 0 and u(m, 'cmdel') < {d.soft_deleted} as is_deleted,
+    v = 0 and u(m, 'cmdel') < {d.soft_deleted} as is_deleted,
     campaign_id,
     lead_ref as lead_id,
-    case when lead_ref is null and u(m, 'cmmiss') >= {d.missing_identity}
-         then sfid('003', i) end as contact_id,
-    case when versions.v = 1 then 'Registered' else member_status end as status,
-    versions.v = 0 and member_status in ('Attended', 'Responded', 'Downloaded') as has_responded,
-    case when versions.v = 0 and member_status in ('Attended', 'Responded', 'Downloaded')
+    contact_ref as contact_id,
+    coalesce(lead_ref, contact_ref) as lead_or_contact_id,
+    case when lead_ref is not null then 'Lead' when contact_ref is not null then 'Contact' end as type,
+    case when v = 1 then 'Registered' else member_status end as status,
+    v = 0 and member_status in ('Attended', 'Responded', 'Downloaded') as has_responded,
+    case when v = 0 and member_status in ('Attended', 'Responded', 'Downloaded')
          then member_created_at::date end as first_responded_date,
     member_created_at as created_date,
-    member_created_at + versions.v * interval 0 day
-        + (1 - versions.v) * interval 1 hour as system_modstamp,
-    ago({anchor}, u(m, 'sync') * 0.2 + versions.v) as _fivetran_synced
-from shaped
-{_versions('m', 'cmdup', d.duplicate_versions)}
-    and (lead_ref is not null or has_sf_contact or u(m, 'cmmiss') < {d.missing_identity})
+    modstamp_at as last_modified_date,
+    modstamp_at as system_modstamp,
+    version_synced(v, modstamp_at, member_created_at + interval 1 hour, m, 'cmsync') as _fivetran_synced
+from versioned
 """
     n_tasks = max(1, round(n * cfg.events_per_lead * 0.02))
     subjects = [f"{t}|{s}" for t, s in vocab.TASK_SUBJECTS]
@@ -683,12 +911,23 @@ timed as (
     -- within a few hours of the MQL; the rest fall anywhere in the person's life
     select
         *,
+        n_steps >= 2 and u(t, 'touch') < 0.35 as is_first_touch,
         case when n_steps >= 2 and u(t, 'touch') < 0.35
              then least({anchor} - interval 1 minute, mql_step_at + to_seconds(3600 *
                   case when u(t, 'tdelay') < 0.7 then 0.05 + 2.95 * u(t, 'tdelay_a')
                        else 3 + 45 * u(t, 'tdelay_b') end))
-             else event_at(created_at, t, 'tts') end as touched_at
+             else event_at(created_at, t, 'tts') end as touched_at,
+        split_part(type_subject, '|', 1) as task_type
     from drawn
+),
+shaped as (
+    -- a few of the other tasks are still open to-dos (due three days after they were created);
+    -- a first touch is always a logged, completed call or email
+    select
+        *,
+        future_or(touched_at, t, 'tfut') as created_ts,
+        not is_first_touch and u(t, 'topen') < 0.08 as is_open
+    from timed
 )
 select
     sfid('00T', t) as id,
@@ -699,15 +938,89 @@ select
     null::varchar as what_id,
     sfid('005', owner_k) as owner_id,
     split_part(type_subject, '|', 2) as subject,
-    split_part(type_subject, '|', 1) as type,
-    case split_part(type_subject, '|', 1) when 'Call' then 'Call' when 'Email' then 'Email'
-         else 'Task' end as task_subtype,
-    'Completed' as status,
-    future_or(touched_at, t, 'tfut')::date as activity_date,
-    future_or(touched_at, t, 'tfut') as created_date,
+    task_type as type,
+    case task_type when 'Call' then 'Call' when 'Email' then 'Email' else 'Task' end as task_subtype,
+    case when is_open then choose(['Not Started', 'Not Started', 'In Progress'], t, 'tstat') else 'Completed' end
+        as status,
+    not is_open as is_closed,
+    case when u(t, 'tprio') < 0.15 then 'High' else 'Normal' end as priority,
+    case when task_type = 'Call' then case when u(t, 'tcin') < 0.1 then 'Inbound' else 'Outbound' end end
+        as call_type,
+    case when task_type = 'Call' and not is_open then (20 + hash(t, 'tcdur', {cfg.seed}) % 900)::bigint end
+        as call_duration_in_seconds,
+    case when is_open then (created_ts + interval 3 day)::date else created_ts::date end as activity_date,
+    case when not is_open then created_ts end as completed_date_time,
+    created_ts as created_date,
+    touched_at + interval 1 minute as last_modified_date,
     touched_at + interval 1 minute as system_modstamp,
-    ago({anchor}, u(t, 'sync') * 0.2) as _fivetran_synced
-from timed
+    synced(touched_at + interval 1 minute, t, 'tsync') as _fivetran_synced
+from shaped
+"""
+    event = f"""
+create or replace table raw_salesforce.event as
+with worked as (
+    -- half of the people sales worked (a status after MQL) had one or two meetings
+    select p.*, unnest(generate_series(0, (u(i, 'evn') < 0.5)::bigint)) as g
+    from gen_sf_person as p
+    where n_steps >= 3 and u(i, 'evany') < 0.5
+),
+booked as (
+    -- booked after sales answered the MQL, held one to seven days later, before 'now'
+    select
+        *,
+        i * 4 + g as ek,
+        response_step_at + to_seconds((epoch({anchor}) - epoch(response_step_at))
+                                      * (0.3 * g + 0.2 * u(i * 4 + g, 'evc'))) as booked_at
+    from worked
+),
+held as (
+    select
+        *,
+        booked_at + to_seconds(least(86400 * (1 + 6 * u(ek, 'evstart')),
+                                     (epoch({anchor}) - epoch(booked_at)) * 0.5)) as start_at,
+        choose([30, 30, 45, 60], ek, 'evdur')::bigint as minutes
+    from booked
+),
+modified as (
+    select
+        *,
+        -- edited an hour after the meeting (notes, outcome), never after 'now'
+        greatest(booked_at, least(start_at + to_seconds(minutes * 60 + 3600), {anchor} - interval 1 minute))
+            as newest_modified_at
+    from held
+),
+versioned as (
+    -- an older version: as booked, before the meeting
+    select modified.*, versions.v,
+           case when versions.v = 1 then booked_at else newest_modified_at end as modified_at
+    from modified
+    {_versions('ek', 'evdup', d.duplicate_versions)}
+)
+select
+    sfid('00U', ek) as id,
+    v = 0 and u(ek, 'evdel') < {d.soft_deleted} as is_deleted,
+    case when u(ek, 'evorph') < {d.orphan_reference} then sfid('00Q', {n} * 50 + ek)
+         when has_sf_lead and not is_converted then sfid('00Q', i)
+         else sfid('003', i) end as who_id,
+    case when not (has_sf_lead and not is_converted) and is_converted and converted_with_opportunity
+         then sfid('006', i) end as what_id,
+    sfid('005', owner_k) as owner_id,
+    case when g = 0 then 'Discovery call' else choose({lit(vocab.EVENT_SUBJECTS)}, ek, 'evsub') end as subject,
+    'Meeting' as type,
+    'Event' as event_subtype,
+    choose({lit(vocab.EVENT_LOCATIONS)}, ek, 'evloc') as location,
+    false as is_all_day_event,
+    'Busy' as show_as,
+    start_at as activity_date_time,
+    start_at::date as activity_date,
+    start_at as start_date_time,
+    start_at + to_seconds(minutes * 60) as end_date_time,
+    minutes as duration_in_minutes,
+    future_or(booked_at, ek, 'evfut') as created_date,
+    modified_at as last_modified_date,
+    modified_at as system_modstamp,
+    version_synced(v, modified_at, newest_modified_at, ek, 'evsync') as _fivetran_synced
+from versioned
 """
     return [
         ("raw_salesforce.lead", lead),
@@ -719,6 +1032,7 @@ from timed
         ("raw_salesforce.campaign", campaign),
         ("raw_salesforce.campaign_member", campaign_member),
         ("raw_salesforce.task", task),
+        ("raw_salesforce.event", event),
     ]
 
 
@@ -733,11 +1047,23 @@ def _hs_employees(col: str, i: str) -> str:
     )
 
 
+ENGAGEMENT_ID_BASE = 30_000_000_000  # HubSpot engagement ids are 11-digit numbers
+ENGAGEMENT_ORPHAN_CONTACT_BASE = 70_000_000  # contact ids that exist nowhere
+# HubSpot-defined association type ids of <engagement> -> contact
+ENGAGEMENT_CONTACT_TYPE_IDS = {"CALL": 194, "EMAIL": 198, "MEETING": 200}
+
+
 def hubspot_sql(cfg: GeneratorConfig) -> list[tuple[str, str]]:
     d = cfg.dirt
     n = cfg.leads
     anchor = f"timestamp '{cfg.anchor_date.isoformat()} 00:00:00'"
+    portal = vocab.HUBSPOT_PORTAL_ID
     merged = f"u(i, 'merged') < {d.hubspot_merged}"
+    reason = (
+        f"case status_path[n_steps] "
+        f"when 'Unqualified' then pick({lit(vocab.REJECTION_REASON_VARIANTS)}, i, 'rej') "
+        f"when 'Recycled' then pick({lit(vocab.RECYCLE_REASON_VARIANTS)}, i, 'rej') end"
+    )
     contact = f"""
 create or replace table raw_hubspot.contact as
 with survivors as (
@@ -745,23 +1071,30 @@ with survivors as (
         hubspot_contact_id as id,
         versions.v,
         versions.v = 0 and u(i, 'hdel') < {d.soft_deleted} as is_deleted,
-        case when versions.v = 0 and {merged}
-             then (9000000 + i)::varchar
-                  || case when u(i, 'merged2') < 0.3 then ';' || (9500000 + i)::varchar else '' end
-        end as merged_ids,
+        versions.v = 0 and {merged} as has_merged,
         p.*
     from gen_hs_person as p
     {_versions('i', 'hdup', d.duplicate_versions)}
 ),
 losers as (
-    select 9000000 + i as id, 0 as v, true as is_deleted, null as merged_ids, p.*
+    select 9000000 + i as id, 0 as v, true as is_deleted, false as has_merged, p.*
     from gen_hs_person as p
     where {merged} and u(i, 'loserrow') < 0.5
 ),
-unioned as (select * from survivors union all select * from losers)
+unioned as (select * from survivors union all select * from losers),
+merges as (
+    -- when the merged-away contacts were merged into this one (older connectors list the time)
+    select
+        *,
+        created_at + to_seconds((epoch({anchor}) - epoch(created_at)) * 0.5 * u(i, 'mergedat')) as merged_at,
+        u(i, 'merged2') < 0.3 as merged_twice,
+        status_changed_at + interval 5 minute - v * interval 7 day as modified_at
+    from unioned
+)
 select
     id,
     is_deleted as _fivetran_deleted,
+    id as property_hs_object_id,
     dirty_email(email, id, 'hse' || v::varchar) as property_email,
     first_name as property_firstname,
     last_name as property_lastname,
@@ -777,12 +1110,27 @@ select
     pick(['ORGANIC_SEARCH', 'PAID_SOCIAL', 'DIRECT_TRAFFIC', 'REFERRALS', 'OFFLINE'], i, 'hsrc')
         as property_hs_analytics_source,
     is_opted_out and u(i, 'hopt') < 0.8 as property_hs_email_optout,
-    merged_ids as property_hs_merged_object_ids,
+    case when has_merged
+         then (9000000 + i)::varchar || case when merged_twice then ';' || (9500000 + i)::varchar else '' end
+    end as property_hs_merged_object_ids,
+    case when has_merged
+         then (9000000 + i)::varchar || ':' || epoch_ms(merged_at)::varchar
+              || case when merged_twice
+                      then ';' || (9500000 + i)::varchar || ':'
+                           || epoch_ms(merged_at + to_seconds((epoch({anchor}) - epoch(merged_at)) / 2))::varchar
+                      else '' end
+    end as property_hs_calculated_merged_vids,
     case when has_account then hubspot_company_id end as property_associatedcompanyid,
+    case when v = 0 then {reason} end as property_rejection_reason,
+    case when v = 0 and n_steps >= 2
+         then path_step_at(created_at, status_changed_at, response_step_at, i, 1, n_steps) + interval 5 minute
+    end as property_hs_lifecyclestage_marketingqualifiedlead_date,
     future_or(created_at + interval 3 minute, i, 'hfut') as property_createdate,
-    status_changed_at + interval 5 minute - v * interval 7 day as property_lastmodifieddate,
-    ago({anchor}, u(i, 'sync') * 0.2 + v * 3) as _fivetran_synced
-from unioned
+    modified_at as property_lastmodifieddate,
+    version_synced(v, greatest(created_at + interval 3 minute, modified_at),
+                   greatest(created_at + interval 3 minute, status_changed_at + interval 5 minute),
+                   id, 'hsync') as _fivetran_synced
+from merges
 """
     property_history = f"""
 create or replace table raw_hubspot.contact_property_history as
@@ -816,11 +1164,7 @@ props as (
     from stamped where k = 0 and u(i, 'phjt') < 0.3
     union all
     -- the rep's reason for the exit, in the same free text Salesforce carries
-    select ref_id, 'rejection_reason',
-           case status_path[n_steps]
-               when 'Unqualified' then pick({lit(vocab.REJECTION_REASON_VARIANTS)}, i, 'rej')
-               else pick({lit(vocab.RECYCLE_REASON_VARIANTS)}, i, 'rej') end,
-           changed_at, i, k
+    select ref_id, 'rejection_reason', {reason}, changed_at, i, k
     from stamped where k = n_steps - 1 and status_path[n_steps] in ('Unqualified', 'Recycled')
 )
 select
@@ -832,28 +1176,53 @@ select
          else future_or(changed_at, i * 10 + k, 'phfut' || name) end as "timestamp",
     pick(['CRM_UI', 'AUTOMATION_PLATFORM', 'INTEGRATION', 'IMPORT'], i * 10 + k, 'phsrc') as source,
     'src-' || (i % 97)::varchar as source_id,
-    ago({anchor}, u(i, 'sync') * 0.2) as _fivetran_synced
+    synced(changed_at, i * 10 + k, 'phsync' || name) as _fivetran_synced
 from props
 """
     company = f"""
 create or replace table raw_hubspot.company as
+with flagged as (
+    select
+        *,
+        u(j, 'hcdel') < {d.soft_deleted} as is_gone,
+        u(j, 'hcdelv') as u_flag,
+        greatest(created_at, ago({anchor}, u(j, 'hcmod') * 90)) as modified_at
+    from gen_account
+    where u(j, 'hsco') < 0.6
+)
 select
     hubspot_company_id as id,
-    u(j, 'hcdel') < {d.soft_deleted} as _fivetran_deleted,
+    -- a deleted company carries the v2 API's is_deleted, the v3 API's _fivetran_deleted or both;
+    -- the other is null, never a contradicting false (leadflow coalesces them, as Fivetran does)
+    case when is_gone then case when u_flag < 0.7 then true end
+         when u(j, 'hcv2') < 0.3 then null else false end as is_deleted,
+    case when is_gone then case when u_flag >= 0.4 then true end else false end as _fivetran_deleted,
+    hubspot_company_id as property_hs_object_id,
     name as property_name,
     case when u(j, 'hcwww') < 0.1 then 'www.' || domain else domain end as property_domain,
     industry as property_industry,
-    employees as property_numberofemployees,
+    employees::bigint as property_numberofemployees,
+    employees::bigint * 150000 as property_annualrevenue,
+    choose({lit(vocab.CITIES)}, j, 'acity') as property_city,
     {_country_variant_expr('country_code', 'j', 'hccv', d.null_country)} as property_country,
     case when account_type = 'Customer' then 'customer' else 'lead' end as property_lifecyclestage,
     (5000 + owner_k)::varchar as property_hubspot_owner_id,
     created_at as property_createdate,
-    ago({anchor}, u(j, 'sync') * 0.2) as _fivetran_synced
-from gen_account
-where u(j, 'hsco') < 0.6
+    modified_at as property_hs_lastmodifieddate,
+    synced(modified_at, j, 'hcsync') as _fivetran_synced
+from flagged
 """
     owner = f"""
 create or replace table raw_hubspot.owner as
+with dated as (
+    select
+        *,
+        ago({anchor}, 900 + u(k, 'hocr') * 200) as created_at,
+        -- an owner whose user was deactivated was last updated then
+        case when is_active then ago({anchor}, 20 + u(k, 'houp') * 40)
+             else ago({anchor}, 30 + u(k, 'udeact') * 300) end as updated_at
+    from gen_user
+)
 select
     hubspot_owner_id as owner_id,
     lower(regexp_replace(strip_accents(first_name), '[^A-Za-z]', '', 'g')) || '.'
@@ -861,35 +1230,91 @@ select
         || k::varchar || '@{vocab.INTERNAL_DOMAIN}' as email,
     first_name,
     last_name,
-    is_active,
-    ago({anchor}, 0.1) as _fivetran_synced
-from gen_user
+    case when is_active then 10400000 + k * 7 end::bigint as active_user_id,
+    'PERSON' as type,
+    {portal}::bigint as portal_id,
+    created_at,
+    updated_at,
+    synced(updated_at, k, 'hosync') as _fivetran_synced
+from dated
 """
     n_email = max(1, round(n * cfg.events_per_lead * 0.25))
     unknown = d.unknown_person_events
+    email_time = event_time(cfg, "created_at", "i", "e", "eets", n_email, "n_hs")
     email_event = f"""
 create or replace table raw_hubspot.email_event as
 with drawn as (
-    select e, p.i, p.email, p.created_at, u(e, 'eet') as u_type
+    select e, p.i, p.email, p.created_at, u(e, 'eet') as u_type,
+           {session_index(cfg, 'e', 'eets', n_email, 'n_hs')} as send_k
     from {numbers(n_email, 'e')}
     inner join gen_hs_person as p
         on p.rn = hash(e, 'eep', {cfg.seed}) % getvariable('n_hs')
+),
+typed as (
+    select
+        *,
+        'ee-' || e::varchar as id,
+        case when u_type < 0.010 then 'BOUNCE' when u_type < 0.011 then 'SPAMREPORT'
+             when u_type < 0.014 then 'STATUSCHANGE'
+             else pick({lit(vocab.EMAIL_EVENT_TYPES)}, e, 'eetype') end as type,
+        {email_time} as happened_at
+    from drawn
 )
 select
-    'ee-' || e::varchar as id,
-    case when u_type < 0.010 then 'BOUNCE' when u_type < 0.011 then 'SPAMREPORT'
-         when u_type < 0.014 then 'UNSUBSCRIBE'
-         else pick({lit(vocab.EMAIL_EVENT_TYPES)}, e, 'eetype') end as type,
+    id,
+    type,
     case when u(e, 'eemiss') < {d.missing_identity} then null
          when u(e, 'eeunk') < {unknown} then 'nobody' || e::varchar || '@example.org'
          else dirty_email(email, e, 'eem') end as recipient,
-    future_or({event_time(cfg, 'created_at', 'i', 'e', 'eets', n_email, 'n_hs')}, e, 'eefut') as created,
+    future_or(happened_at, e, 'eefut') as created,
     (hash(e, 'eec', {cfg.seed}) % 300)::bigint as email_campaign_id,
-    case when u_type >= 0.014 and pick({lit(vocab.EMAIL_EVENT_TYPES)}, e, 'eetype') = 'CLICK'
-         then 'https://www.{vocab.INTERNAL_DOMAIN}' || pick({lit(vocab.PAGE_PATHS)}, e, 'eeurl')
-    end as url,
-    ago({anchor}, u(e, 'sync') * 0.2) as _fivetran_synced
-from drawn
+    -- the send an event belongs to: the SENT event of the same email to the same person
+    case when type <> 'SENT'
+         then min(case when type = 'SENT' then id end) over (partition by i, send_k) end as sent_by_id,
+    {portal}::bigint as portal_id,
+    choose({lit(vocab.HUBSPOT_EMAIL_APP_IDS)}, hash(e, 'eec', {cfg.seed}) % 300, 'eeapp')::bigint as app_id,
+    u(e, 'eefilt') < 0.01 as filtered_event,
+    synced(happened_at, e, 'eesync') as _fivetran_synced
+from typed
+"""
+    email_click = f"""
+create or replace table raw_hubspot.email_event_click as
+with clicks as (
+    select id, _fivetran_synced, cast(substr(id, 4) as bigint) as e
+    from raw_hubspot.email_event
+    where type = 'CLICK'
+)
+select
+    id,
+    'https://www.{vocab.INTERNAL_DOMAIN}' || pick({lit(vocab.PAGE_PATHS)}, e, 'eeurl') as url,
+    choose({lit(vocab.EMAIL_CLICK_REFERERS)}, e, 'eeref') as referer,
+    pick({lit(vocab.USER_AGENTS)}, e, 'eeua') as user_agent,
+    pick({lit(vocab.EMAIL_CLICK_BROWSERS)}, e, 'eeua') as browser,
+    choose({lit(vocab.EMAIL_CLICK_LOCATIONS)}, e, 'eeloc') as location,
+    '203.0.' || (hash(e, 'eeip1', {cfg.seed}) % 250)::varchar || '.'
+        || (hash(e, 'eeip2', {cfg.seed}) % 250)::varchar as ip_address,
+    _fivetran_synced
+from clicks
+"""
+    email_status = f"""
+create or replace table raw_hubspot.email_event_status_change as
+with changes as (
+    select id, _fivetran_synced, cast(substr(id, 4) as bigint) as e
+    from raw_hubspot.email_event
+    where type = 'STATUSCHANGE'
+)
+select
+    id,
+    case when u(e, 'eesub') < 0.85 then 'UNSUBSCRIBED' else 'SUBSCRIBED' end as portal_subscription_status,
+    -- mostly the recipient's own click; a few changed by a user of the portal on request
+    case when u(e, 'eesrc') < 0.9 then 'SOURCE_RECIPIENT' else 'SOURCE_HUBSPOT_CUSTOMER' end as source,
+    case when u(e, 'eesrc') >= 0.9
+         then 'marketing.ops' || (hash(e, 'eereq', {cfg.seed}) % 3)::varchar || '@{vocab.INTERNAL_DOMAIN}'
+    end as requested_by,
+    '[]' as subscriptions,
+    false as bounced,
+    _fivetran_synced
+from changes
 """
     n_forms = max(1, round(n * cfg.events_per_lead * 0.01))
     form_paths = [p for p, _ in vocab.FORM_PAGES]
@@ -901,6 +1326,9 @@ with drawn as (
     from {numbers(n_forms, 'f')}
     inner join gen_hs_person as p
         on p.rn = hash(f, 'fp', {cfg.seed}) % getvariable('n_hs')
+),
+timed as (
+    select *, {event_time(cfg, 'created_at', 'i', 'f', 'fts', n_forms, 'n_hs')} as submitted_at from drawn
 )
 select
     case when u(f, 'fmiss') < {d.missing_identity} then null
@@ -909,11 +1337,132 @@ select
          else hubspot_contact_id end as contact_id,
     'conv-' || f::varchar as conversion_id,
     'form-' || page_k::varchar as form_id,
-    future_or({event_time(cfg, 'created_at', 'i', 'f', 'fts', n_forms, 'n_hs')}, f, 'ffut') as "timestamp",
+    future_or(submitted_at, f, 'ffut') as "timestamp",
     'https://www.{vocab.INTERNAL_DOMAIN}' || {lit(form_paths)}[page_k] as page_url,
     {lit(form_titles)}[page_k] as title,
-    ago({anchor}, u(f, 'sync') * 0.2) as _fivetran_synced
-from drawn
+    {portal}::bigint as portal_id,
+    synced(submitted_at, f, 'fsync') as _fivetran_synced
+from timed
+"""
+    engagements = f"""
+create or replace temp table gen_hs_engagement as
+with worked as (
+    -- people sales worked (MQL and beyond): one to three calls, emails or meetings each,
+    -- logged by the contact's owner after the answer to the MQL
+    select p.*, unnest(generate_series(0, floor(u(i, 'engn') * 3)::bigint)) as g
+    from gen_hs_person as p
+    where n_steps >= 2
+),
+typed as (
+    select
+        *,
+        i * 4 + g as ek,
+        case when n_steps >= 3 and u(i * 4 + g, 'engt') < 0.2 then 'MEETING'
+             when u(i * 4 + g, 'engt') < 0.6 then 'CALL' else 'EMAIL' end as engagement_type,
+        epoch({anchor}) - epoch(response_step_at) as span
+    from worked
+),
+timed as (
+    -- the first one is the answer itself (minutes after the response step), later ones spread
+    -- over the first half of the time left
+    select
+        *,
+        {ENGAGEMENT_ID_BASE} + ek as engagement_id,
+        response_step_at + to_seconds(case when g = 0 then least(60 + u(ek, 'engo0') * 1800, span * 0.1)
+                                           else span * (0.1 + 0.4 * power(u(ek, 'engo'), 2)) end)
+            as occurred_at
+    from typed
+),
+logged as (
+    select
+        *,
+        -- a meeting is booked before it starts; a call or email is logged right after it
+        case when engagement_type = 'MEETING'
+             then occurred_at - to_seconds((epoch(occurred_at) - epoch(response_step_at)) * 0.5 * u(ek, 'engbk'))
+             else occurred_at + to_seconds(5 + u(ek, 'englog') * 120) end as logged_at
+    from timed
+)
+select
+    *,
+    least(greatest(logged_at, occurred_at)
+              + to_seconds(case when engagement_type = 'MEETING' then 3600 + u(ek, 'engmod') * 82800
+                                else 60 + u(ek, 'engmod') * 600 end),
+          {anchor} - interval 1 second) as modified_at,
+    (5000 + owner_k)::bigint as owner_id,
+    (700 + owner_k % 5)::bigint as team_id
+from logged
+"""
+    eng_versions = _versions("ek", "engdup", d.duplicate_versions)
+
+    def engagement_child(kind: str, columns: str) -> str:
+        return f"""
+create or replace table raw_hubspot.engagement_{kind.lower()} as
+with versioned as (
+    -- an older version: as first logged (a meeting still SCHEDULED)
+    select gen_hs_engagement.*, versions.v,
+           case when versions.v = 1 then logged_at else modified_at end as version_modified_at
+    from gen_hs_engagement
+    {eng_versions} and engagement_type = '{kind}'
+)
+select
+    engagement_id,
+    '{kind}' as type,
+    v = 0 and u(ek, 'engdel') < {d.soft_deleted} as _fivetran_deleted,
+    engagement_id as property_hs_object_id,
+    logged_at as property_hs_createdate,
+    future_or(occurred_at, ek, 'engfut') as property_hs_timestamp,
+    owner_id as property_hubspot_owner_id,
+    team_id as property_hubspot_team_id,
+    {columns},
+    version_modified_at as property_hs_lastmodifieddate,
+    version_synced(v, version_modified_at, modified_at, ek, 'engsync') as _fivetran_synced
+from versioned
+"""
+
+    call = engagement_child(
+        "CALL",
+        """case when u(ek, 'engcs') < 0.75 then 'COMPLETED' when u(ek, 'engcs') < 0.9 then 'NO_ANSWER'
+         else 'BUSY' end as property_hs_call_status,
+    case when u(ek, 'engcd') < 0.9 then 'OUTBOUND' else 'INBOUND' end as property_hs_call_direction""",
+    )
+    email = engagement_child(
+        "EMAIL",
+        f"""case when g > 0 and u(ek, 'enged') < 0.25 then 'INCOMING_EMAIL' else 'EMAIL' end
+        as property_hs_email_direction,
+    'SENT' as property_hs_email_status,
+    case when g > 0 and u(ek, 'enged') < 0.25 then 'Re: ' else '' end
+        || choose({lit(vocab.ENGAGEMENT_EMAIL_SUBJECTS)}, ek, 'engsub') as property_hs_email_subject,
+    owner_id::varchar as property_hs_all_owner_ids""",
+    )
+    meeting = engagement_child(
+        "MEETING",
+        f"""case when v = 1 then 'SCHEDULED'
+         when u(ek, 'engmo') < 0.7 then 'COMPLETED' when u(ek, 'engmo') < 0.85 then 'NO_SHOW'
+         else 'SCHEDULED' end as property_hs_meeting_outcome,
+    occurred_at as property_hs_meeting_start_time,
+    case when g = 0 then 'Discovery call' else choose({lit(vocab.MEETING_TITLES)}, ek, 'engti') end
+        as property_hs_meeting_title""",
+    )
+    type_ids = " ".join(f"when '{k}' then {v}" for k, v in ENGAGEMENT_CONTACT_TYPE_IDS.items())
+    engagement = f"""
+create or replace table raw_hubspot.engagement as
+select
+    engagement_id as id,
+    engagement_type as type,
+    {portal}::bigint as portal_id,
+    synced(modified_at, ek, 'engsync') as _fivetran_synced
+from gen_hs_engagement
+"""
+    engagement_contact = f"""
+create or replace table raw_hubspot.engagement_contact as
+select
+    engagement_id,
+    case when u(ek, 'engorph') < {d.orphan_reference} then {ENGAGEMENT_ORPHAN_CONTACT_BASE} + ek
+         else hubspot_contact_id end::bigint as contact_id,
+    'HUBSPOT_DEFINED' as category,
+    (case engagement_type {type_ids} end)::bigint as type_id,
+    synced(modified_at, ek, 'engsync') as _fivetran_synced
+from gen_hs_engagement
 """
     return [
         ("raw_hubspot.contact", contact),
@@ -921,8 +1470,52 @@ from drawn
         ("raw_hubspot.company", company),
         ("raw_hubspot.owner", owner),
         ("raw_hubspot.email_event", email_event),
+        ("raw_hubspot.email_event_click", email_click),
+        ("raw_hubspot.email_event_status_change", email_status),
         ("raw_hubspot.contact_form_submission", forms),
+        ("engagements", engagements),
+        ("raw_hubspot.engagement", engagement),
+        ("raw_hubspot.engagement_call", call),
+        ("raw_hubspot.engagement_email", email),
+        ("raw_hubspot.engagement_meeting", meeting),
+        ("raw_hubspot.engagement_contact", engagement_contact),
     ]
+
+
+SEGMENT_COMMON = (
+    "id, anonymous_id, user_id, event, event_text, \"timestamp\", original_timestamp, sent_at, received_at, "
+    "uuid_ts, context_library_name, context_library_version"
+)
+
+
+def _segment_arrived(key: str, salt: str, v: str = "0") -> str:
+    """Columns `received` and `original` (the device's time of the call) of a message called at `ts`."""
+    return (
+        f"seg_received(ts, {key}, '{salt}', {v}) as received, seg_original(ts, {key}, '{salt}') as original"
+    )
+
+
+def _segment_stamps(key: str, salt: str) -> str:
+    """The four Segment stamps besides `timestamp` from `ts`, `received` and `original`.
+
+    Segment computes timestamp = received_at - (sent_at - original_timestamp), so sent_at is
+    original_timestamp plus what the message took to arrive.
+    """
+    return (
+        "original as original_timestamp,\n"
+        "    original + (received - ts) as sent_at,\n"
+        "    received as received_at,\n"
+        f"    seg_uuid_ts(received, {key}, '{salt}') as uuid_ts"
+    )
+
+
+def page_title(path: str) -> str:
+    """The <title> of a page of the site: 'Pricing | leadflow', 'Lead scoring | leadflow'."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if not last:
+        return "leadflow: lead routing and scoring"
+    words = last.replace("-", " ")
+    return words[0].upper() + words[1:] + " | leadflow"
 
 
 def segment_sql(cfg: GeneratorConfig) -> list[tuple[str, str]]:
@@ -933,36 +1526,54 @@ def segment_sql(cfg: GeneratorConfig) -> list[tuple[str, str]]:
         "lower(regexp_replace(strip_accents(pick(" + lit(vocab.FIRST_NAMES) + ", k, 'ifn')), "
         "'[^A-Za-z]', '', 'g')) || '.staff' || k::varchar || '@" + vocab.INTERNAL_DOMAIN + "'"
     )
+    js_version = f"choose({lit(vocab.ANALYTICS_JS_VERSIONS)}, {{key}}, 'lib')"
     identifies = f"""
 create or replace table raw_segment.identifies as
+with calls as (
+    select
+        'idf-' || i::varchar as id,
+        'anon-' || i::varchar as anonymous_id,
+        'usr-' || i::varchar as user_id,
+        dirty_email(email, i, 'sgi') as email,
+        first_name,
+        last_name,
+        least(identified_at, {anchor} - interval 1 hour) as ts
+    from gen_seg_person
+    union all
+    select
+        'idf2-' || i::varchar, 'anon-' || i::varchar || '-m', 'usr-' || i::varchar,
+        email, first_name, last_name,
+        least(identified_at + interval 5 day, {anchor} - interval 1 hour)
+    from gen_seg_person
+    where u(i, 'dev2') < 0.2
+    union all
+    select
+        'idf-int-' || k::varchar, 'anon-int-' || k::varchar, 'usr-int-' || k::varchar,
+        {internal_email}, pick({lit(vocab.FIRST_NAMES)}, k, 'ifn'), choose({lit(vocab.LAST_NAMES)}, k, 'iln'),
+        ago({anchor}, 700)
+    from range({cfg.internal_users}) as t(k)
+)
 select
-    'idf-' || i::varchar as id,
-    'anon-' || i::varchar as anonymous_id,
-    'usr-' || i::varchar as user_id,
-    dirty_email(email, i, 'sgi') as email,
-    least(identified_at, {anchor} - interval 1 hour) as "timestamp",
-    least(identified_at, {anchor} - interval 1 hour) + interval 2 second as received_at
-from gen_seg_person
-union all
-select
-    'idf2-' || i::varchar, 'anon-' || i::varchar || '-m', 'usr-' || i::varchar,
+    id,
+    anonymous_id,
+    user_id,
     email,
-    least(identified_at + interval 5 day, {anchor} - interval 1 hour),
-    least(identified_at + interval 5 day, {anchor} - interval 1 hour) + interval 2 second
-from gen_seg_person
-where u(i, 'dev2') < 0.2
-union all
-select
-    'idf-int-' || k::varchar, 'anon-int-' || k::varchar, 'usr-int-' || k::varchar,
-    {internal_email},
-    ago({anchor}, 700), ago({anchor}, 700)
-from range({cfg.internal_users}) as t(k)
+    first_name,
+    last_name,
+    ts as "timestamp",
+    {_segment_stamps('id', 'ircv')},
+    'analytics.js' as context_library_name,
+    {js_version.format(key='id')} as context_library_version
+from (select *, {_segment_arrived('id', 'ircv')} from calls) as arrived
 """
     n_pages = max(1, round(n * cfg.events_per_lead * 0.55))
     internal = d.internal_pageviews
     unknown = internal + d.unknown_person_events
     bot = unknown + d.bot_pageviews
     missing = bot + d.missing_identity
+    page_titles = [page_title(path) for path in vocab.PAGE_PATHS]
+    utm_sources = [s for s, _ in vocab.UTM_SOURCE_MEDIUMS]
+    utm_mediums = [m for _, m in vocab.UTM_SOURCE_MEDIUMS]
     pages = f"""
 create or replace table raw_segment.pages as
 with drawn as (
@@ -1003,38 +1614,86 @@ shaped as (
                                                 else interval 0 day end
                 then 'usr-' || i::varchar end
         end as uid,
-        pick({lit(vocab.PAGE_PATHS)}, e, 'ppath') as path
+        1 + (hash(e, 'ppath', {cfg.seed}) % {len(vocab.PAGE_PATHS)})::bigint as path_k,
+        pick([null, 'https://www.google.com/', 'https://www.linkedin.com/', 'https://news.ycombinator.com/'],
+             e, 'pref') as referrer,
+        -- a share of visits arrive from a campaign link (UTM parameters: context.campaign)
+        actor in ('person', 'unknown') and u(e, 'putm') < 0.15 as has_utm,
+        1 + floor(u(e, 'putms') * {len(utm_sources)})::bigint as utm_k
     from actors
+),
+titled as (
+    select
+        *,
+        {lit(vocab.PAGE_PATHS)}[path_k] as path,
+        {lit(page_titles)}[path_k] as title,
+        case when has_utm then {lit(utm_sources)}[utm_k] end as utm_source,
+        case when has_utm then {lit(utm_mediums)}[utm_k] end as utm_medium,
+        case when has_utm then choose({lit(vocab.UTM_CAMPAIGNS)}, e, 'putmc') end as utm_campaign
+    from shaped
+),
+searched as (
+    select
+        *,
+        case when has_utm
+             then '?utm_source=' || utm_source || '&utm_medium=' || utm_medium || '&utm_campaign=' || utm_campaign
+        end as search
+    from titled
+),
+located as (
+    select *, 'https://www.{vocab.INTERNAL_DOMAIN}' || path || coalesce(search, '') as page_url from searched
+),
+arrived as (
+    select located.*, {_segment_arrived('e', 'prcv', 'versions.v')}
+    from located
+    {_versions('e', 'pdupe', d.duplicate_events)}
 )
 select
     'pg-' || e::varchar as id,
     anon as anonymous_id,
     uid as user_id,
     ts as "timestamp",
-    ts + to_seconds(u(e, 'prcv') * 30 + versions.v * 3600) as received_at,
+    {_segment_stamps('e', 'prcv')},
+    -- analytics.js sends the page as properties and again as context.page
+    path,
+    page_url as url,
+    referrer,
+    title,
+    search,
     path as context_page_path,
-    'https://www.{vocab.INTERNAL_DOMAIN}' || path as context_page_url,
-    pick([null, 'https://www.google.com/', 'https://www.linkedin.com/', 'https://news.ycombinator.com/'],
-         e, 'pref') as context_page_referrer,
+    page_url as context_page_url,
+    referrer as context_page_referrer,
+    title as context_page_title,
+    search as context_page_search,
+    utm_source as context_campaign_source,
+    utm_medium as context_campaign_medium,
+    utm_campaign as context_campaign_name,
     case when actor = 'bot' then pick({lit(vocab.BOT_USER_AGENTS)}, e, 'pbua')
          else pick({lit(vocab.USER_AGENTS)}, e, 'pua') end as context_user_agent,
     case when actor = 'internal' then '10.20.' || (k % 250)::varchar || '.7'
          else '198.51.' || (hash(e, 'pip1', {cfg.seed}) % 250)::varchar || '.'
               || (hash(e, 'pip2', {cfg.seed}) % 250)::varchar end as context_ip,
-    cap(replace(trim(path, '/'), '-', ' ')) as name
-from shaped
-{_versions('e', 'pdupe', d.duplicate_events)}
+    'analytics.js' as context_library_name,
+    {js_version.format(key='e')} as context_library_version
+from arrived
 """
     n_tracks = max(1, round(n * cfg.events_per_lead * 0.10))
     track_at = event_time(cfg, f"least(identified_at, {anchor} - interval 1 hour)", "i", "e", "tts", n_tracks, "n_seg")
-    tracks = f"""
-create or replace table raw_segment.tracks as
+    slugs = " ".join(f"when '{name}' then '{segment_slug(name)}'" for name in track_event_names())
+    tracks_all = f"""
+create or replace temp table gen_track as
 with drawn as (
     select e, u(e, 'tactor') as u_actor, p.i, p.identified_at,
-           pick({lit(vocab.TRACK_EVENTS)}, e, 'tev') as event
+           pick({lit(vocab.TRACK_EVENTS)}, e, 'tev') as event_text
     from {numbers(n_tracks, 'e')}
     inner join gen_seg_person as p
         on p.rn = hash(e, 'tsp', {cfg.seed}) % getvariable('n_seg')
+),
+timed as (
+    select *, future_or({track_at}, e, 'tfut') as ts from drawn
+),
+arrived as (
+    select *, {_segment_arrived('e', 'trcv')} from timed
 )
 select
     'tr-' || e::varchar as id,
@@ -1045,19 +1704,34 @@ select
          when u_actor < {d.missing_identity + d.unknown_person_events}
          then 'usr-ghost-' || (hash(e, 'tghost', {cfg.seed}) % {n})::varchar
          else 'usr-' || i::varchar end as user_id,
-    event,
-    event as event_text,
-    future_or({track_at}, e, 'tfut')
-        as "timestamp",
-    future_or({track_at}, e, 'tfut')
-        + interval 1 second as received_at,
-    pick({lit(vocab.PLANS)}, i, 'tplan') as properties_plan,
-    case when event = 'Feature Activated' then pick({lit(vocab.FEATURES)}, e, 'tfeat')
-        end as properties_feature
-from drawn
+    -- Segment names the event's table and `event` by the slug, `event_text` keeps the name
+    case event_text {slugs} end as event,
+    event_text,
+    ts as "timestamp",
+    {_segment_stamps('e', 'trcv')},
+    -- sign-ups and trials are tracked by the backend, the rest in the browser
+    case when list_contains({lit(vocab.SERVER_TRACK_EVENTS)}, event_text)
+         then 'analytics-node' else 'analytics.js' end as context_library_name,
+    case when list_contains({lit(vocab.SERVER_TRACK_EVENTS)}, event_text)
+         then choose({lit(vocab.ANALYTICS_NODE_VERSIONS)}, e, 'lib')
+         else {js_version.format(key='e')} end as context_library_version,
+    pick({lit(vocab.PLANS)}, i, 'tplan') as plan,
+    case when event_text = 'Feature Activated' then pick({lit(vocab.FEATURES)}, e, 'tfeat') end as feature
+from arrived
 """
-    return [
+    steps = [
         ("raw_segment.identifies", identifies),
         ("raw_segment.pages", pages),
-        ("raw_segment.tracks", tracks),
+        ("track calls", tracks_all),
+        ("raw_segment.tracks", f"create or replace table raw_segment.tracks as select {SEGMENT_COMMON} from gen_track"),
     ]
+    # one table per event: the tracks columns plus the event's properties, unprefixed
+    for name in track_event_names():
+        slug = segment_slug(name)
+        properties = "plan" + (", feature" if name == "Feature Activated" else "")
+        steps.append((
+            f"raw_segment.{slug}",
+            f"create or replace table raw_segment.{slug} as "
+            f"select {SEGMENT_COMMON}, {properties} from gen_track where event = '{slug}'",
+        ))
+    return steps

@@ -111,3 +111,42 @@ TASK_SUBJECTS = [
     ("Call", "Call"), ("Call", "Discovery call"), ("Email", "Email: intro"),
     ("Email", "Email: follow-up"), ("Meeting", "Demo meeting"), ("Email", "Reply received"),
 ]
+
+# --- connector shapes: values the loaders land beside the ones leadflow reads ---------------
+HUBSPOT_PORTAL_ID = 4_872_113
+HUBSPOT_EMAIL_APP_IDS = [113, 113, 113, 20053]  # marketing email (batch) / automated (workflow)
+EMAIL_CLICK_REFERERS = [None, None, None, "https://mail.google.com/", "https://outlook.office.com/"]
+EMAIL_CLICK_BROWSERS = [
+    '{"name": "Chrome 130.0", "family": "Chrome", "producer": "Google Inc.", "type": "Browser"}',
+    '{"name": "Safari 17.5", "family": "Safari", "producer": "Apple Inc.", "type": "Browser"}',
+    '{"name": "Apple Mail", "family": "Apple Mail", "producer": "Apple Inc.", "type": "Email client"}',
+    '{"name": "Firefox 131.0", "family": "Firefox", "producer": "Mozilla Foundation", "type": "Browser"}',
+]
+EMAIL_CLICK_LOCATIONS = [
+    '{"country": "United States", "state": "california", "city": "san francisco"}',
+    '{"country": "United States", "state": "new york", "city": "new york"}',
+    '{"country": "United Kingdom", "state": "england", "city": "london"}',
+    '{"country": "Germany", "state": "berlin", "city": "berlin"}',
+    '{"country": "India", "state": "karnataka", "city": "bengaluru"}',
+]
+# HubSpot engagements a rep logs on a worked contact
+ENGAGEMENT_EMAIL_SUBJECTS = [
+    "Quick question", "Following up", "Your demo request", "Intro: leadflow", "Pricing for your team",
+]
+MEETING_TITLES = ["Discovery call", "Demo", "Follow-up meeting", "Pricing review"]
+# Salesforce Event (meetings) subjects, and where they happen
+EVENT_SUBJECTS = ["Discovery call", "Demo", "Follow-up meeting", "Pricing review"]
+EVENT_LOCATIONS = ["Zoom", "Zoom", "Google Meet", "Microsoft Teams", "Phone", "On site"]
+SALUTATIONS = ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."]
+STREET_NAMES = ["Main St", "Oak Ave", "Market St", "Harbor Rd", "Station Rd", "Mill Lane"]
+CITIES = ["Springfield", "Riverton", "Lakeside", "Fairview", "Georgetown", "Franklin"]
+# Segment: UTM parameters (context.campaign) as (source, medium) and campaign names
+UTM_SOURCE_MEDIUMS = [
+    ("google", "cpc"), ("google", "cpc"), ("linkedin", "paid_social"), ("newsletter", "email"),
+    ("g2", "referral"), ("partner", "referral"),
+]
+UTM_CAMPAIGNS = ["brand", "lead-scoring-guide", "webinar-2026-q3", "retargeting", "routing-launch"]
+ANALYTICS_JS_VERSIONS = ["next-1.70.0", "next-1.72.1", "next-1.74.0"]
+# track calls sent from the backend (analytics-node) rather than the browser
+SERVER_TRACK_EVENTS = ["Signed Up", "Trial Started"]
+ANALYTICS_NODE_VERSIONS = ["2.1.2", "2.2.0"]

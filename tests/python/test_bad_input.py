@@ -72,18 +72,18 @@ def _dirty(database: Path) -> None:
             f"('identify-storm', 'storm-anon', '{STORM_USER}', 'zoe.angstrom@example.com', {ts}, {ts})"
         )
         con.execute(
-            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, context_page_path, "
-            "context_page_url, context_user_agent) "
+            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path, "
+            "url, context_user_agent) "
             f"select 'storm-' || i, 'storm-anon', '{STORM_USER}', {ts} + to_microseconds(i * 6000), "
             f"{ts} + to_microseconds(i * 6000), '/pricing', 'https://leadflow.io/pricing', 'Mozilla/5.0' "
             f"from range({STORM_EVENTS}) as t(i)"
         )
         # Segment delivers one page view twice: same id and event time, received an hour apart
         con.execute(
-            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, context_page_path, "
-            "context_page_url, context_user_agent) "
-            "select id, anonymous_id, user_id, timestamp, received_at + interval 1 hour, context_page_path, "
-            f"context_page_url, context_user_agent from raw_segment.pages where id = '{REDELIVERED_PAGE}'"
+            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path, "
+            "url, context_user_agent) "
+            "select id, anonymous_id, user_id, timestamp, received_at + interval 1 hour, path, "
+            f"url, context_user_agent from raw_segment.pages where id = '{REDELIVERED_PAGE}'"
         )
     finally:
         con.close()
@@ -151,7 +151,7 @@ def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Pa
     con = duckdb.connect(str(bad_db))
     try:
         con.execute(
-            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, context_page_path) "
+            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path) "
             "select id, anonymous_id, user_id, timestamp - interval 1 day, received_at + interval 2 hour, "
             f"'{MOVED_PATH}' from raw_segment.pages where id = 'storm-1'"
         )
@@ -169,7 +169,7 @@ def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Pa
     finally:
         con = duckdb.connect(str(bad_db))
         try:
-            con.execute(f"delete from raw_segment.pages where context_page_path = '{MOVED_PATH}'")
+            con.execute(f"delete from raw_segment.pages where path = '{MOVED_PATH}'")
         finally:
             con.close()
 
