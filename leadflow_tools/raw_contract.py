@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,13 @@ def sources_path(family: str) -> Path:
     return PROJECT_ROOT / "models" / "staging" / family / f"_{family}__sources.yml"
 
 
+def _default_identifier(entry: dict[str, object]) -> str:
+    """A table's warehouse name when no override var is set: "{{ var('x', 'lead') }}" -> lead."""
+    identifier = str(entry.get("identifier", entry["name"]))
+    templated = re.search(r"var\(\s*'[^']+'\s*,\s*'([^']+)'\s*\)", identifier)
+    return templated.group(1) if templated else identifier
+
+
 def load_contract() -> list[Table]:
     """Every raw table of the contract, in the order of the sources YAML files."""
     tables: list[Table] = []
@@ -80,7 +88,7 @@ def load_contract() -> list[Table]:
                     Table(
                         family=family,
                         name=entry["name"],
-                        identifier=entry.get("identifier", entry["name"]),
+                        identifier=_default_identifier(entry),
                         optional=bool(meta.get("optional_table", False)),
                         description=str(entry.get("description", "")),
                         columns=tuple(columns),

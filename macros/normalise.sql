@@ -65,3 +65,12 @@
     {{ leadflow.email_is_valid(normalized) }} as is_email_valid,
     {{ leadflow.email_domain(normalized) }} as email_domain
 {%- endmacro %}
+
+{#- What a Salesforce WhoId points at, by its key prefix: lead (00Q), contact (003) or other. -#}
+{% macro salesforce_who_type(id_expression) -%}
+    case
+        when {{ id_expression }} like '00Q%' then 'lead'
+        when {{ id_expression }} like '003%' then 'contact'
+        else 'other'
+    end
+{%- endmacro %}

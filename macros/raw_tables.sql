@@ -199,9 +199,15 @@
     where _row_outcome = 'staged'
 {% endmacro %}
 
-{#- The source table's display name: '<schema var>.<table>'. -#}
+{#- The source table's display name: '<schema var>.<table name>' (the name var
+    <family>_<table>_identifier overrides, as in Fivetran's packages). -#}
 {% macro raw_table_name(family, table) -%}
-    {{ var(family ~ '_schema') }}.{{ table }}
+    {{ var(family ~ '_schema') }}.{{ leadflow.raw_table_identifier(family, table) }}
+{%- endmacro %}
+
+{#- The warehouse name of a raw table: var <family>_<table>_identifier, else the table's own name. -#}
+{% macro raw_table_identifier(family, table) -%}
+    {{ return(var(family ~ '_' ~ table ~ '_identifier', table)) }}
 {%- endmacro %}
 
 {#- A row's key as one string ('a|b' for composite keys, 'null' for missing parts). -#}

@@ -68,7 +68,7 @@ union all
     {%- for family, tables in leadflow.raw_contract().items() -%}
         {%- if (relation.schema or '') | lower == (var(family ~ '_schema') | lower) -%}
             {%- for table, spec in tables.items() -%}
-                {%- if table | lower == (relation.identifier or '') | lower -%}
+                {%- if leadflow.raw_table_identifier(family, table) | lower == (relation.identifier or '') | lower -%}
                     {%- set types = {} -%}
                     {%- for column in spec.columns -%}
                         {%- do types.update({column.name: leadflow.contract_type(column.data_type)}) -%}

@@ -37,6 +37,7 @@ class DirtRates:
     internal_pageviews: float = 0.01  # segment pages from our own employees
     unknown_person_events: float = 0.01  # pages/tracks/email events nobody can be resolved to
     duplicate_events: float = 0.005  # segment rows delivered twice (same id)
+    unmapped_picklist_value: float = 0.01  # salesforce lead: a LeadSource no seed maps ('Podcast')
     late_arrivals: float = 0.05  # any table: loaded hours to 3 days after the change (else minutes)
 
 

@@ -558,7 +558,8 @@ select
     case when country_code = 'US' then pick(['CA', 'NY', 'TX', 'WA'], i, 'state') end as state,
     lpad((hash(i, 'zip', {cfg.seed}) % 99999)::varchar, 5, '0') as postal_code,
     {_country_variant_expr('country_code', 'i', 'lcv', d.null_country)} as country,
-    lead_source,
+    -- an org's own picklist value leadflow's seeds do not map (audit_unmapped_values lists it)
+    case when u(i, 'lsunmapped') < {d.unmapped_picklist_value} then 'Podcast' else lead_source end as lead_source,
     case when v = 1 and n_steps > 1 then status_path[n_steps - 1] else status end as status,
     pick(['Hot', 'Warm', 'Cold'], i, 'rating') as rating,
     sfid('005', owner_k) as owner_id,

@@ -5,7 +5,8 @@ Each warehouse below is the small generated one turned into a shape an org reall
 - only the required columns of every table (every optional column deselected or never filled);
 - no optional table at all (history tracking off, no engagements, no track calls), on an older
   HubSpot connector (merged ids only in property_hs_calculated_merged_vids), with unknown
-  custom columns on every table.
+  custom columns on every table, one of them passed through, and the lead table landed under
+  another name (var salesforce_lead_identifier).
 Each must build with every model, data test and unit test passing, people in dim_leads, no raw
 row unaccounted for, and audit_source_columns naming exactly what is absent. A required column
 that is missing stops the build with a message naming the table and the column.
@@ -61,7 +62,13 @@ def thin_old_db(small_generated_db: Path, tmp_path_factory: pytest.TempPathFacto
     folder = tmp_path_factory.mktemp("thin_old")
     shape = Shape(without_optional_tables=True, old_hubspot_connector=True, extra_columns=True)
     database = _shaped(small_generated_db, folder / "thin.duckdb", shape)
-    build(database, folder / "target", **PASS_THROUGH)
+    con = duckdb.connect(str(database))
+    try:
+        # a table landed under another name, named with Fivetran's <family>_<table>_identifier var
+        con.execute("alter table raw_salesforce.lead rename to sf_lead")
+    finally:
+        con.close()
+    build(database, folder / "target", salesforce_lead_identifier="sf_lead", **PASS_THROUGH)
     return database
 
 
@@ -122,6 +129,15 @@ def test_without_history_the_current_stage_is_inferred(thin_old_db: Path) -> Non
     ) == 0
 
 
+def test_a_renamed_table_is_read_under_its_name(thin_old_db: Path) -> None:
+    staged = query(
+        thin_old_db,
+        "select raw_rows, staged_rows from marts.audit_row_reconciliation where source_table = 'raw_salesforce.sf_lead'",
+    )
+    assert staged and staged[0][1] > 0
+    assert scalar(thin_old_db, "select count(*) from staging.stg_salesforce__leads") == staged[0][1]
+
+
 def test_an_older_hubspot_connector_still_resolves_merged_contacts(thin_old_db: Path) -> None:
     assert scalar(
         thin_old_db,
@@ -150,7 +166,7 @@ def test_extra_columns_are_ignored_unless_passed_through(thin_old_db: Path) -> N
         )
     )
     assert listed == {
-        ("raw_salesforce.lead", "custom_field", "zz_custom_field_c", "present"),
+        ("raw_salesforce.sf_lead", "custom_field", "zz_custom_field_c", "present"),
         ("raw_hubspot.contact", "property_favourite_colour", "property_favourite_colour", "absent: read as NULL"),
     }
     values = query(

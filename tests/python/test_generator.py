@@ -573,6 +573,10 @@ RATE_CHECKS = {
         'select avg(case when not is_active then 1 else 0 end) from raw_salesforce."user"',
         DirtRates().inactive_users,
     ),
+    "unmapped_picklist_value": (
+        "select avg(case when lead_source = 'Podcast' then 1 else 0 end) from raw_salesforce.lead",
+        DirtRates().unmapped_picklist_value,
+    ),
     "late_arrivals": (
         "select avg(case when received_at > \"timestamp\" + interval 1 hour then 1 else 0 end) "
         f"from raw_segment.tracks where \"timestamp\" < {ANCHOR_TS} - interval 1 minute",

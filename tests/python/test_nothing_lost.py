@@ -10,7 +10,7 @@ import pytest
 from conftest import AS_OF, query, scalar
 
 from leadflow_tools.dbt import run_dbt
-from test_generator import contract_tables
+from leadflow_tools.raw_contract import load_contract
 
 
 def test_reconciliation_has_every_raw_table_and_zero_unaccounted(built_db: Path) -> None:
@@ -19,7 +19,7 @@ def test_reconciliation_has_every_raw_table_and_zero_unaccounted(built_db: Path)
         "select source_table, raw_rows, duplicate_versions, soft_deleted_rows, quarantined_rows, "
         "staged_rows, unaccounted_rows from marts.audit_row_reconciliation",
     )
-    assert {r[0] for r in rows} == set(contract_tables())
+    assert {r[0] for r in rows} == {f"raw_{t.family}.{t.identifier}" for t in load_contract()}
     for table, raw, dup, deleted, quarantined, staged, unaccounted in rows:
         assert unaccounted == 0, table
         assert raw == dup + deleted + quarantined + staged, table

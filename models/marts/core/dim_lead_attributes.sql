@@ -31,6 +31,8 @@ hubspot_contacts as (
 {% endif %}
 
 final as (
+    -- the pass-through columns and their joins exist only when the vars name some
+    -- noqa: disable=LT02,ST11
     select
         leads.lead_key,
         leads.salesforce_lead_id,
@@ -60,6 +62,7 @@ final as (
     left join hubspot_contacts
         on leads.hubspot_contact_id = hubspot_contacts.hubspot_contact_id
     {%- endif %}
+    -- noqa: enable=LT02,ST11
 )
 
 select * from final

@@ -34,7 +34,7 @@ renamed as (
         cast(property_createdate as timestamp) as created_at,
         cast(property_lastmodifieddate as timestamp) as last_modified_at,
         cast(_fivetran_synced as timestamp) as synced_at
-        {{- leadflow.pass_through_select('hubspot', 'contact') }}
+        {{ leadflow.pass_through_select('hubspot', 'contact') }}  -- noqa: LT02
     from source
 ),
 
@@ -79,7 +79,7 @@ final as (
         contacts.created_at,
         contacts.last_modified_at,
         contacts.synced_at
-        {{- leadflow.pass_through_select('hubspot', 'contact', 'contacts') }}
+        {{ leadflow.pass_through_select('hubspot', 'contact', 'contacts') }}  -- noqa: LT02
     from renamed as contacts
     {{ leadflow.join_email_domains('contacts.email_domain') }}
     {{ leadflow.join_picklist('lead_source', 'contacts.analytics_source', 'lead_source_map') }}

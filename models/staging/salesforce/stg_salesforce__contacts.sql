@@ -22,7 +22,7 @@ renamed as (
         cast(last_modified_date as timestamp) as last_modified_at,
         cast(system_modstamp as timestamp) as system_modstamp_at,
         cast(_fivetran_synced as timestamp) as synced_at
-        {{- leadflow.pass_through_select('salesforce', 'contact') }}
+        {{ leadflow.pass_through_select('salesforce', 'contact') }}  -- noqa: LT02
     from source
 ),
 
@@ -54,7 +54,7 @@ final as (
         contacts.last_modified_at,
         contacts.system_modstamp_at,
         contacts.synced_at
-        {{- leadflow.pass_through_select('salesforce', 'contact', 'contacts') }}
+        {{ leadflow.pass_through_select('salesforce', 'contact', 'contacts') }}  -- noqa: LT02
     from renamed as contacts
     {{ leadflow.join_email_domains('contacts.email_domain') }}
     {{ leadflow.join_picklist('lead_source', 'contacts.lead_source_raw', 'lead_source_map') }}

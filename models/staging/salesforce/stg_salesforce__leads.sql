@@ -40,7 +40,7 @@ renamed as (
         cast(last_modified_date as timestamp) as last_modified_at,
         cast(system_modstamp as timestamp) as system_modstamp_at,
         cast(_fivetran_synced as timestamp) as synced_at
-        {{- leadflow.pass_through_select('salesforce', 'lead') }}
+        {{ leadflow.pass_through_select('salesforce', 'lead') }}  -- noqa: LT02
     from source
 ),
 
@@ -113,7 +113,7 @@ final as (
         last_modified_at,
         system_modstamp_at,
         synced_at
-        {{- leadflow.pass_through_select('salesforce', 'lead') }}
+        {{ leadflow.pass_through_select('salesforce', 'lead') }}  -- noqa: LT02
     from with_lookups
 )
 

@@ -8,11 +8,7 @@ final as (
     select
         cast(id as string) as task_id,
         cast(who_id as string) as who_id,
-        case
-            when who_id like '00Q%' then 'lead'
-            when who_id like '003%' then 'contact'
-            else 'other'
-        end as who_type,
+        {{ leadflow.salesforce_who_type('who_id') }} as who_type,
         cast(what_id as string) as what_id,
         cast(owner_id as string) as owner_id,
         subject,
