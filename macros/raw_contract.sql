@@ -32,6 +32,7 @@
                 {"name": "has_opted_out_of_email", "data_type": "boolean", "required": false, "used_for": "consent", "column_var": none},
                 {"name": "rejection_reason_c", "data_type": "string", "required": false, "used_for": "lifecycle: reason codes", "column_var": "salesforce_rejection_reason_field"},
                 {"name": "product_interest_c", "data_type": "string", "required": false, "used_for": "routing: product interest", "column_var": "salesforce_product_interest_field"},
+                {"name": "mql_date_c", "data_type": "timestamp", "required": false, "used_for": "lifecycle: MQL moment (lead.mql_date)", "column_var": "salesforce_mql_date_field"},
                 {"name": "created_date", "data_type": "timestamp", "required": true, "used_for": "lead created; future-timestamp check", "column_var": none},
                 {"name": "last_modified_date", "data_type": "timestamp", "required": false, "used_for": "version order (fallback)", "column_var": none},
                 {"name": "system_modstamp", "data_type": "timestamp", "required": false, "used_for": "version order", "column_var": none},
@@ -200,6 +201,7 @@
                 {"name": "property_hs_calculated_merged_vids", "data_type": "string", "required": false, "used_for": "identity: merged contacts (older connectors)", "column_var": none},
                 {"name": "property_associatedcompanyid", "data_type": "bigint", "required": false, "used_for": "account matching", "column_var": none},
                 {"name": "property_rejection_reason", "data_type": "string", "required": false, "used_for": "lifecycle: reason codes (current value)", "column_var": "hubspot_rejection_reason_property"},
+                {"name": "property_mql_date", "data_type": "timestamp", "required": false, "used_for": "lifecycle: MQL moment (contact.mql_date)", "column_var": "hubspot_mql_date_property"},
                 {"name": "property_createdate", "data_type": "timestamp", "required": true, "used_for": "contact created; future-timestamp check", "column_var": none},
                 {"name": "property_lastmodifieddate", "data_type": "timestamp", "required": false, "used_for": "version order; inferred lifecycle stamp", "column_var": none},
                 {"name": "_fivetran_synced", "data_type": "timestamp", "required": true, "used_for": "version order (last resort); freshness", "column_var": none}

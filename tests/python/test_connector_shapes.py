@@ -5,8 +5,9 @@ Each warehouse below is the small generated one turned into a shape an org reall
 - only the required columns of every table (every optional column deselected or never filled);
 - no optional table at all (history tracking off, no engagements, no track calls), on an older
   HubSpot connector (merged ids only in property_hs_calculated_merged_vids), with unknown
-  custom columns on every table, one of them passed through, and the lead table landed under
-  another name (var salesforce_lead_identifier).
+  custom columns on every table, one of them passed through, the lead table landed under
+  another name (var salesforce_lead_identifier), and HubSpot's MQL date property read as the
+  org's MQL date (var hubspot_mql_date_property).
 Each must build with every model, data test and unit test passing, people in dim_leads, no raw
 row unaccounted for, and audit_source_columns naming exactly what is absent. A required column
 that is missing stops the build with a message naming the table and the column.
@@ -68,7 +69,10 @@ def thin_old_db(small_generated_db: Path, tmp_path_factory: pytest.TempPathFacto
         con.execute("alter table raw_salesforce.lead rename to sf_lead")
     finally:
         con.close()
-    build(database, folder / "target", salesforce_lead_identifier="sf_lead", **PASS_THROUGH)
+    build(
+        database, folder / "target", salesforce_lead_identifier="sf_lead",
+        hubspot_mql_date_property="hs_lifecyclestage_marketingqualifiedlead_date", **PASS_THROUGH,
+    )
     return database
 
 
@@ -129,6 +133,23 @@ def test_without_history_the_current_stage_is_inferred(thin_old_db: Path) -> Non
     ) == 0
 
 
+def test_the_orgs_mql_date_property_stamps_the_mql_without_history(thin_old_db: Path) -> None:
+    """With no property history, HubSpot's 'became an MQL' date property (named by var
+    hubspot_mql_date_property) still puts the MQL moment in the funnel, at that date."""
+    stamped = query(
+        thin_old_db,
+        """
+        select count(*), count(funnel.mql_at), count(case when funnel.mql_at <= events.changed_at then 1 end)
+        from intermediate.int_lifecycle__crm_events as events
+        inner join marts.fct_lead_funnel as funnel
+            on events.lead_key = funnel.lead_key
+        where events.source_field = 'contact.mql_date'
+        """,
+    )[0]
+    facts, with_mql, mql_by_then = stamped
+    assert facts > 0 and with_mql == facts and mql_by_then == facts
+
+
 def test_a_renamed_table_is_read_under_its_name(thin_old_db: Path) -> None:
     staged = query(
         thin_old_db,
@@ -156,7 +177,7 @@ def test_extra_columns_are_ignored_unless_passed_through(thin_old_db: Path) -> N
     assert scalar(
         thin_old_db,
         "select count(*) from information_schema.columns where table_schema = 'raw_salesforce' "
-        "and table_name = 'lead' and column_name = 'zz_custom_field_c'",
+        "and table_name = 'sf_lead' and column_name = 'zz_custom_field_c'",
     ) == 1
     listed = set(
         query(

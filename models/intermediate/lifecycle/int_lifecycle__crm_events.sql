@@ -25,9 +25,12 @@
         hubspot contact.hs_lead_status_inferred   likewise for hs_lead_status
         hubspot contact.rejection_reason          the current reason property, likewise
       An inferred value maps like the field it stands for (lead.status_inferred as lead.status).
+      the org's own MQL date, where a var names its field (salesforce_mql_date_field,
+      hubspot_mql_date_property)
+        salesforce lead.mql_date, hubspot contact.mql_date   value 'set', at that date
     A stage event whose value has no row in the map keeps a null stage and is_mapped false:
-    audit_unmapped_values lists it (the picklist_values_are_mapped test warns). A map row with an empty stage marks a
-    value that is deliberately not a move. Facts after as_of are left out.
+    audit_unmapped_values lists it (the picklist_values_are_mapped test warns). A map row with
+    an empty stage marks a value that is deliberately not a move. Facts after as_of are left out.
 -#}
 {%- set parts = [] -%}
 with
@@ -101,6 +104,16 @@ salesforce_lead_facts as (
     where
         coalesce(lead_history_status.status_changes, 0) = 0
         and nullif(trim(leads.status), '') is not null
+    union all
+    select
+        lead_id,
+        'lead.mql_date' as source_field,
+        'set' as source_value,
+        'stage' as event_type,
+        'lead_mql_date:' || lead_id as source_event_id,
+        mql_date_at as changed_at
+    from leads
+    where mql_date_at is not null
     union all
     select
         leads.lead_id,
@@ -237,6 +250,24 @@ hubspot_current_values as (
     from hubspot_contacts
 ),
 
+hubspot_mql_dates as (
+    select
+        person_keys.lead_key,
+        'hubspot' as source_system,
+        'contact.mql_date' as source_field,
+        'set' as source_value,
+        'stage' as event_type,
+        cast(hubspot_contacts.hubspot_contact_id as {{ dbt.type_string() }}) || ':mql_date' as source_event_id,
+        cast(hubspot_contacts.hubspot_contact_id as {{ dbt.type_string() }}) as source_record_id,
+        hubspot_contacts.mql_date_at as changed_at
+    from hubspot_contacts
+    left join person_keys
+        on
+            'hubspot_contact:' || cast(hubspot_contacts.hubspot_contact_id as {{ dbt.type_string() }})
+            = person_keys.record_key
+    where hubspot_contacts.mql_date_at is not null
+),
+
 hubspot_inferred_events as (
     select
         person_keys.lead_key,
@@ -298,6 +329,8 @@ hubspot_events as (
     select * from hubspot_history_events
     union all
     select * from hubspot_inferred_events
+    union all
+    select * from hubspot_mql_dates
 ),
 {% endif %}
 

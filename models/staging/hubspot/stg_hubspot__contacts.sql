@@ -31,6 +31,7 @@ renamed as (
         coalesce(property_hs_email_optout, false) as has_opted_out_of_email,
         cast(property_associatedcompanyid as bigint) as associated_company_id,
         nullif(trim(property_rejection_reason), '') as rejection_reason_raw,
+        cast(property_mql_date as timestamp) as mql_date_at,
         cast(property_createdate as timestamp) as created_at,
         cast(property_lastmodifieddate as timestamp) as last_modified_at,
         cast(_fivetran_synced as timestamp) as synced_at
@@ -76,6 +77,7 @@ final as (
         contacts.has_opted_out_of_email,
         contacts.associated_company_id,
         contacts.rejection_reason_raw,
+        contacts.mql_date_at,
         contacts.created_at,
         contacts.last_modified_at,
         contacts.synced_at
