@@ -135,29 +135,30 @@
 -#}
 {% macro filled_source(family, table, warn=false) -%}
     {%- set contract = leadflow.source_contract(family, table) -%}
-        {%- set absent = [] -%}
-        {%- for column in contract.columns if not column.present -%}
-            {%- do absent.append(column.physical or (column.name ~ ' (var ' ~ column.name ~ ' unset)')) -%}
-        {%- endfor -%}
-        {%- if warn and not contract.table_present -%}
-            {%- do exceptions.warn("leadflow: optional raw table " ~ contract.table ~ " is absent; it stages no rows (see audit_source_columns).") -%}
-        {%- elif warn and absent -%}
-            {%- do exceptions.warn("leadflow: " ~ contract.table ~ " lacks optional column(s) " ~ (absent | join(', ')) ~ "; read as NULL (see audit_source_columns).") -%}
-        {%- endif -%}
-        select
-        {%- for column in contract.columns %}
-            {% if column.present -%}
-                src.{{ adapter.quote(column.physical) if column.physical in ('timestamp', 'from') else column.physical }}
-            {%- else -%}
-                cast(null as {{ leadflow.contract_type(column.data_type) }})
-            {%- endif %} as {{ adapter.quote(column.name) if column.name in ('timestamp', 'from') else column.name }}
-            {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-        {%- if contract.table_present %}
-        from {{ source(family, table) }} as src
-        {%- else %}
-        where 1 = 0
-        {%- endif %}
+    {#- a column whose var is set to null is the org's choice, not news: audit_source_columns lists it -#}
+    {%- set absent = [] -%}
+    {%- for column in contract.columns if not column.present and column.physical is not none -%}
+        {%- do absent.append(column.physical) -%}
+    {%- endfor -%}
+    {%- if warn and not contract.table_present -%}
+        {%- do exceptions.warn("leadflow: optional raw table " ~ contract.table ~ " is absent; it stages no rows (see audit_source_columns).") -%}
+    {%- elif warn and absent -%}
+        {%- do exceptions.warn("leadflow: " ~ contract.table ~ " lacks optional column(s) " ~ (absent | join(', ')) ~ "; read as NULL (see audit_source_columns).") -%}
+    {%- endif -%}
+    select
+    {%- for column in contract.columns %}
+        {% if column.present -%}
+            src.{{ adapter.quote(column.physical) if column.physical in ('timestamp', 'from') else column.physical }}
+        {%- else -%}
+            cast(null as {{ leadflow.contract_type(column.data_type) }})
+        {%- endif %} as {{ adapter.quote(column.name) if column.name in ('timestamp', 'from') else column.name }}
+        {%- if not loop.last %},{% endif %}
+    {%- endfor %}
+    {%- if contract.table_present %}
+    from {{ source(family, table) }} as src
+    {%- else %}
+    where 1 = 0
+    {%- endif %}
 {%- endmacro %}
 
 {#-
