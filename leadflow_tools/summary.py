@@ -1,5 +1,6 @@
-"""Print what a RevOps lead looks at first after a build: what was lost and why, the scores, the
-funnel, who works the open leads and how the SLA clocks stand."""
+"""Print what a RevOps lead looks at first after a build: what was lost and why, which raw columns
+the warehouse lacks and which picklist values no seed maps, the scores, the funnel, who works the
+open leads and how the SLA clocks stand."""
 
 from __future__ import annotations
 
@@ -88,6 +89,27 @@ def render(database: Path) -> str:
             "group by all order by 1, 3"
         ).fetchall()
         parts += ["", "== quarantined, and why ==", _table(quarantine, ("reason", "layer", "raw table", "rows"))]
+        absent = con.execute(
+            "select source_table, status, count(*), case when bool_and(is_table_present) "
+            "then string_agg(column_name, ', ' order by column_position) else '(the whole table)' end "
+            "from marts.audit_source_columns where status <> 'present' group by all order by 1, 2"
+        ).fetchall()
+        read = con.execute("select count(*), count(distinct source_table) from marts.audit_source_columns").fetchone()
+        parts += [
+            "",
+            f"== raw columns leadflow reads: {read[0] if read else 0:,} in {read[1] if read else 0:,} tables; "
+            "not in this warehouse (marts.audit_source_columns) ==",
+            _table(absent, ("raw table", "status", "columns", "which")) if absent else "every contract column is present",
+        ]
+        unmapped = con.execute(
+            "select picklist, source_field, source_value, occurrences, seed_to_edit from marts.audit_unmapped_values "
+            "order by occurrences desc, 1, 2, 3"
+        ).fetchall()
+        parts += [
+            "",
+            "== picklist values no seed maps (marts.audit_unmapped_values) ==",
+            _table(unmapped, ("picklist", "field", "value", "records", "add it to")) if unmapped else "none",
+        ]
         leads = con.execute(
             """
             select

@@ -61,8 +61,11 @@ def test_summary_prints_layers_reconciliation_and_quarantine(built_db: Path) -> 
     )
     for heading in (
         "rows per layer", "unaccounted", "quarantined, and why", "future_timestamp", "people (dim_leads)", "fit x intent",
+        "raw columns leadflow reads", "picklist values no seed maps",
     ):
         assert heading in result.stdout
+    # the demo data lands one LeadSource no seed maps; the summary names it and the seed to edit
+    assert "Podcast" in result.stdout and "picklist_values" in result.stdout
 
 
 def test_python_is_fully_typed() -> None:
