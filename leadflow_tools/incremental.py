@@ -6,6 +6,10 @@ simulation shows dbt only the event rows that had arrived by that day's as_of, b
 incremental models, moves on; at the end it builds the whole project incrementally and, in a
 second database, with --full-refresh over the same raw tables, and compares every mart row by row.
 
+What orchestrators do to a daily run is replayed too: on one day the CRM data changes after the
+run (people opt out: new lead versions land) and the day is run again at the same as_of; on
+another the run is killed mid-way (SIGKILL after a few models) and run again.
+
 dbt runs in-process (dbtRunner) with one parsed manifest reused for every day: a new `--vars`
 would otherwise force a full re-parse per day.
 """
@@ -15,6 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -54,6 +61,7 @@ EVENT_TABLES: tuple[EventTable, ...] = (
 )
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+INCREMENTAL_TESTED = ("int_identity__handle_changes", "int_intent__activity", "int_intent__scored_events")
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,10 @@ class SimulationReport:
     late_rows: int
     diffs: list[TableDiff] = field(default_factory=list)
     rerun_diffs: list[TableDiff] = field(default_factory=list)
+    changed_rerun_day: int | None = None
+    opted_out_on_rerun: int = 0
+    killed_day: int | None = None
+    models_done_before_kill: int = 0
 
     @property
     def differing_rows(self) -> int:
@@ -127,6 +139,54 @@ def load_raw_as_of(source: Path, target: Path, as_of: datetime, arrival: Arrival
     finally:
         con.close()
     return late
+
+
+def opt_out_after_the_run(raw: Path, as_of: datetime, people: int = 25) -> int:
+    """New versions of `people` Salesforce leads, opted out of email and landed an hour before
+    as_of (after that day's run had read the old ones). Returns how many were written."""
+    con = duckdb.connect(str(raw))
+    try:
+        stamp = as_of.strftime(TIMESTAMP_FORMAT)
+        con.execute(
+            "create temp table opted as select * from raw_salesforce.lead "
+            "where not coalesce(has_opted_out_of_email, false) and not coalesce(is_deleted, false) "
+            f"and email is not null and system_modstamp < timestamp '{stamp}' - interval 2 hour "
+            f"order by hash(id) limit {int(people)}"
+        )
+        con.execute(
+            "update opted set has_opted_out_of_email = true, "
+            f"system_modstamp = timestamp '{stamp}' - interval 1 hour, "
+            f"_fivetran_synced = timestamp '{stamp}' - interval 1 hour"
+        )
+        con.execute("insert into raw_salesforce.lead select * from opted")
+        return int(con.execute("select count(*) from opted").fetchone()[0])  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def kill_mid_run(database: Path, as_of: datetime, target_path: Path, selector: Sequence[str], after_models: int) -> int:
+    """Start `dbt run` in a child process and SIGKILL it once `after_models` models finished.
+    Returns how many had finished."""
+    from .dbt import dbt_environment, dbt_executable
+
+    command = [
+        dbt_executable(), "run", "--select", *selector, "--target-path", str(target_path), "--threads", "1",
+        "--vars", json.dumps({"as_of": as_of.strftime(TIMESTAMP_FORMAT)}),
+    ]
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=dbt_environment(database), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )
+    done = 0
+    assert process.stdout is not None
+    for line in process.stdout:
+        if " OK created " in line or "[OK" in line:
+            done += 1
+            if done >= after_models:
+                process.send_signal(signal.SIGKILL)
+                break
+    process.wait()
+    return done
 
 
 def compare_databases(incremental: Path, full_refresh: Path, precision: int = 6) -> list[TableDiff]:
@@ -213,36 +273,55 @@ def simulate(
     arrival: Arrival,
     progress: Callable[[str], None] = print,
     incremental_selector: Sequence[str] = ("+int_intent__scored_events",),
+    changed_rerun_day: int | None = 10,
+    killed_day: int | None = 20,
 ) -> SimulationReport:
-    """Build `days` days incrementally up to `last_as_of`, then compare with a full refresh."""
+    """Build `days` days incrementally up to `last_as_of`, then compare with a full refresh.
+
+    On `changed_rerun_day` people opt out after the run and the day is run again; on
+    `killed_day` the run is killed mid-way and run again (None: not replayed)."""
     incremental_db = workdir / "incremental" / "leadflow.duckdb"
     full_db = workdir / "full_refresh" / "leadflow.duckdb"
     for path in (incremental_db, full_db):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
+    raw = workdir / "raw-replayed.duckdb"  # the source is changed mid-way: never touch the caller's
+    shutil.copy(source, raw)
     dbt = Dbt(workdir / "target")
     first_as_of = last_as_of - timedelta(days=days)
     selector = ["--select", *incremental_selector]
+    report = SimulationReport(days, first_as_of.strftime(TIMESTAMP_FORMAT), last_as_of.strftime(TIMESTAMP_FORMAT), 0)
 
-    load_raw_as_of(source, incremental_db, first_as_of, arrival)
+    load_raw_as_of(raw, incremental_db, first_as_of, arrival)
     dbt(incremental_db, first_as_of, "seed")
     dbt(incremental_db, first_as_of, "run", *selector)
     progress(f"day 0  {first_as_of:%Y-%m-%d}: first build of the incremental models")
     for day in range(1, days + 1):
         as_of = first_as_of + timedelta(days=day)
-        load_raw_as_of(source, incremental_db, as_of, arrival)
+        load_raw_as_of(raw, incremental_db, as_of, arrival)
+        if day == killed_day:
+            report.killed_day = day
+            report.models_done_before_kill = kill_mid_run(
+                incremental_db, as_of, workdir / "target-killed", incremental_selector, after_models=4
+            )
+            progress(f"day {day:<2} {as_of:%Y-%m-%d}: run killed after {report.models_done_before_kill} models")
         dbt(incremental_db, as_of, "run", *selector)
         progress(f"day {day:<2} {as_of:%Y-%m-%d}: incremental run")
+        if day == changed_rerun_day:
+            report.changed_rerun_day = day
+            report.opted_out_on_rerun = opt_out_after_the_run(raw, as_of)
+            load_raw_as_of(raw, incremental_db, as_of, arrival)
+            dbt(incremental_db, as_of, "run", *selector)
+            progress(f"day {day:<2} {as_of:%Y-%m-%d}: {report.opted_out_on_rerun} people opted out; run again")
     dbt(incremental_db, last_as_of, "run")
-    progress("incremental database: whole project built at the last as_of")
+    # the incremental models' own tests (unique keys) after the reruns and the kill
+    dbt(incremental_db, last_as_of, "test", "--select", *INCREMENTAL_TESTED)
+    progress("incremental database: whole project built at the last as_of; incremental models' tests pass")
 
-    late_rows = load_raw_as_of(source, full_db, last_as_of, arrival)
+    report.late_rows = load_raw_as_of(raw, full_db, last_as_of, arrival)
     dbt(full_db, last_as_of, "seed")
     dbt(full_db, last_as_of, "run", "--full-refresh")
     progress("full-refresh database: built from the same raw tables")
-    report = SimulationReport(
-        days, first_as_of.strftime(TIMESTAMP_FORMAT), last_as_of.strftime(TIMESTAMP_FORMAT), late_rows
-    )
     report.diffs = compare_databases(incremental_db, full_db)
 
     dbt(incremental_db, last_as_of, "run", *selector)
@@ -258,8 +337,10 @@ def _parser() -> argparse.ArgumentParser:
             "Replay days of late-arriving events through the incremental models and prove they "
             "equal a --full-refresh build: generates a small raw dataset (or reads --source), builds "
             "--days days one by one with as_of moving forward (a share of event rows arriving up to "
-            "--max-delay-hours late), builds the whole project, then compares every mart with a "
-            "full refresh over the same raw tables, and again after re-running the last day. "
+            "--max-delay-hours late; on day 10 people opt out after the run and the day is run "
+            "again; on day 20 the run is killed mid-way and run again), builds the whole project, "
+            "then compares every mart with a full refresh over the same raw tables, and again after "
+            "re-running the last day. "
             "Exit status 1 when any row differs."
         )
     )

@@ -1,14 +1,54 @@
 {#-
     Time in leadflow is the `as_of` var, never current_timestamp: a rebuild with a past as_of
-    reproduces that day. Unset, it is the build's run start (UTC).
+    reproduces that day. Unset, it is the build's run start (UTC). The var is parsed and
+    normalised to UTC (utc_timestamp_literal); the run guards (macros/run_guards.sql) check it
+    against the data and the incremental models before anything is built.
 -#}
 {% macro as_of_literal() -%}
     {%- set configured = var('as_of', none) -%}
-    {%- if configured -%}
-        {{ return(configured | string) }}
-    {%- else -%}
+    {%- if configured is none or (configured | string | trim) == '' -%}
         {{ return(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }}
     {%- endif -%}
+    {{ return(leadflow.utc_timestamp_literal(configured, 'as_of')) }}
+{%- endmacro %}
+
+{#-
+    A timestamp var checked and normalised to 'YYYY-MM-DD HH:MM:SS' in UTC: a date, or a date and
+    time (space or T, seconds and fraction optional), optionally with 'Z'/'UTC' or an offset
+    (+05:00, -0800), which is converted to UTC. Anything else stops the run with a message naming
+    the var; the literal is rebuilt from the parsed numbers, so no text of the var reaches SQL.
+-#}
+{% macro utc_timestamp_literal(value, name) -%}
+    {%- set text = value | string | trim -%}
+    {%- set pattern = '(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?'
+        ~ ' ?(Z|UTC|[+-]\d{2}:?\d{2})?' -%}
+    {%- set match = modules.re.fullmatch(pattern, text) -%}
+    {%- set usage = name ~ " must look like 'YYYY-MM-DD HH:MM:SS' (UTC), optionally with an offset"
+        ~ " such as +05:00 (converted to UTC); got '" ~ text ~ "'." -%}
+    {%- if not match -%}
+        {{ exceptions.raise_compiler_error("leadflow: " ~ usage) }}
+    {%- endif -%}
+    {%- set parts = match.groups() -%}
+    {%- set year, month, day = parts[0] | int, parts[1] | int, parts[2] | int -%}
+    {%- set hour, minute, second = (parts[3] or 0) | int, (parts[4] or 0) | int, (parts[5] or 0) | int -%}
+    {%- set in_range = 1 <= month <= 12 and 1 <= day and hour <= 23 and minute <= 59 and second <= 59 -%}
+    {%- if in_range -%}
+        {%- set first = modules.datetime.date(year, month, 1) -%}
+        {%- set last_day = ((first + modules.datetime.timedelta(days=31)).replace(day=1)
+            - modules.datetime.timedelta(days=1)).day -%}
+        {%- set in_range = day <= last_day -%}
+    {%- endif -%}
+    {%- if not in_range -%}
+        {{ exceptions.raise_compiler_error("leadflow: " ~ name ~ " is not a real moment: '" ~ text ~ "'.") }}
+    {%- endif -%}
+    {%- set moment = modules.datetime.datetime(year, month, day, hour, minute, second) -%}
+    {%- set zone = parts[6] -%}
+    {%- if zone and zone not in ('Z', 'UTC') -%}
+        {%- set digits = zone[1:] | replace(':', '') -%}
+        {%- set offset = modules.datetime.timedelta(hours=digits[:2] | int, minutes=digits[2:] | int) -%}
+        {%- set moment = moment - offset if zone[0] == '+' else moment + offset -%}
+    {%- endif -%}
+    {{ return(moment.strftime('%Y-%m-%d %H:%M:%S')) }}
 {%- endmacro %}
 
 {% macro as_of() -%}

@@ -30,11 +30,13 @@
         'salesforce': {
             'lead': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
                      'model': 'stg_salesforce__leads',
-                     'checks': [('future_timestamp', 'created_date > ' ~ future)],
+                     'checks': [('missing_created_date', 'created_date is null'),
+                                ('future_timestamp', 'created_date > ' ~ future)],
                      'describe': ['email', 'company', 'status', 'created_date']},
             'contact': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
                         'model': 'stg_salesforce__contacts',
-                        'checks': [('future_timestamp', 'created_date > ' ~ future)],
+                        'checks': [('missing_created_date', 'created_date is null'),
+                                   ('future_timestamp', 'created_date > ' ~ future)],
                         'describe': ['email', 'account_id', 'created_date']},
             'account': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
                         'model': 'stg_salesforce__accounts',
@@ -42,7 +44,8 @@
                         'describe': ['name', 'website', 'created_date']},
             'opportunity': {'key': ['id'], 'order_by': sf_order, 'deleted': 'is_deleted',
                             'model': 'stg_salesforce__opportunities',
-                            'checks': [('future_timestamp', 'created_date > ' ~ future)],
+                            'checks': [('missing_created_date', 'created_date is null'),
+                                       ('future_timestamp', 'created_date > ' ~ future)],
                             'describe': ['account_id', 'stage_name', 'created_date']},
             'user': {'key': ['id'], 'order_by': sf_order, 'deleted': none,
                      'model': 'stg_salesforce__users', 'checks': [],
@@ -77,7 +80,8 @@
         'hubspot': {
             'contact': {'key': ['id'], 'order_by': 'coalesce(property_lastmodifieddate, _fivetran_synced) desc, _fivetran_synced desc',
                         'deleted': '_fivetran_deleted', 'model': 'stg_hubspot__contacts',
-                        'checks': [('future_timestamp', 'property_createdate > ' ~ future)],
+                        'checks': [('missing_created_date', 'property_createdate is null'),
+                                   ('future_timestamp', 'property_createdate > ' ~ future)],
                         'describe': ['property_email', 'property_company', 'property_createdate']},
             'contact_property_history': {'key': ['contact_id', 'name', ts],
                                          'order_by': '_fivetran_synced desc, value desc', 'deleted': none,
@@ -161,8 +165,17 @@
     {{ return(out) }}
 {% endmacro %}
 
-{#- Every raw row with its outcome: duplicate_version, soft_deleted, a quarantine reason, staged.
-    Rows whose key is null are never collapsed as duplicates; they are quarantined instead. -#}
+{#- Every raw row with its outcome: duplicate_version, tied_version, soft_deleted, a quarantine
+    reason, staged. Rows whose key is null are never collapsed as duplicates; they are quarantined
+    instead.
+
+    Ties: two versions of a CRM record (tables without event_time) may carry identical ordering
+    stamps (the same SystemModstamp and _fivetran_synced). The winner is then the version with the
+    highest row fingerprint (md5 of every contract column), so every engine and every query plan
+    stages the same one; a losing version whose content differs from the winner's is
+    `tied_version` (audit_quarantine names it; the warn test assert_no_tied_versions counts them),
+    an identical copy stays a plain duplicate_version. Event tables are ranked by their stamps
+    alone: their versions are re-deliveries of one event. -#}
 {% macro source_row_outcomes(family, table, warn=false) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set null_parts = [] -%}
@@ -170,10 +183,18 @@
     {%- set key_is_null = '(' ~ (null_parts | join(' or ')) ~ ')' -%}
     {#- versions of an event share its event_time (see raw_table_specs), so this ranks as the key alone does -#}
     {%- set version_partition = spec.key + ([spec.event_time] if spec.get('event_time') else []) -%}
+    {%- set breaks_ties = not spec.get('event_time') -%}
     select
         ranked.*,
         case
-            when ranked._version_rank > 1 and not {{ key_is_null }} then 'duplicate_version'
+            when ranked._version_rank > 1 and not {{ key_is_null }}
+                {%- if breaks_ties %}
+                and not (ranked._stamp_rank = 1 and ranked._row_fingerprint != ranked._winner_fingerprint)
+                {%- endif %}
+                then 'duplicate_version'
+            {% if breaks_ties -%}
+            when ranked._version_rank > 1 and not {{ key_is_null }} then 'tied_version'
+            {% endif -%}
             {% if spec.deleted -%}
             when coalesce({{ spec.deleted }}, false) then 'soft_deleted'
             {% endif -%}
@@ -185,13 +206,40 @@
         end as _row_outcome
     from (
         select
-            src.*,
+            fingerprinted.*,
             row_number() over (
-                partition by {{ version_partition | join(', ') }} order by {{ spec.order_by }}
+                partition by {{ version_partition | join(', ') }}
+                order by {{ spec.order_by }}{% if breaks_ties %}, _row_fingerprint desc{% endif %}
             ) as _version_rank
-        from ({{ leadflow.filled_source(family, table, warn=warn) }}) as src
+            {%- if breaks_ties %},
+            rank() over (
+                partition by {{ version_partition | join(', ') }} order by {{ spec.order_by }}
+            ) as _stamp_rank,
+            first_value(_row_fingerprint) over (
+                partition by {{ version_partition | join(', ') }}
+                order by {{ spec.order_by }}, _row_fingerprint desc
+            ) as _winner_fingerprint
+            {%- endif %}
+        from (
+            select
+                src.*
+                {%- if breaks_ties %},
+                {{ leadflow.row_fingerprint(family, table) }} as _row_fingerprint
+                {%- endif %}
+            from ({{ leadflow.filled_source(family, table, warn=warn) }}) as src
+        ) as fingerprinted
     ) as ranked
 {% endmacro %}
+
+{#- md5 of every contract column of a raw table (as filled_source names them): two versions
+    with the same fingerprint hold the same values. -#}
+{% macro row_fingerprint(family, table) -%}
+    {%- set parts = [] -%}
+    {%- for column in leadflow.raw_contract()[family][table].columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column.name ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+    {%- endfor -%}
+    md5(concat_ws('|', {{ parts | join(', ') }}))
+{%- endmacro %}
 
 {#- The rows a staging model is built from: latest version, not deleted, passing every check. -#}
 {% macro staged_source_rows(family, table) %}

@@ -1,8 +1,11 @@
 """A small raw dataset made as bad as the raw contract allows, and worse: an empty table, a
 table with only deleted rows, a lead with every optional column NULL, unicode everywhere,
 10,000 page views of one person in one minute, a missing key, a future timestamp, an older
-duplicate version, a page view delivered twice, a disqualification with no reason. The build must succeed, nothing may be
-lost, each bad row must land where it belongs, and the hygiene test that fails names its record."""
+duplicate version, a page view delivered twice, a disqualification with no reason, versions tied on
+every ordering stamp, a lead without a creation time, an as_of with a UTC offset. The build must
+succeed, nothing may be lost, each bad row must land where it belongs, and the hygiene test that
+fails names its record. Bad vars (a malformed or quoted as_of, one outside the data, a rewind)
+stop the run before anything is built, with a message saying what to do."""
 
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ STORM_USER = "storm-user"
 STORM_EVENTS = 10_000
 REDELIVERED_PAGE = "storm-0"
 MOVED_PATH = "/moved-event-time"
+NO_CREATED_LEAD = "00QBAD000000000005"
+TIED_LEADS = 20
+AS_OF_WITH_OFFSET = "2026-11-01T05:30:00+05:30"  # AS_OF in UTC
 
 
 def _dirty(database: Path) -> None:
@@ -66,6 +72,17 @@ def _dirty(database: Path) -> None:
             f"is_deleted, _fivetran_synced) values ('017BAD000000000001', '{SILENT_LEAD}', 'Status', "
             f"'Open - Not Contacted', 'Unqualified', {ts} + interval 1 hour, false, {ts})"
         )
+        # 20 leads get a second version with the same SystemModstamp and _fivetran_synced but another title
+        con.execute(
+            "create temp table tied as select * from raw_salesforce.lead where id like '00Q0%' and not is_deleted "
+            "qualify row_number() over (partition by id order by system_modstamp desc, _fivetran_synced desc) = 1 "
+            f"order by id limit {TIED_LEADS}"
+        )
+        con.execute("update tied set title = 'Tied ' || coalesce(title, 'no title')")
+        con.execute("insert into raw_salesforce.lead select * from tied")
+        # no creation time (nullable in the connector's schema; Salesforce always has one)
+        con.execute(f"insert into raw_salesforce.lead (id, is_deleted, email, system_modstamp, _fivetran_synced) "
+                    f"values ('{NO_CREATED_LEAD}', false, 'no.created@acme-bad.com', {ts}, {ts})")
         # the unicode lead, identified on the web, refreshing the pricing page 10,000 times in one minute
         con.execute(
             "insert into raw_segment.identifies (id, anonymous_id, user_id, email, timestamp, received_at) values "
@@ -94,7 +111,8 @@ def bad_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     database = tmp_path_factory.mktemp("bad") / "bad.duckdb"
     generate(GeneratorConfig(leads=300, events_per_lead=3, seed=11, anchor_date=ANCHOR), database, progress=lambda _: None)
     _dirty(database)
-    build(database, tmp_path_factory.mktemp("bad_target"), ("build", "--exclude", "exit_reasons_recorded"))
+    build(database, tmp_path_factory.mktemp("bad_target"), ("build", "--exclude", "exit_reasons_recorded"),
+          as_of=AS_OF_WITH_OFFSET)
     yield database
 
 
@@ -198,3 +216,62 @@ def test_the_failing_hygiene_test_names_the_record(bad_db: Path, tmp_path: Path)
     assert result.returncode != 0
     named = query(bad_db, "select source_record_id, lifecycle_stage, reason_code from dbt_test__audit.exit_reasons_recorded")
     assert (SILENT_LEAD, "disqualified", None) in named
+
+
+def test_an_as_of_with_an_offset_is_converted_to_utc(bad_db: Path) -> None:
+    assert str(scalar(bad_db, "select distinct as_of from marts.dim_leads")) == AS_OF
+    assert query(bad_db, "select status from leadflow_meta.build_runs") == [("success",)]
+
+
+def test_tied_versions_stage_one_winner_whatever_the_row_order_and_are_named(bad_db: Path) -> None:
+    """Versions with identical ordering stamps: the one with the highest row fingerprint is staged
+    (on every engine and plan); the other is audit_quarantine's tied_version and the warn test
+    assert_no_tied_versions counts it."""
+    tied = query(bad_db, "select source_record_id from marts.audit_quarantine where reason_code = 'tied_version'")
+    assert len(tied) == TIED_LEADS
+    ids = ", ".join(f"'{record_id}'" for (record_id,) in tied)
+    staged_sql = f"select lead_id, title from staging.stg_salesforce__leads where lead_id in ({ids}) order by 1"
+    before = query(bad_db, staged_sql)
+    assert len(before) >= TIED_LEADS - 2  # a generated lead may be quarantined for its own dirt
+    assert 0 < sum(str(title).startswith("Tied ") for _, title in before) < TIED_LEADS  # decided by content, not age
+    con = duckdb.connect(str(bad_db))
+    try:  # the same rows stored in the opposite order: staging (a view) must pick the same versions
+        con.execute("create table raw_salesforce.lead_reversed as select * from raw_salesforce.lead order by rowid desc")
+        con.execute("drop table raw_salesforce.lead")
+        con.execute("alter table raw_salesforce.lead_reversed rename to lead")
+    finally:
+        con.close()
+    assert query(bad_db, staged_sql) == before
+
+
+def test_a_lead_without_a_creation_time_is_quarantined_not_blocking(bad_db: Path) -> None:
+    assert query(
+        bad_db, f"select reason_code from marts.audit_quarantine where source_record_id = '{NO_CREATED_LEAD}'"
+    ) == [("missing_created_date",)]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2026-11-31 00:00:00", "is not a real moment"),
+        ("2026-11-01 00:00:00'; drop table marts.dim_leads; --", "must look like 'YYYY-MM-DD HH:MM:SS'"),
+        ("last tuesday", "must look like 'YYYY-MM-DD HH:MM:SS'"),
+        ("2001-01-01 00:00:00", "before the first raw row arrived"),
+        ("2027-06-01 00:00:00", "days after the last raw row arrived"),
+        ("2026-10-20 00:00:00", "cannot rewind time"),
+    ],
+)
+def test_a_bad_as_of_stops_the_run_before_anything_is_built(bad_db: Path, tmp_path: Path, as_of: str, message: str) -> None:
+    result = run_dbt(["run", "--select", "+int_intent__scored_events"], bad_db, {"as_of": as_of},
+                     target_path=tmp_path / "target", check=False)
+    assert result.returncode != 0
+    assert message in result.output, result.output[-2000:]
+    assert "OK created" not in result.output
+    assert scalar(bad_db, "select count(*) from marts.dim_leads") > 0  # nothing was dropped either
+
+
+def test_as_of_outside_the_data_builds_when_the_override_is_set(bad_db: Path, tmp_path: Path) -> None:
+    result = run_dbt(["run", "--select", "stg_salesforce__leads"], bad_db,
+                     {"as_of": "2027-06-01 00:00:00", "allow_as_of_outside_data": True},
+                     target_path=tmp_path / "target", check=False)
+    assert result.returncode == 0, result.output[-2000:]

@@ -51,6 +51,20 @@ def test_thirty_days_of_incremental_runs_equal_a_full_refresh(simulation: tuple[
     assert differing == []
 
 
+def test_a_rerun_after_people_opted_out_and_a_killed_run_still_equal_a_full_refresh(
+    simulation: tuple[Path, dict[str, object]],
+) -> None:
+    """Orchestrators rerun failed days at the same as_of: on day 10, 25 leads opt out after the
+    run and the day runs again (the handle history takes a second revision at that stamp); on
+    day 20 the run is SIGKILLed after 4 models and run again. The incremental models' unique-key
+    tests pass afterwards (the simulation runs them) and the marts still equal a full refresh."""
+    _, report = simulation
+    assert report["changed_rerun_day"] == 10 and report["opted_out_on_rerun"] == 25
+    assert report["killed_day"] == 20 and int(report["models_done_before_kill"]) >= 4  # type: ignore[call-overload]
+    diffs = report["diffs"]
+    assert isinstance(diffs, list) and [d for d in diffs if d["only_incremental"] or d["only_full_refresh"]] == []
+
+
 def test_running_the_same_day_twice_changes_nothing(simulation: tuple[Path, dict[str, object]]) -> None:
     _, report = simulation
     reruns = report["rerun_diffs"]
@@ -69,6 +83,7 @@ def test_an_incremental_run_refuses_to_rewind_time(simulation: tuple[Path, dict[
     )
     assert result.returncode != 0
     assert "cannot rewind time" in result.output and "--full-refresh" in result.output
+    assert "Nothing was built" in result.output and "OK created" not in result.output
 
 
 def test_an_incremental_run_refuses_a_changed_signal_pattern_set(

@@ -4,8 +4,11 @@
     time its person (lead_key) or that person's consent (is_opted_out) differs from what the
     previous build saw, stamped with that build's as_of (changed_at). A handle that no longer
     resolves gets a row with a null lead_key. Append-only: a run at the same as_of with nothing
-    changed adds nothing, and the first run (or a --full-refresh) records every handle. An as_of
-    earlier than the latest changed_at is refused (incremental_latest).
+    changed adds nothing, and the first run (or a --full-refresh) records every handle. A rerun
+    at the same as_of after the raw data changed (an orchestrator retrying a failed day) appends
+    the new state as the next `revision` at that stamp, so the key (handle, changed_at,
+    revision) stays unique and the people it named before are still known. An as_of earlier
+    than the latest changed_at is refused (incremental_latest, and the run guards up front).
 
     int_intent__scored_events reads the rows stamped after its own last run to learn whose
     stored events a late identify, a merge or a consent change moved or re-priced.
@@ -44,9 +47,20 @@ known_history as (
         is_opted_out,
         row_number() over (
             partition by handle_type, handle_id
-            order by changed_at desc
+            order by changed_at desc, revision desc
         ) as recency
     from {{ this }}
+),
+
+revisions_at_as_of as (
+    -- what an earlier run at this same as_of already recorded
+    select
+        handle_type,
+        handle_id,
+        max(revision) as revision
+    from {{ this }}
+    where changed_at = {{ leadflow.as_of() }}
+    group by handle_type, handle_id
 ),
 
 last_seen as (
@@ -87,9 +101,23 @@ changes as (
         last_seen.lead_key is not null
         and current_state.handle_id is null
 ),
+
+numbered as (
+    select
+        changes.*,
+        coalesce(revisions_at_as_of.revision + 1, 0) as revision
+    from changes
+    left join revisions_at_as_of
+        on
+            changes.handle_type = revisions_at_as_of.handle_type
+            and changes.handle_id = revisions_at_as_of.handle_id
+),
 {% else %}
-changes as (
-    select * from current_state
+numbered as (
+    select
+        *,
+        0 as revision
+    from current_state
 ),
 {% endif %}
 
@@ -99,8 +127,9 @@ final as (
         handle_id,
         lead_key,
         is_opted_out,
-        {{ leadflow.as_of() }} as changed_at
-    from changes
+        {{ leadflow.as_of() }} as changed_at,
+        revision
+    from numbered
 )
 
 select * from final

@@ -53,7 +53,8 @@ changes_since as (
     select handle_history.*
     from handle_history
     cross join previous_run
-    where handle_history.changed_at > previous_run.scored_through
+    -- >=: a rerun at the same as_of may have recorded further revisions at that stamp
+    where handle_history.changed_at >= previous_run.scored_through
 ),
 
 changed_handles as (
@@ -64,14 +65,15 @@ changed_handles as (
 ),
 
 owners_before as (
-    -- who held each changed handle when this table was last scored
+    -- who held each changed handle before the stamps read above (every person named from
+    -- that stamp on is in changes_since)
     select
         handle_history.handle_type,
         handle_history.handle_id,
         handle_history.lead_key,
         row_number() over (
             partition by handle_history.handle_type, handle_history.handle_id
-            order by handle_history.changed_at desc
+            order by handle_history.changed_at desc, handle_history.revision desc
         ) as recency
     from handle_history
     inner join changed_handles
@@ -79,7 +81,7 @@ owners_before as (
             handle_history.handle_type = changed_handles.handle_type
             and handle_history.handle_id = changed_handles.handle_id
     cross join previous_run
-    where handle_history.changed_at <= previous_run.scored_through
+    where handle_history.changed_at < previous_run.scored_through
 ),
 
 events_naming_changes as (

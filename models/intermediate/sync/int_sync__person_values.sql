@@ -3,7 +3,9 @@
     (the sync models rename them to each CRM's field API names, seeds/sync_fields.csv).
     Consent: an opted-out person's intent score already counts explicit hand-raises only
     (fct_intent_signals), so it may be written; nothing finer-grained about their behaviour
-    (pages, email engagement, last signal time) is ever written back.
+    (pages, email engagement, last signal time) is ever written back. email_consent is written
+    too: its change_rule (consent) makes the sync resend a person who opted out at once, so the
+    CRM never keeps behaviour-based scores for someone who objected.
 -#}
 with
 
@@ -32,7 +34,8 @@ final as (
         leads.priority_tier,
         routing.assigned_owner_id as routed_owner_id,
         routing.routing_reason,
-        leads.scoring_model_version
+        leads.scoring_model_version,
+        case when leads.is_opted_out then 'opted_out' else 'subscribed' end as email_consent
     from leads
     left join routing
         on leads.lead_key = routing.lead_key

@@ -134,6 +134,7 @@ final as (
         scored.is_opted_out,
         scored.has_opted_out_salesforce,
         scored.has_opted_out_hubspot,
+        scored.has_unsubscribed_email,
         scored.is_converted,
         scored.has_invalid_email,
         scored.is_missing_company,
