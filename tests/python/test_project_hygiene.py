@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from conftest import ROOT, build, query
@@ -105,10 +107,16 @@ PII_KINDS = {"email", "phone", "name", "raw_record"}
 EMAIL_SHAPE = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
 
 
+PERSONAL_COLUMN = re.compile(
+    r"^([a-z]+_)?(email|email_raw|recipient_raw|phone|mobile_phone|first_name|last_name|full_name|owner_name|"
+    r"user_name|username|rep_name|lead_name|handle_id|raw_values)$"
+)
+
+
 def _pii_columns() -> dict[str, set[str]]:
-    """model -> columns tagged `config: {meta: {pii: <kind>}, tags: [pii]}` in models/marts YAML."""
+    """model -> columns tagged `config: {meta: {pii: <kind>}, tags: [pii]}`, in every layer's YAML."""
     tagged: dict[str, set[str]] = {}
-    for path in (ROOT / "models" / "marts").rglob("_*models.yml"):
+    for path in (ROOT / "models").rglob("_*models.yml"):
         for model in yaml.safe_load(path.read_text()).get("models") or []:
             for column in model.get("columns", []):
                 config = column.get("config") or {}
@@ -121,38 +129,49 @@ def _pii_columns() -> dict[str, set[str]]:
     return tagged
 
 
-def test_bi_marts_carry_no_email_or_phone_outside_pii_columns(built_db: Path) -> None:
-    """Every text value of every BI-facing mart (sync models excepted: the CRM needs what they
-    carry) is scanned: an email-shaped value, or a value equal to a raw Salesforce phone number,
-    may only sit in a column tagged pii."""
+def test_every_column_holding_personal_data_is_tagged_pii_in_every_layer(built_db: Path) -> None:
+    """Staging, intermediate and marts (sync models included): a column is personal when its name
+    says so (PERSONAL_COLUMN) or when a value is email-shaped, equals a raw phone number, or equals
+    the full name of a person or an employee (Salesforce users, HubSpot owners: reps are people
+    too). Every such column must carry the pii tag."""
     tagged = _pii_columns()
     assert tagged.get("dim_leads", set()) >= {"email", "first_name", "last_name"}
-    columns = query(
-        built_db,
-        "select table_name, column_name from information_schema.columns "
-        "where table_schema = 'marts' and data_type = 'VARCHAR' and table_name not like 'sync_%' "
-        "order by 1, 2",
-    )
-    assert len(columns) > 50
-    leaks = []
-    for table, column in columns:
-        if str(column) in tagged.get(str(table), set()):
-            continue
-        found = query(
-            built_db,
-            f"""
-            with phones as (
-                select trim(phone) as phone from raw_salesforce.lead where length(trim(phone)) >= 7
-                union
-                select trim(phone) from raw_salesforce.contact where length(trim(phone)) >= 7
-            )
-            select marts.{column}
-            from marts.{table} as marts
-            where regexp_matches(marts.{column}, '{EMAIL_SHAPE}')
-                or trim(marts.{column}) in (select phone from phones)
-            limit 1
-            """,
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{built_db}' as w (read_only)")
+        con.execute(
+            """
+            create temp table personal as
+            select trim(phone) as value from w.raw_salesforce.lead where length(trim(phone)) >= 7
+            union select trim(phone) from w.raw_salesforce.contact where length(trim(phone)) >= 7
+            union select trim(name) from w.raw_salesforce.lead where length(trim(name)) > 3
+            union select trim(first_name || ' ' || last_name) from w.raw_salesforce.contact
+            union select trim(property_firstname || ' ' || property_lastname) from w.raw_hubspot.contact
+            union select trim(name) from w.raw_salesforce.user where length(trim(name)) > 3
+            union select trim(first_name || ' ' || last_name) from w.raw_hubspot.owner
+            """
         )
-        if found:
-            leaks.append(f"{table}.{column}: {found[0][0]!r}")
-    assert leaks == [], "email or phone outside pii-tagged columns:\n" + "\n".join(leaks)
+        columns = con.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns "
+            "where table_catalog = 'w' and table_schema in ('staging', 'intermediate', 'marts') order by 1, 2, 3"
+        ).fetchall()
+        assert len(columns) > 500
+        untagged = []
+        for schema, table, column, data_type in columns:
+            if str(column) in tagged.get(str(table), set()):
+                continue
+            if PERSONAL_COLUMN.match(str(column)):
+                untagged.append(f"{schema}.{table}.{column}: its name says personal")
+                continue
+            if data_type != "VARCHAR":
+                continue
+            found = con.execute(
+                f"""select "{column}" from w.{schema}.{table}
+                where regexp_matches("{column}", '{EMAIL_SHAPE}') or trim("{column}") in (select value from personal)
+                limit 1"""
+            ).fetchall()
+            if found:
+                untagged.append(f"{schema}.{table}.{column}: holds {found[0][0]!r}")
+    finally:
+        con.close()
+    assert untagged == [], "personal data without the pii tag:\n" + "\n".join(untagged)
