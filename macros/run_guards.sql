@@ -122,7 +122,7 @@
     tables on Spark cannot update) and keep the view build_runs over it. -#}
 {% macro log_build_event(event) -%}
     {%- set schema = 'leadflow_meta' -%}
-    {%- do adapter.create_schema(api.Relation.create(database=target.database, schema=schema)) -%}
+    {%- do run_query('create schema if not exists ' ~ schema) -%}
     {%- set create_table -%}
         create table if not exists {{ schema }}.build_events (
             invocation_id {{ dbt.type_string() }},
