@@ -2,8 +2,9 @@
     Checks that run before anything is built (on-run-start) and the build log the reverse-ETL
     sync reads (leadflow_meta.build_runs).
 
-    on-run-start, every command that builds (build, run, seed, test, snapshot):
+    on-run-start, every command with hooks (build, run, seed, test, snapshot):
       1. as_of is parsed and normalised (utc_timestamp_literal): a malformed value stops here.
+    and for the commands that build models (build, run, retry):
       2. Data range: as_of before the earliest arrival stamp of the raw tables (nothing would
          be built) or more than `as_of_max_days_after_data` days after the latest (decayed
          scores near 0 would be pushed to the CRMs) is refused unless
@@ -13,14 +14,16 @@
          runs (not after hundreds of nodes rebuilt), unless --full-refresh.
       4. build and run commands append a 'started' event to leadflow_meta.build_events;
          on-run-end appends 'success' or 'error'. A killed build leaves only 'started', so the
-         sync sees marts from a run that never finished (view leadflow_meta.build_runs).
+         sync sees marts from a run that never finished (view leadflow_meta.build_runs: one row
+         per invocation that selected marts models, with its status; a later run of staging
+         alone does not hide a killed build).
 -#}
 {% macro on_run_start() -%}
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
     {%- set as_of = leadflow.as_of_literal() -%}
-    {%- if flags.WHICH in ('build', 'run', 'seed', 'test', 'snapshot', 'retry') -%}
+    {%- if flags.WHICH in ('build', 'run', 'retry') -%}
         {%- do leadflow.refuse_as_of_outside_data(as_of) -%}
         {%- do leadflow.refuse_rewind(as_of) -%}
     {%- endif -%}
@@ -129,7 +132,8 @@
             as_of {{ dbt.type_timestamp() }},
             event {{ dbt.type_string() }},
             command {{ dbt.type_string() }},
-            recorded_at {{ dbt.type_timestamp() }}
+            recorded_at {{ dbt.type_timestamp() }},
+            selects_marts boolean
         )
     {%- endset -%}
     {%- do run_query(create_table) -%}
@@ -147,6 +151,8 @@
             ) as status
         from {{ schema }}.build_events
         group by invocation_id
+        -- builds that (re)built marts: a later run of staging alone does not make marts whole
+        having max(case when selects_marts then 1 else 0 end) = 1
     {%- endset -%}
     {%- do run_query(create_view) -%}
     {%- set insert -%}
@@ -156,7 +162,36 @@
             cast('{{ leadflow.as_of_literal() }}' as timestamp),
             '{{ event }}',
             '{{ flags.WHICH }}',
-            cast('{{ modules.datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+            cast('{{ modules.datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp),
+            {{ leadflow.selects_marts() }}
     {%- endset -%}
     {%- do run_query(insert) -%}
+    {#- durable now: a build killed later must leave its 'started' event behind (on-run-end's
+        event is committed by dbt as the run ends) -#}
+    {%- if event == 'started' -%}
+        {%- do leadflow.commit_open_transaction() -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether this invocation selected any model under models/marts. -#}
+{% macro selects_marts() -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.unique_id in selected_resources
+        and node.original_file_path.startswith('models/marts/') -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{#- Commit what the hook wrote so far. DuckDB: dbt opened a transaction for the hook's queries
+    and commits it only after every hook ran, so commit now and open the transaction dbt will
+    commit. Spark has no transactions: nothing to do. -#}
+{% macro commit_open_transaction() -%}
+    {{ return(adapter.dispatch('commit_open_transaction', 'leadflow')()) }}
+{%- endmacro %}
+{% macro default__commit_open_transaction() -%}
+{%- endmacro %}
+{% macro duckdb__commit_open_transaction() -%}
+    {%- do run_query('commit') -%}
+    {%- do run_query('begin transaction') -%}
 {%- endmacro %}

@@ -10,6 +10,7 @@ stop the run before anything is built, with a message saying what to do."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -275,3 +276,27 @@ def test_as_of_outside_the_data_builds_when_the_override_is_set(bad_db: Path, tm
                      {"as_of": "2027-06-01 00:00:00", "allow_as_of_outside_data": True},
                      target_path=tmp_path / "target", check=False)
     assert result.returncode == 0, result.output[-2000:]
+
+
+def test_the_sync_refuses_marts_from_a_build_that_was_killed(bad_db: Path, tmp_path: Path) -> None:
+    """A rebuild killed after a few models leaves marts from two runs: leadflow_meta.build_runs
+    shows it never finished (a later staging-only run does not hide it), and the sync refuses to
+    read them (exit 2, saying what to do)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from leadflow_tools.incremental import kill_mid_run
+
+    database = tmp_path / "killed.duckdb"
+    shutil.copy(bad_db, database)
+    assert kill_mid_run(database, datetime(2026, 11, 1, 1), tmp_path / "target", ["+dim_leads"], after_models=3) >= 3
+    # a later run of staging alone does not make the marts whole again
+    run_dbt(["run", "--select", "stg_salesforce__leads"], database, {"as_of": "2026-11-01 01:00:00"},
+            target_path=tmp_path / "target")
+    assert query(database, "select status from leadflow_meta.build_runs order by started_at desc limit 1") == [("running",)]
+    sync = subprocess.run([sys.executable, str(ROOT / "scripts" / "sync_crm.py"), "--database", str(database),
+                           "--output", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert sync.returncode == 2, sync.stdout + sync.stderr
+    assert "dbt build" in sync.stdout + sync.stderr
