@@ -25,9 +25,10 @@ from pathlib import Path
 import duckdb
 
 from ..dbt import run_dbt
-from .changes import changed_records, read_model
-from .config import Target, load_targets
-from .state import Values
+from .changes import changed_records
+from .config import Target
+from .records import Values
+from .state import load_targets, read_model
 
 SYNC_MODELS = ("sync_salesforce__lead_scores", "sync_salesforce__contact_scores", "sync_hubspot__contact_scores")
 DEFAULT_THRESHOLDS = (5.0, 10.0, 15.0, 20.0, 1000.0)
@@ -146,8 +147,8 @@ def people_acting(con: duckdb.DuckDBPyConnection, since: str, until: str) -> fro
 
 def build(database: Path, as_of: str, full_refresh: bool, target_path: Path | None = None) -> None:
     """dbt run of the sync models and their lineage at as_of; a full refresh loads the seeds first."""
-    if full_refresh:
-        run_dbt(["seed", "--quiet"], database, target_path=target_path)
+    if full_refresh:  # as_of too: on-run-start checks it for every command (macros/run_guards.sql)
+        run_dbt(["seed", "--quiet"], database, dbt_vars={"as_of": as_of}, target_path=target_path)
     selector = " ".join(f"+{model}" for model in SYNC_MODELS)
     args = ["run", "--select", selector, "--quiet"] + (["--full-refresh"] if full_refresh else [])
     run_dbt(args, database, dbt_vars={"as_of": as_of}, target_path=target_path)

@@ -1,240 +1,158 @@
-"""scripts/sync_crm.py: send the sync models' changed rows to Salesforce and HubSpot."""
+"""scripts/sync_crm.py: the command line of the reverse-ETL sync (the work is in run.py)."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import secrets
 import sys
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
-
 from .. import PROJECT_ROOT, add_database_argument
-from .changes import Change, changed_records, read_model
-from .config import SyncConfigError, Target, load_targets
-from .http import HttpClient, HttpError, RateLimiter
-from .hubspot import HubSpot
-from .payloads import chunks, hubspot_batch, salesforce_csv, values_file
-from .salesforce import Salesforce
-from .state import Outcome, Pending, SyncState
+from .destination import Settings
+from .errors import SyncConfigError, SyncError
+from .registry import DESTINATIONS
+from .report import exit_code, render
+from .run import RunOptions, run
+
+DESCRIPTION = """\
+Reverse ETL: diff the sync models (marts.sync_salesforce__lead_scores, sync_salesforce__contact_scores,
+sync_hubspot__contact_scores) against the values each CRM last accepted and, with --push, send the changed
+rows (Salesforce Bulk API 2.0 ingest jobs, HubSpot batch updates of at most 100 inputs).
+
+What counts as changed (seeds/sync_fields.csv change_rule): 'exact' fields on any difference, 'score' fields
+once they moved by the target's score_change_threshold (seeds/sync_targets.csv), and 'consent' fields
+(email consent: opted_out / subscribed) on any difference, checked first and never subject to a threshold,
+so an opt-out reaches the CRM in the run that sees it (reason 'consent changed').
+
+Exactly once: every write is stored as pending (record ids, typed values, payload sha256) in the warehouse
+before it is sent, and settled (accepted / rejected / pending dropped) in one transaction. A write whose
+fate is unknown (timeout, 5xx, crash, a Bulk job still running) is never sent again in the same run: its
+records are held, and a later run settles it (HubSpot: by reading the records back, once the pending row
+is --settle-after-seconds old; Salesforce: from the job's result files, reading back rows in neither).
+Payload files under --output are debug copies only, never read back.
+
+Before sending anything (dry runs too) the marts must come from one successful dbt build: the latest row of
+leadflow_meta.build_runs must be 'success' and every marts table with an as_of column must hold that one
+as_of (without build_runs: one as_of, with a warning). Otherwise rerun dbt build (or --allow-stale-marts).
+
+State tables (schema leadflow_sync, same database): sync_state (values each CRM accepted), sync_errors
+(per-record errors; category UNCONFIRMED for writes that could not be confirmed; sent again next run),
+sync_pending (writes not yet settled), sync_runs (per run and target: counts, outcome, message). The
+warehouse is opened only for each short operation, so a dbt build can run while the sync waits on a CRM.
+
+Credentials (environment), per CRM: access token + base URL (--base-url overrides it for every target):
+{credentials}
+Base URLs must be https:// (plain http only to a loopback host: 127.0.0.1, ::1 or localhost).
+
+Outcomes (sync_runs.outcome, last column of the summary): ok, rejected_records, unconfirmed_records,
+held_pending, crm_error, auth_failed, rate_limited, deadline_exceeded, warehouse_locked, internal_error,
+bad_setup, stale_marts; each summary line ends with what to do next.
+Exit status: 0 every target ok; 1 some records rejected, unconfirmed or held, or a target failed (the
+other targets still run); 2 bad setup (missing database, seeds, sync models, credentials, a non-https base
+URL, marts from different dbt runs): nothing was sent.
+"""
 
 
-@dataclass
-class Summary:
-    target: str
-    records: int = 0
-    changed: int = 0
-    sent: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    settled: int = 0
-    retries: int = 0
-    requests: int = 0
-    outcome: str = "ok"
-    reasons: Counter[str] = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
+def _number(kind: Callable[[str], float], minimum: float, strict: bool) -> Callable[[str], float]:
+    """An argparse type: `kind` of the text, > minimum (strict) or >= minimum."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < minimum or (strict and value == minimum):
+            raise argparse.ArgumentTypeError(f"must be {'>' if strict else '>='} {minimum:g}, got {text}")
+        return value
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
+    credentials = "\n".join(
+        f"  {spec.crm}: {spec.token_env} + {spec.base_url_env}"
+        + (f" (default {spec.default_base_url})" if spec.default_base_url else "")
+        for spec in DESTINATIONS.values()
+    )
     parser = argparse.ArgumentParser(
-        description=(
-            "Reverse ETL: diff the sync models (sync_salesforce__lead_scores, "
-            "sync_salesforce__contact_scores, sync_hubspot__contact_scores) against the values each CRM "
-            "last accepted (leadflow_sync.sync_state in the same database), write the changed rows as "
-            "payload files (Salesforce Bulk API 2.0 CSV per job, HubSpot batch-update JSON of at most 100 "
-            "inputs) and, with --push, send them. A row counts as changed when a grade, band, tier, owner, "
-            "reason or model version differs, or a score moved by the target's score_change_threshold "
-            "(seeds/sync_targets.csv). Sync state changes only for records the API accepted; per-record "
-            "errors go to leadflow_sync.sync_errors and are retried next run. Credentials: "
-            "SALESFORCE_INSTANCE_URL + SALESFORCE_ACCESS_TOKEN, HUBSPOT_ACCESS_TOKEN (+ HUBSPOT_BASE_URL). "
-            "Exit status: 0 all accepted, 1 some records rejected or a target failed, 2 bad setup."
-        )
+        prog="sync_crm.py",
+        description=DESCRIPTION.format(credentials=credentials),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_database_argument(parser)
-    parser.add_argument("--target", choices=["salesforce", "hubspot", "all"], default="all", help="which CRM (all)")
+    parser.add_argument("--target", choices=[*sorted(DESTINATIONS), "all"], default="all", help="which CRM (all)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", default=True, help="write payload files only (default)")
-    mode.add_argument("--push", action="store_true", help="send the payloads to the CRM APIs")
-    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "target" / "sync", help="payload folder (target/sync)")
-    parser.add_argument("--base-url", help="API base URL for every target (default from the env vars above)")
+    mode.add_argument("--push", action="store_true", help="send the changed rows to the CRM APIs")
+    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "target" / "sync",
+                        help="folder for payload copies, never read back (target/sync)")
+    parser.add_argument("--base-url", help="API base URL for every target (default: the env vars above)")
     parser.add_argument("--salesforce-api-version", default="62.0", help="Salesforce REST API version (62.0)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a request times out (30)")
-    parser.add_argument("--max-attempts", type=int, default=6, help="attempts per request on 429/5xx/timeouts (6)")
-    parser.add_argument("--backoff-seconds", type=float, default=0.5, help="first retry delay; doubles, with jitter (0.5)")
-    parser.add_argument("--poll-seconds", type=float, default=2.0, help="Bulk job status polling interval (2)")
+    positive, at_least_zero = _number(float, 0, True), _number(float, 0, False)
+    parser.add_argument("--timeout", type=positive, default=30.0,
+                        help="seconds one whole answer may take, body included (30); later: an ambiguous timeout")
+    parser.add_argument("--max-attempts", type=_number(int, 1, False), default=6,
+                        help="attempts per request on 429/5xx/timeouts, >= 1 (6); a write whose outcome is unknown "
+                             "is never retried but held")
+    parser.add_argument("--backoff-seconds", type=at_least_zero, default=0.5,
+                        help="first retry delay; doubles, with full jitter (0.5)")
+    parser.add_argument("--max-retry-after", type=at_least_zero, default=120.0,
+                        help="longest Retry-After to wait for (120 s); a longer one ends the target: rate_limited, "
+                             "nothing lost, rerun later")
+    parser.add_argument("--deadline-seconds", type=positive, default=3600.0,
+                        help="the whole run's time limit, checked before every request, sleep and poll (3600); "
+                             "then deadline_exceeded, nothing lost, rerun to continue")
+    parser.add_argument("--settle-after-seconds", type=at_least_zero, default=300.0,
+                        help="age a pending write settled by read-back (HubSpot) must reach before it is read "
+                             "back; until then its records are held (300)")
+    parser.add_argument("--poll-seconds", type=positive, default=2.0, help="Bulk job status polling interval (2)")
+    parser.add_argument("--poll-timeout", type=at_least_zero, default=600.0,
+                        help="how long to poll a Bulk job (600 s); a job still running then stays pending, its "
+                             "records held, and the target ends: held_pending")
+    parser.add_argument("--lock-wait-seconds", type=at_least_zero, default=60.0,
+                        help="how long to retry when a dbt build holds the warehouse file (60)")
+    parser.add_argument("--allow-stale-marts", action="store_true",
+                        help="sync even when the marts may mix dbt runs (latest build not 'success', several "
+                             "as_of values, or an as_of other than the latest successful build's)")
     return parser
 
 
-def _client(target: Target, args: argparse.Namespace) -> HttpClient:
-    if target.crm == "salesforce":
-        base = args.base_url or os.environ.get("SALESFORCE_INSTANCE_URL")
-        token = os.environ.get("SALESFORCE_ACCESS_TOKEN")
-        if not base or not token:
-            raise SyncConfigError("--push to Salesforce needs SALESFORCE_INSTANCE_URL (or --base-url) and SALESFORCE_ACCESS_TOKEN")
-    else:
-        base = args.base_url or os.environ.get("HUBSPOT_BASE_URL", "https://api.hubapi.com")
-        token = os.environ.get("HUBSPOT_ACCESS_TOKEN")
-        if not token:
-            raise SyncConfigError("--push to HubSpot needs HUBSPOT_ACCESS_TOKEN")
-    return HttpClient(
-        base_url=base,
-        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-        limiter=RateLimiter(target.max_requests, target.per_seconds),
+def _options(args: argparse.Namespace) -> RunOptions:
+    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    return RunOptions(
+        database=args.database,
+        run_id=run_id,
+        crm=None if args.target == "all" else args.target,
+        push=bool(args.push),
+        output=args.output,
+        base_url=args.base_url,
         timeout=args.timeout,
-        max_attempts=args.max_attempts,
-        backoff_base=args.backoff_seconds,
+        max_attempts=int(args.max_attempts),
+        backoff_seconds=args.backoff_seconds,
+        max_retry_after=args.max_retry_after,
+        deadline_seconds=args.deadline_seconds,
+        settle_after_seconds=args.settle_after_seconds,
+        lock_wait_seconds=args.lock_wait_seconds,
+        allow_stale_marts=bool(args.allow_stale_marts),
+        settings=Settings(args.salesforce_api_version, args.poll_seconds, args.poll_timeout),
     )
-
-
-def _record(state: SyncState, summary: Summary, target: Target, run_id: str, outcome: Outcome, reference: str | None) -> None:
-    state.accept(target.name, run_id, outcome.accepted, settled=reference)
-    state.record_errors(target.name, run_id, outcome.errors)
-    summary.accepted += len(outcome.accepted)
-    summary.rejected += len(outcome.errors)
-    summary.errors += [f"{e.record_id}: {e.category}: {e.message}" for e in outcome.errors]
-
-
-def sync_target(
-    con: duckdb.DuckDBPyConnection, target: Target, args: argparse.Namespace, run_id: str, push: bool
-) -> Summary:
-    state = SyncState(con)
-    summary = Summary(target.name)
-    state.start_run(run_id, target.name, "push" if push else "dry_run")
-    folder = args.output / run_id / target.name
-    folder.mkdir(parents=True, exist_ok=True)
-    client = _client(target, args) if push else None
-    salesforce = hubspot = None
-    if client is not None and target.crm == "salesforce":
-        salesforce = Salesforce(client, target, args.salesforce_api_version, args.poll_seconds)
-    elif client is not None:
-        hubspot = HubSpot(client, target)
-    try:
-        for pending in state.pending(target.name) if push else []:
-            summary.settled += _settle(state, summary, target, run_id, pending, salesforce, hubspot)
-        model = read_model(con, target)
-        changes = changed_records(target, model, state.written(target.name))
-        summary.records, summary.changed = len(model), len(changes)
-        summary.reasons.update(c.why.split(" ")[0] for c in changes)  # the field that changed, or "new"
-        for number, chunk in enumerate(chunks(changes, target.records_per_request), start=1):
-            _send_chunk(state, summary, target, run_id, folder, number, chunk, salesforce, hubspot)
-    except (HttpError, SyncConfigError) as error:
-        summary.outcome = "failed"
-        summary.errors.append(str(error))
-    finally:
-        summary.retries = client.retries if client else 0
-        state.finish_run(
-            run_id, target.name, summary.records, summary.changed, summary.sent, summary.accepted, summary.rejected,
-            summary.outcome,
-        )
-    return summary
-
-
-def _settle(
-    state: SyncState,
-    summary: Summary,
-    target: Target,
-    run_id: str,
-    pending: Pending,
-    salesforce: Salesforce | None,
-    hubspot: HubSpot | None,
-) -> int:
-    """Settle a write a crashed run left unconfirmed; returns how many of its records the CRM holds."""
-    path = Path(pending.payload_path)
-    values = json.loads(path.read_text()) if path.exists() else {}
-    outcome: Outcome | None
-    if salesforce is not None:
-        outcome = salesforce.settle(pending.reference, values)
-    else:
-        assert hubspot is not None
-        outcome = hubspot.settle(path)
-    if outcome is None:
-        state.drop_pending(target.name, pending.reference)
-        return 0
-    _record(state, summary, target, run_id, outcome, pending.reference)
-    return len(outcome.accepted)
-
-
-def _send_chunk(
-    state: SyncState,
-    summary: Summary,
-    target: Target,
-    run_id: str,
-    folder: Path,
-    number: int,
-    chunk: Sequence[Change],
-    salesforce: Salesforce | None,
-    hubspot: HubSpot | None,
-) -> None:
-    stem = f"{'job' if target.crm == 'salesforce' else 'batch'}-{number:04d}"
-    if target.crm == "salesforce":
-        (folder / f"{stem}.csv").write_text(salesforce_csv(target, chunk))
-    else:
-        (folder / f"{stem}.json").write_text(json.dumps(hubspot_batch(target, chunk), indent=1))
-    values_path = folder / f"{stem}.values.json"
-    values = values_file(values_path, chunk)
-    if salesforce is None and hubspot is None:
-        return
-    summary.sent += len(chunk)
-    summary.requests += 1
-    if salesforce is not None:
-        job_id = salesforce.create_job()
-        state.add_pending(Pending(target.name, run_id, job_id, str(values_path)))
-        salesforce.upload(job_id, chunk)
-        outcome = salesforce.settle(job_id, values)
-        if outcome is None:  # cannot happen after UploadComplete, but never lose the records silently
-            state.drop_pending(target.name, job_id)
-            raise HttpError(f"job {job_id} was still open after its upload", None, "", False)
-        _record(state, summary, target, run_id, outcome, job_id)
-    else:
-        assert hubspot is not None
-        reference = f"{run_id}/{stem}"
-        state.add_pending(Pending(target.name, run_id, reference, str(values_path)))
-        _record(state, summary, target, run_id, hubspot.update(chunk), reference)
-
-
-def _print(summaries: Sequence[Summary], push: bool, run_id: str, output: Path) -> None:
-    print(f"\nsync run {run_id} ({'push' if push else 'dry run: nothing sent'}); payloads under {output / run_id}")
-    print(f"{'target':<20} {'records':>8} {'changed':>8} {'share':>7} {'sent':>7} {'accepted':>9} {'rejected':>9} {'retries':>8}  outcome")
-    for s in summaries:
-        share = f"{100 * s.changed / s.records:.1f}%" if s.records else "-"
-        print(
-            f"{s.target:<20} {s.records:>8} {s.changed:>8} {share:>7} {s.sent:>7} {s.accepted:>9} {s.rejected:>9} "
-            f"{s.retries:>8}  {s.outcome}"
-        )
-        if s.reasons:
-            print("    why changed: " + ", ".join(f"{why} {count}" for why, count in s.reasons.most_common()))
-        if s.settled:
-            print(f"    settled from an earlier unfinished run: {s.settled} records already written")
-        for line in s.errors[:5]:
-            print(f"    error: {line}")
-        if len(s.errors) > 5:
-            print(f"    ... {len(s.errors) - 5} more in leadflow_sync.sync_errors")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    push = bool(args.push)
-    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     if not args.database.exists():
         print(f"error: {args.database} does not exist (run make demo or dbt build first)", file=sys.stderr)
         return 2
-    con = duckdb.connect(str(args.database))
+    options = _options(args)
     try:
-        targets = load_targets(con, None if args.target == "all" else args.target)
-        if push:
-            for target in targets:
-                _client(target, args)  # fail on missing credentials before anything is sent
-        summaries = [sync_target(con, target, args, run_id, push) for target in targets]
-    except SyncConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    finally:
-        con.close()
-    _print(summaries, push, run_id, args.output)
-    return 1 if any(s.rejected or s.outcome != "ok" for s in summaries) else 0
+        report = run(options)
+    except SyncError as error:
+        print(f"error: {error}\nnext: {error.next_step}", file=sys.stderr)
+        return 2 if isinstance(error, SyncConfigError) else 1
+    except Exception as error:  # noqa: BLE001 - a clear line, never a bare traceback
+        print(f"error: {type(error).__name__}: {error}\nnext: a bug in the sync: report this message; "
+              "pending writes are settled on the next run", file=sys.stderr)
+        return 1
+    print(render(report.summaries, options.run_id, options.push, options.output, report.warnings))
+    return exit_code(report.summaries)

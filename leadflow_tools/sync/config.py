@@ -1,21 +1,33 @@
-"""Targets and field names, read from the seeds dbt loaded (config.sync_targets, config.sync_fields)."""
+"""Targets and field names, as the seeds dbt loaded describe them (config.sync_targets, config.sync_fields).
+
+The rows are read by state.py (the only module that talks to the warehouse); this module turns
+them into Target objects and checks each against its built sync model's columns.
+
+A field's change_rule says when a change of its value makes a record worth sending:
+  score    it moved by at least the target's score_change_threshold
+  exact    any difference (grade, band, tier, owner, reason, model version)
+  consent  any difference, checked before every other field and never subject to a threshold:
+           an opt-out must reach the CRM in the run that sees it
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import duckdb
+from .errors import SyncConfigError as SyncConfigError
 
+CHANGE_RULES = ("score", "exact", "consent")
 
-class SyncConfigError(RuntimeError):
-    """The warehouse does not hold what a sync needs (seeds, sync model, columns)."""
+TargetRow = tuple[object, object, object, object, object, object, object, object, object]
+FieldRow = tuple[object, object, object, object]
 
 
 @dataclass(frozen=True)
 class Field:
     name: str  # leadflow's name (int_sync__person_values)
     crm_name: str  # the CRM field API name, the sync model's column
-    change_rule: str  # 'score' or 'exact'
+    change_rule: str  # 'score', 'exact' or 'consent'
 
 
 @dataclass(frozen=True)
@@ -31,56 +43,39 @@ class Target:
     per_seconds: float
     fields: tuple[Field, ...]
 
+    @property
+    def field_names(self) -> list[str]:
+        return [f.crm_name for f in self.fields]
 
-def load_targets(
-    con: duckdb.DuckDBPyConnection, crm: str | None = None, config_schema: str = "config", marts_schema: str = "marts"
+
+def make_targets(
+    target_rows: Iterable[TargetRow], field_rows: Iterable[FieldRow], model_columns: Mapping[str, set[str]]
 ) -> list[Target]:
-    """The targets of `crm` (all when None), each checked against its built sync model."""
-    try:
-        rows = con.execute(
-            f"select target, crm, sync_model, crm_object, record_id_column, score_change_threshold, "
-            f"records_per_request, max_requests, per_seconds from {config_schema}.sync_targets "
-            f"where ? is null or crm = ? order by target",
-            [crm, crm],
-        ).fetchall()
-        field_rows = con.execute(
-            f"select crm, field, crm_field_name, change_rule from {config_schema}.sync_fields order by crm, field"
-        ).fetchall()
-    except duckdb.Error as error:
-        raise SyncConfigError(f"seeds sync_targets / sync_fields not found (run dbt build first): {error}") from error
+    """Targets from sync_targets / sync_fields rows; `model_columns` maps a sync model to its columns (lower case)."""
+    field_list = list(field_rows)
     targets = []
-    for name, target_crm, model, crm_object, id_column, threshold, per_request, max_requests, per_seconds in rows:
-        fields = tuple(Field(str(f), str(n), str(rule)) for c, f, n, rule in field_rows if c == target_crm)
+    for name, crm, model, crm_object, id_column, threshold, per_request, max_requests, per_seconds in target_rows:
+        fields = tuple(Field(str(f), str(n), str(rule)) for c, f, n, rule in field_list if c == crm)
         target = Target(
-            str(name),
-            str(target_crm),
-            str(model),
-            str(crm_object),
-            str(id_column),
-            float(threshold),
-            int(per_request),
-            int(max_requests),
-            float(per_seconds),
-            fields,
+            str(name), str(crm), str(model), str(crm_object), str(id_column), float(str(threshold)),
+            int(str(per_request)), int(str(max_requests)), float(str(per_seconds)), fields,
         )
-        _check_model(con, target, marts_schema)
+        check_target(target, model_columns.get(target.sync_model, set()))
         targets.append(target)
-    if not targets:
-        raise SyncConfigError(f"no sync target for crm {crm!r} in {config_schema}.sync_targets")
     return targets
 
 
-def _check_model(con: duckdb.DuckDBPyConnection, target: Target, marts_schema: str) -> None:
-    columns = {
-        str(name).lower()
-        for (name,) in con.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-            [marts_schema, target.sync_model],
-        ).fetchall()
-    }
+def check_target(target: Target, columns: set[str]) -> None:
+    """Raise SyncConfigError unless the target's sync model is built with every configured column."""
+    bad_rules = sorted({f.change_rule for f in target.fields} - set(CHANGE_RULES))
+    if bad_rules:
+        raise SyncConfigError(
+            f"seeds/sync_fields.csv: unknown change_rule {', '.join(bad_rules)} for {target.crm} "
+            f"(use one of {', '.join(CHANGE_RULES)})"
+        )
     if not columns:
-        raise SyncConfigError(f"{marts_schema}.{target.sync_model} is not built (run dbt build)")
-    expected = [target.record_id_column, *(f.crm_name for f in target.fields)]
+        raise SyncConfigError(f"marts.{target.sync_model} is not built (run dbt build)")
+    expected = [target.record_id_column, *target.field_names]
     missing = [name for name in expected if name.lower() not in columns]
     if missing:
         raise SyncConfigError(

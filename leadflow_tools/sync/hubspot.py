@@ -1,105 +1,102 @@
-"""HubSpot CRM v3 batch update of contact properties (at most 100 inputs per call).
+"""HubSpot CRM v3: batch update of object properties (at most 100 inputs per call), batch read.
 
-A call whose outcome is unknown (timeout, dropped connection, 5xx) is reconciled by reading the
-records back (batch read): those already holding the values count as accepted and are not sent
-again; the rest are sent again. A batch left pending by a crashed run is settled the same way.
+  POST /crm/v3/objects/{object}/batch/update   {"inputs": [{"id", "properties"}]}  -> results, errors
+  POST /crm/v3/objects/{object}/batch/read     {"properties": [...], "inputs": [{"id"}]}
+
+A batch update is not idempotent in effect (a late duplicate can overwrite newer values), so a
+call whose outcome is unknown (timeout, 5xx, unreadable answer) is never sent again in the same
+run: it stays pending in the warehouse with its values and its records are held. A later run,
+once the pending row is older than --settle-after-seconds, reads the records back: those
+holding the values are accepted, the rest are released and sent like any other change. Records
+an answer neither confirms nor rejects are read back at once (UNCONFIRMED when they differ).
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from .changes import Change
 from .config import Target
-from .http import HttpClient, HttpError
-from .payloads import hubspot_batch, text
-from .state import Outcome, RecordError
+from .destination import DestinationSpec, Hold, Settings, confirm
+from .http import AuthError, HttpClient, HttpError, RateLimited
+from .payloads import HUBSPOT_MAX_INPUTS, hubspot_batch, payload_hash
+from .records import Change, Outcome, Pending, RecordError, Values
 
-RECONCILE_ROUNDS = 4
+
+def payload(target: Target, chunk: Sequence[Change]) -> tuple[str, bytes]:
+    return "json", json.dumps(hubspot_batch(target, chunk)).encode()
 
 
 class HubSpot:
-    def __init__(self, client: HttpClient, target: Target) -> None:
+    """A HubSpot object type (contacts) as a sync destination."""
+
+    def __init__(self, client: HttpClient, target: Target, settings: Settings | None = None) -> None:
         self.client = client
         self.target = target
         self.base = f"/crm/v3/objects/{target.crm_object}"
 
-    def update(self, changes: Sequence[Change]) -> Outcome:
-        outcome = Outcome()
-        remaining = list(changes)
-        last_error: HttpError | None = None
-        for _ in range(RECONCILE_ROUNDS):
-            if not remaining:
-                break
-            body = json.dumps(hubspot_batch(self.target, remaining)).encode()
-            try:
-                response = self.client.request("POST", f"{self.base}/batch/update", body, idempotent=False)
-            except HttpError as error:
-                if not error.ambiguous:
-                    outcome.errors += [
-                        RecordError(c.record_id, error.status, "REQUEST_REJECTED", error.body[:1000] or str(error))
-                        for c in remaining
-                    ]
-                    return outcome
-                last_error = error
-                applied = self.already_applied(remaining)
-                outcome.accepted.update({c.record_id: c.values for c in remaining if c.record_id in applied})
-                remaining = [c for c in remaining if c.record_id not in applied]
-                continue
-            self._read_answer(response.json(), remaining, outcome)
-            return outcome
-        outcome.errors += [
-            RecordError(c.record_id, last_error.status if last_error else None, "UNCONFIRMED", str(last_error))
-            for c in remaining
-        ]
-        return outcome
+    def send(self, chunk: Sequence[Change], hold: Hold) -> Outcome:
+        _, body = payload(self.target, chunk)
+        reference = f"batch-{payload_hash(body)[:12]}-{secrets.token_hex(3)}"
+        hold(reference, body)
+        try:
+            answer = self.client.request("POST", f"{self.base}/batch/update", body, idempotent=False).json()
+        except (AuthError, RateLimited):
+            raise  # the target stops (a rate-limited 5xx may have applied: its pending row then stays)
+        except HttpError as error:
+            if error.ambiguous:
+                return Outcome(held=f"batch {reference} may or may not have been applied ({error}); held, "
+                               "not sent again: a later run reads it back")
+            message = error.body[:1000] or str(error)
+            return Outcome(errors=[RecordError(c.record_id, error.status, "REQUEST_REJECTED", message) for c in chunk])
+        return self._read_answer(answer, chunk)
 
-    def _read_answer(self, answer: dict[str, Any], sent: Sequence[Change], outcome: Outcome) -> None:
+    def _read_answer(self, answer: Any, sent: Sequence[Change]) -> Outcome:
+        outcome = Outcome()
         by_id = {c.record_id: c for c in sent}
         failed: set[str] = set()
-        for error in answer.get("errors", []):
-            ids = [str(i) for i in (error.get("context") or {}).get("ids", [])]
-            for record_id in ids:
+        body = answer if isinstance(answer, dict) else {}
+        for error in body.get("errors") or []:
+            for record_id in [str(i) for i in (error.get("context") or {}).get("ids", [])]:
                 failed.add(record_id)
                 outcome.errors.append(
                     RecordError(record_id, None, str(error.get("category", "ERROR")), str(error.get("message", "")))
                 )
-        for result in answer.get("results", []):
+        for result in body.get("results") or []:
             record_id = str(result.get("id"))
             if record_id in by_id and record_id not in failed:
                 outcome.accepted[record_id] = by_id[record_id].values
-        unanswered = set(by_id) - failed - set(outcome.accepted)
-        outcome.errors += [
-            RecordError(record_id, None, "NOT_IN_RESPONSE", "neither a result nor an error came back")
-            for record_id in sorted(unanswered)
-        ]
-
-    def already_applied(self, changes: Sequence[Change]) -> set[str]:
-        """Ids whose CRM values already equal what we meant to write (batch read)."""
-        if not changes:
-            return set()
-        names = [f.crm_name for f in self.target.fields]
-        body = json.dumps({"properties": names, "inputs": [{"id": c.record_id} for c in changes]}).encode()
-        answer = self.client.request("POST", f"{self.base}/batch/read", body, idempotent=True).json()
-        current = {str(r.get("id")): r.get("properties") or {} for r in answer.get("results", [])}
-        applied = set()
-        for change in changes:
-            properties = current.get(change.record_id)
-            if properties is not None and all(
-                (properties.get(name) or "") == text(change.values[name]) for name in names
-            ):
-                applied.add(change.record_id)
-        return applied
-
-    def settle(self, values_path: Path) -> Outcome:
-        """A batch a crashed run left pending (its values file): what the CRM already holds is accepted."""
-        outcome = Outcome()
-        if not values_path.exists():
-            return outcome
-        changes = [Change(record_id, values, "pending") for record_id, values in json.loads(values_path.read_text()).items()]
-        applied = self.already_applied(changes)
-        outcome.accepted = {c.record_id: c.values for c in changes if c.record_id in applied}
+        unanswered = {r: by_id[r].values for r in sorted(set(by_id) - failed - set(outcome.accepted))}
+        checked = confirm(self, self.target, unanswered, unmatched_is_error=True)
+        outcome.accepted.update(checked.accepted)
+        outcome.errors += checked.errors
         return outcome
+
+    def settle(self, pending: Pending) -> Outcome:
+        """A held batch: records already holding its values are accepted, the rest released."""
+        return confirm(self, self.target, pending.values or {}, unmatched_is_error=False)
+
+    def read_back(self, record_ids: Sequence[str]) -> dict[str, Values]:
+        names = self.target.field_names
+        current: dict[str, Values] = {}
+        for start in range(0, len(record_ids), HUBSPOT_MAX_INPUTS):
+            ids = record_ids[start : start + HUBSPOT_MAX_INPUTS]
+            body = json.dumps({"properties": names, "inputs": [{"id": i} for i in ids]}).encode()
+            answer = self.client.request("POST", f"{self.base}/batch/read", body, idempotent=True).json()
+            for result in (answer.get("results") if isinstance(answer, dict) else None) or []:
+                current[str(result.get("id"))] = dict(result.get("properties") or {})
+        return current
+
+
+SPEC = DestinationSpec(
+    unit="batch",
+    crm="hubspot",
+    token_env="HUBSPOT_ACCESS_TOKEN",
+    base_url_env="HUBSPOT_BASE_URL",
+    default_base_url="https://api.hubapi.com",
+    settles_by_read_back=True,
+    payload=payload,
+    connect=HubSpot,
+)

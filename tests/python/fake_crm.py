@@ -1,13 +1,32 @@
-"""A local stand-in for the HubSpot and Salesforce APIs, for the reverse-ETL tests.
+"""A local stand-in for the HubSpot and Salesforce APIs, and a small warehouse to sync from.
 
-Implements the request/response shapes leadflow uses: HubSpot CRM v3 contacts batch update and
-batch read; Salesforce Bulk API 2.0 ingest (create job, upload CSV, UploadComplete, job status,
-successfulResults, failedResults). It validates what it receives (auth header, at most 100
-HubSpot inputs, string property values, CSV with the Id column first) and can inject faults per
-endpoint, in order: '429', '500', 'timeout' (answers too late, nothing applied), 'apply_then_500'
-(applies, then fails: the client cannot know), 'crash' (kills the client process, nothing
-applied) and 'crash_after_apply' (applies, then kills the client before it hears back).
+FakeCrm (loopback only) implements the request/response shapes leadflow uses: HubSpot CRM v3
+contacts batch update and batch read; Salesforce Bulk API 2.0 ingest (create job, upload CSV,
+UploadComplete / Aborted, job status, successfulResults, failedResults) and the sObject
+Collections retrieve (GET /composite/sobjects/{SObject}?ids=...&fields=...). It validates what it
+receives (a bearer token per CRM, at most 100 HubSpot inputs, string property values, CSV with
+the Id column first).
+
+Faults per endpoint, in order (`faults[endpoint]`, endpoints as in `_endpoint`):
+  '429'               429 with Retry-After 0.05, nothing applied
+  '429_long'          429 with Retry-After `long_retry_after` (86400), nothing applied
+  '500'               500, nothing applied
+  'timeout'           answers too late (after `timeout_sleep`), nothing applied
+  'apply_then_500'    applies, then fails: the client cannot know
+  'apply_late'        no answer (the client times out), then applies after `late_delay` s
+  'slow'              answers normally after `slow_sleep` s
+  'html'              200 with an HTML page instead of JSON, nothing applied
+  'trickle'           200 whose body arrives one byte every `trickle_interval` s, nothing applied
+  'crash'             kills the client process, nothing applied
+  'crash_after_apply' applies, then kills the client before it hears back
 Per-record errors: `reject[record_id] = n` rejects that record's next n writes.
+Salesforce jobs: `fail_after` (a queue: the next processed job applies that many rows, then ends
+Failed; the rest are in no result file), `omit_results` (ids left out of both result files),
+`hold_jobs` (UploadComplete leaves jobs InProgress until `finish_jobs()`).
+
+`build_warehouse` writes a DuckDB file shaped like a dbt build (config seeds, the three sync
+models, marts.dim_leads with as_of, leadflow_meta.build_runs) with a few hundred records, so the
+sync tests run in seconds without the full dbt build.
 """
 
 from __future__ import annotations
@@ -17,14 +36,24 @@ import io
 import json
 import os
 import signal
+import sys
 import threading
 import time
+import urllib.parse
 from collections import Counter, defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from leadflow_tools.sync.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token"
 API = "/services/data/v62.0/jobs/ingest"
+RETRIEVE = "/services/data/v62.0/composite/sobjects/"
+AS_OF = "2026-11-01 00:00:00"
 
 
 class FakeCrm:
@@ -32,13 +61,24 @@ class FakeCrm:
         self.hubspot_ids = hubspot_ids
         self.salesforce_ids = salesforce_ids
         self.timeout_sleep = timeout_sleep
+        self.late_delay = 1.5
+        self.slow_sleep = 2.0
+        self.trickle_interval = 0.2
+        self.long_retry_after = "86400"
+        self.tokens = {"hubspot": TOKEN, "salesforce": TOKEN}
         self.values: dict[tuple[str, str], dict[str, str]] = {}
         self.writes: Counter[tuple[str, str]] = Counter()
         self.faults: dict[str, list[str]] = defaultdict(list)
         self.reject: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()  # requests answered 401, by endpoint
         self.problems: list[str] = []  # malformed requests seen
         self.jobs: dict[str, dict[str, Any]] = {}
+        self.fail_after: list[int] = []
+        self.omit_results: set[str] = set()
+        self.hold_jobs = False
+        self.started = threading.Event()  # set when a 'slow' request has arrived
+        self.late_applied = threading.Event()  # set when an 'apply_late' batch has been applied
         self.client_pid: int | None = None
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -97,6 +137,8 @@ class FakeCrm:
 
     def hubspot_read(self, body: dict[str, Any]) -> dict[str, Any]:
         names = body.get("properties", [])
+        if len(body.get("inputs", [])) > 100:
+            self.problems.append("hubspot batch read of more than 100 inputs")
         results = []
         for item in body.get("inputs", []):
             record_id = str(item.get("id"))
@@ -113,7 +155,8 @@ class FakeCrm:
             self.problems.append(f"salesforce CSV starts with {header[0]}")
         ok, failed = [], []
         with self.lock:
-            for row in rows:
+            limit = self.fail_after.pop(0) if self.fail_after else None
+            for row in rows[:limit]:
                 record_id = row[header[0]]
                 if record_id not in self.salesforce_ids:
                     failed.append({"sf__Id": "", "sf__Error": f"INVALID_CROSS_REFERENCE_KEY:invalid id:{record_id}", **row})
@@ -124,8 +167,37 @@ class FakeCrm:
                     self.values[("salesforce", record_id)] = dict(row)
                     self.writes[("salesforce", record_id)] += 1
                     ok.append({"sf__Id": record_id, "sf__Created": "false", **row})
-        job.update(state="JobComplete", ok=ok, failed=failed, numberRecordsProcessed=len(rows),
+        ok = [r for r in ok if r["sf__Id"] not in self.omit_results]
+        failed = [r for r in failed if r[header[0]] not in self.omit_results]
+        state = "JobComplete" if limit is None or limit >= len(rows) else "Failed"
+        job.update(state=state, ok=ok, failed=failed, numberRecordsProcessed=len(rows[:limit]),
                    numberRecordsFailed=len(failed))
+        if state == "Failed":
+            job["errorMessage"] = "InvalidBatch : Failed to process query: server restarted"
+
+    def finish_jobs(self) -> None:
+        """Process the jobs `hold_jobs` left InProgress."""
+        for job in list(self.jobs.values()):
+            if job["state"] == "InProgress":
+                self.salesforce_process(job)
+
+    def salesforce_retrieve(self, path: str) -> tuple[int, Any]:
+        """sObject Collections retrieve: a list in the order of `ids`, null for ids not found."""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+        ids = query.get("ids", [""])[0].split(",")
+        fields = query.get("fields", [""])[0].split(",")
+        if len(ids) > 200:
+            self.problems.append(f"sObject Collections retrieve of {len(ids)} ids")
+        records: list[dict[str, Any] | None] = []
+        for record_id in ids:
+            if record_id not in self.salesforce_ids:
+                records.append(None)
+                continue
+            stored = self.values.get(("salesforce", record_id), {})
+            record: dict[str, Any] = {"attributes": {"type": "Lead", "url": f"/sobjects/Lead/{record_id}"}, "Id": record_id}
+            record.update({f: None if stored.get(f) in (None, "#N/A") else stored[f] for f in fields})
+            records.append(record)
+        return 200, records
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         crm = self
@@ -134,12 +206,13 @@ class FakeCrm:
             def log_message(self, *_: object) -> None:
                 pass
 
-            def _send(self, status: int, payload: Any, content_type: str = "application/json") -> None:
+            def _send(self, status: int, payload: Any, content_type: str = "application/json",
+                      retry_after: str = "0.05") -> None:
                 data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 if status == 429:
-                    self.send_header("Retry-After", "0.05")
+                    self.send_header("Retry-After", retry_after)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -147,19 +220,40 @@ class FakeCrm:
             def _body(self) -> bytes:
                 return self.rfile.read(int(self.headers.get("Content-Length", 0)))
 
+            def _trickle(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                try:
+                    for _ in range(1000):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(crm.trickle_interval)
+                except OSError:
+                    pass  # the client gave up
+
             def _dispatch(self, method: str) -> None:
                 body = self._body()
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                    self._send(401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
-                    return
                 path = self.path
                 endpoint = self._endpoint(method, path)
+                if self.headers.get("Authorization") != f"Bearer {crm.tokens[endpoint.split('_')[0]]}":
+                    crm.refused[endpoint] += 1
+                    self._send(401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
+                    return
                 action = crm.fault(endpoint)
-                if action == "429":
-                    self._send(429, {"status": "error", "category": "RATE_LIMITS", "message": "ten secondly rolling limit"})
+                if action in ("429", "429_long"):
+                    self._send(429, {"status": "error", "category": "RATE_LIMITS", "message": "ten secondly rolling limit"},
+                               retry_after=crm.long_retry_after if action == "429_long" else "0.05")
                     return
                 if action == "500":
                     self._send(500, {"status": "error", "message": "internal error"})
+                    return
+                if action == "html":
+                    self._send(200, "<html><body><h1>Service unavailable</h1></body></html>", "text/html")
+                    return
+                if action == "trickle":
+                    self._trickle()
                     return
                 if action == "timeout":
                     time.sleep(crm.timeout_sleep)
@@ -167,6 +261,14 @@ class FakeCrm:
                 if action == "crash":
                     crm._kill_client()
                     return
+                if action == "apply_late":
+                    time.sleep(crm.late_delay)
+                    self._handle(method, path, body, endpoint)
+                    crm.late_applied.set()
+                    return
+                if action == "slow":
+                    crm.started.set()
+                    time.sleep(crm.slow_sleep)
                 status, payload, content_type = self._handle(method, path, body, endpoint)
                 if action == "apply_then_500":
                     self._send(500, {"status": "error", "message": "internal error after commit"})
@@ -180,6 +282,8 @@ class FakeCrm:
             def _endpoint(method: str, path: str) -> str:
                 if path.startswith("/crm/v3/objects/contacts/batch/"):
                     return "hubspot_" + path.rsplit("/", 1)[-1]
+                if path.startswith(RETRIEVE):
+                    return "salesforce_retrieve"
                 if path == API:
                     return "salesforce_create"
                 if path.endswith("/batches"):
@@ -194,6 +298,9 @@ class FakeCrm:
                     return status, answer, "application/json"
                 if endpoint == "hubspot_read":
                     return 200, crm.hubspot_read(json.loads(body)), "application/json"
+                if endpoint == "salesforce_retrieve":
+                    status, records = crm.salesforce_retrieve(path)
+                    return status, records, "application/json"
                 if endpoint == "salesforce_create":
                     spec = json.loads(body)
                     if spec.get("contentType") != "CSV" or spec.get("operation") not in {"upsert", "update"}:
@@ -213,7 +320,10 @@ class FakeCrm:
                 if endpoint == "salesforce_job_patch":
                     state = json.loads(body).get("state")
                     if state == "UploadComplete" and job["state"] == "Open":
-                        crm.salesforce_process(job)
+                        if crm.hold_jobs:
+                            job["state"] = "InProgress"
+                        else:
+                            crm.salesforce_process(job)
                     elif state == "Aborted" and job["state"] == "Open":
                         job["state"] = "Aborted"
                     return 200, {"id": job_id, "state": job["state"]}, "application/json"
@@ -241,3 +351,139 @@ class FakeCrm:
                 self._dispatch("PATCH")
 
         return Handler
+
+
+# -- a small warehouse ------------------------------------------------------------------------
+SF_FIELDS = [("fit_score", "Fit_Score__c", "score"), ("fit_grade", "Fit_Grade__c", "exact"),
+             ("priority_tier", "Priority_Tier__c", "exact"), ("routing_reason", "Routing_Reason__c", "exact"),
+             ("email_consent", "Leadflow_Email_Consent__c", "consent")]
+HS_FIELDS = [("fit_score", "leadflow_fit_score", "score"), ("fit_grade", "leadflow_fit_grade", "exact"),
+             ("priority_tier", "leadflow_priority_tier", "exact"), ("routing_reason", "leadflow_routing_reason", "exact"),
+             ("email_consent", "leadflow_email_consent", "consent")]
+SYNC_MODELS = {"sync_salesforce__lead_scores": ("Id", SF_FIELDS), "sync_salesforce__contact_scores": ("Id", SF_FIELDS),
+               "sync_hubspot__contact_scores": ("id", HS_FIELDS)}
+
+
+def _rows(prefix: str, count: int) -> list[tuple[object, ...]]:
+    """Salesforce-like 18-character ids (prefix 003 / 00Q), HubSpot-like numeric ones (prefix 9)."""
+    width = 6 if prefix == "9" else 18 - len(prefix)
+    rows: list[tuple[object, ...]] = []
+    for n in range(count):
+        rows.append((f"{prefix}{n:0{width}d}", round(10 + (n * 37) % 90 + 0.5 * (n % 2), 1), "ABCD"[n % 4],
+                     1 + n % 3, None if n % 7 == 0 else f"routed by territory {n % 5}",
+                     "opted_out" if n % 11 == 0 else "subscribed"))
+    return rows
+
+
+def build_warehouse(
+    database: Path, hubspot: int = 650, leads: int = 250, contacts: int = 150, build_status: str | None = "success"
+) -> tuple[set[str], set[str]]:
+    """A DuckDB file shaped like a dbt build; returns (HubSpot ids, Salesforce ids).
+    `build_status` None leaves leadflow_meta.build_runs out (a project that does not keep it)."""
+    con = duckdb.connect(str(database))
+    try:
+        for schema in ("config", "marts", "leadflow_meta"):
+            con.execute(f"create schema {schema}")
+        con.execute("create table config.sync_targets (target varchar, crm varchar, sync_model varchar, crm_object varchar, "
+                    "record_id_column varchar, score_change_threshold double, records_per_request integer, "
+                    "max_requests integer, per_seconds double, description varchar)")
+        con.executemany("insert into config.sync_targets values (?, ?, ?, ?, ?, 15, ?, 1000, 1, 'test')", [
+            ["salesforce_lead", "salesforce", "sync_salesforce__lead_scores", "Lead", "Id", 100],
+            ["salesforce_contact", "salesforce", "sync_salesforce__contact_scores", "Contact", "Id", 100],
+            ["hubspot_contact", "hubspot", "sync_hubspot__contact_scores", "contacts", "id", 100],
+        ])
+        con.execute("create table config.sync_fields (crm varchar, field varchar, crm_field_name varchar, "
+                    "change_rule varchar, description varchar)")
+        con.executemany("insert into config.sync_fields values (?, ?, ?, ?, 'test')",
+                        [["salesforce", *f] for f in SF_FIELDS] + [["hubspot", *f] for f in HS_FIELDS])
+        counts = {"sync_salesforce__lead_scores": ("00Q", leads), "sync_salesforce__contact_scores": ("003", contacts),
+                  "sync_hubspot__contact_scores": ("9", hubspot)}
+        for model, (id_column, fields) in SYNC_MODELS.items():
+            names = [f[1] for f in fields]
+            con.execute(f'create table marts.{model} ("{id_column}" varchar, "{names[0]}" double, "{names[1]}" varchar, '
+                        f'"{names[2]}" integer, "{names[3]}" varchar, "{names[4]}" varchar)')
+            con.executemany(f"insert into marts.{model} values (?, ?, ?, ?, ?, ?)", _rows(*counts[model]))
+        con.execute("create table marts.dim_leads as select 'L' || range::varchar as lead_key, "
+                    f"timestamp '{AS_OF}' as as_of from range(50)")
+        if build_status is not None:
+            con.execute("create table leadflow_meta.build_runs (invocation_id varchar, as_of timestamp, "
+                        "started_at timestamp, finished_at timestamp, status varchar)")
+            con.execute(f"insert into leadflow_meta.build_runs values ('inv-1', '{AS_OF}', '2026-11-01 01:00:00', "
+                        f"'2026-11-01 01:10:00', ?)", [build_status])
+        hubspot_ids = {str(r[0]) for r in con.execute("select id from marts.sync_hubspot__contact_scores").fetchall()}
+        salesforce_ids = {str(r[0]) for r in con.execute(
+            "select Id from marts.sync_salesforce__lead_scores union all select Id from marts.sync_salesforce__contact_scores"
+        ).fetchall()}
+    finally:
+        con.close()
+    return hubspot_ids, salesforce_ids
+
+
+def push(database: Path, crm: FakeCrm, output: Path, *extra: str) -> int:
+    """scripts/sync_crm.py --push against the fake, with test-sized timeouts and no settle wait."""
+    return main(["--database", str(database), "--push", "--base-url", crm.url, "--output", str(output),
+                 "--timeout", "1", "--backoff-seconds", "0.01", "--poll-seconds", "0.01",
+                 "--settle-after-seconds", "0", *extra])
+
+
+def sync_command(database: Path, crm: FakeCrm, output: Path, *extra: str) -> list[str]:
+    """The same as a subprocess command line (for crash tests)."""
+    return [sys.executable, str(ROOT / "scripts" / "sync_crm.py"), "--database", str(database), "--push",
+            "--base-url", crm.url, "--output", str(output), "--timeout", "5", "--poll-seconds", "0.01",
+            "--settle-after-seconds", "0", *extra]
+
+
+def state_rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    """A read-only query, connection closed at once."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def synced(database: Path) -> dict[tuple[str, str], dict[str, object]]:
+    """sync_state as {(target, record id): values}."""
+    rows = state_rows(database, "select target, record_id, field_values from leadflow_sync.sync_state")
+    return {(str(t), str(r)): json.loads(str(v)) for t, r, v in rows}
+
+
+class Sandbox:
+    """A small warehouse, a FakeCrm (running inside `with`) and an output folder; tests set the
+    tokens (TOKEN) in the environment."""
+
+    def __init__(self, root: Path, build_status: str | None = "success") -> None:
+        self.database = root / "sync.duckdb"
+        self.output = root / "out"
+        self.hubspot_ids, self.salesforce_ids = build_warehouse(self.database, build_status=build_status)
+        self.crm = FakeCrm(self.hubspot_ids, self.salesforce_ids)
+
+    def push(self, *extra: str) -> int:
+        return push(self.database, self.crm, self.output, *extra)
+
+    def command(self, *extra: str) -> list[str]:
+        return sync_command(self.database, self.crm, self.output, *extra)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return state_rows(self.database, sql)
+
+    def outcomes(self) -> dict[str, str]:
+        """The last run's outcome per target (sync_runs)."""
+        rows = self.rows("select target, outcome from leadflow_sync.sync_runs qualify row_number() over "
+                         "(partition by target order by started_at desc) = 1")
+        return {str(t): str(o) for t, o in rows}
+
+    def __enter__(self) -> Sandbox:
+        self.crm.__enter__()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.crm.__exit__()
+
+    def execute(self, sql: str) -> None:
+        con = duckdb.connect(str(self.database))
+        try:
+            con.execute(sql)
+        finally:
+            con.close()
+

@@ -1,4 +1,8 @@
-"""Reverse ETL against a local fake of the HubSpot and Salesforce APIs (tests/python/fake_crm.py)."""
+"""Reverse ETL: the change rule, payload formats and rate limiter, and end to end on the full dbt build.
+
+The fault, crash, transport and warehouse tests run on a small hand-made warehouse in
+test_sync_exactly_once.py, test_sync_http.py and test_sync_warehouse.py.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,16 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from conftest import ROOT, query
-from fake_crm import TOKEN, FakeCrm
+from fake_crm import TOKEN, FakeCrm, push
 from leadflow_tools.sync.changes import Change, changed_records
 from leadflow_tools.sync.cli import main
 from leadflow_tools.sync.config import Field, Target
 from leadflow_tools.sync.http import RateLimiter
-from leadflow_tools.sync.payloads import hubspot_batch, salesforce_csv
+from leadflow_tools.sync.payloads import hubspot_batch, salesforce_csv, values_match
+from leadflow_tools.sync.salesforce import our_id
 
 FIELDS = (Field("fit_grade", "Fit_Grade__c", "exact"), Field("fit_score", "Fit_Score__c", "score"))
 TARGET = Target("t", "salesforce", "m", "Lead", "Id", 5.0, 100, 10, 1.0, FIELDS)
@@ -43,6 +47,23 @@ def test_payloads_match_the_documented_formats() -> None:
         {"id": "00Q2", "properties": {"Fit_Grade__c": "", "Fit_Score__c": "12.5"}}]}
     with pytest.raises(ValueError, match="at most 100"):
         hubspot_batch(TARGET, changes * 51)
+
+
+def test_a_read_back_matches_the_values_written_as_the_crm_shows_them() -> None:
+    names = ["score", "grade", "owner"]
+    written = {"score": 80.0, "grade": None, "owner": "005A"}
+    assert values_match(written, {"score": "80", "grade": "", "owner": "005A"}, names)  # HubSpot: strings
+    assert values_match(written, {"score": 80, "grade": None, "owner": "005A"}, names)  # Salesforce: typed
+    assert values_match({"score": 12.5}, {"score": "12.50"}, ["score"])
+    assert not values_match(written, {"score": "80", "grade": "A", "owner": "005A"}, names)
+    assert not values_match(written, {"score": "81", "grade": None, "owner": "005A"}, names)
+
+
+def test_salesforce_answers_are_matched_to_the_ids_sent() -> None:
+    sent = {"00Q000000000000001", "00Q000000000000002", "00Q5g00000AbCdE"}  # 18 characters, and one of 15
+    assert our_id(sent, "00Q000000000000002") == "00Q000000000000002"  # never by a shared 15-character prefix
+    assert our_id(sent, "00Q5g00000AbCdEIAX") == "00Q5g00000AbCdE"  # the 18-character form of a 15-character id
+    assert our_id(sent, "00Q000000000000003") is None
 
 
 def test_the_rate_limiter_waits_for_the_window() -> None:
@@ -77,15 +98,10 @@ def _ids(database: Path) -> tuple[set[str], set[str]]:
 def crm(sync_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCrm]:
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
     monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
-    monkeypatch.setenv("SALESFORCE_INSTANCE_URL", "http://unused.invalid")
+    monkeypatch.setenv("SALESFORCE_INSTANCE_URL", "https://unused.invalid")
     hubspot, salesforce = _ids(sync_db)
     with FakeCrm(hubspot, salesforce) as server:
         yield server
-
-
-def _push(database: Path, crm: FakeCrm, output: Path, *extra: str) -> int:
-    return main(["--database", str(database), "--push", "--base-url", crm.url, "--output", str(output),
-                 "--timeout", "1", "--backoff-seconds", "0.01", "--poll-seconds", "0.01", *extra])
 
 
 def _state(database: Path) -> dict[tuple[str, str], dict[str, object]]:
@@ -96,7 +112,7 @@ def _state(database: Path) -> dict[tuple[str, str], dict[str, object]]:
 def test_first_push_writes_every_record_once_and_a_rerun_sends_nothing(
     sync_db: Path, crm: FakeCrm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _push(sync_db, crm, tmp_path / "out") == 0
+    assert push(sync_db, crm, tmp_path / "out") == 0
     assert len(crm.writes) == len(crm.hubspot_ids) + len(crm.salesforce_ids) > 10_000
     assert set(crm.writes.values()) == {1}
     assert crm.problems == []
@@ -108,101 +124,10 @@ def test_first_push_writes_every_record_once_and_a_rerun_sends_nothing(
     assert stored["leadflow_fit_grade"] == row[1] and stored["leadflow_scoring_model_version"] == row[2]
     capsys.readouterr()
     requests_before = sum(crm.requests.values())
-    assert _push(sync_db, crm, tmp_path / "out") == 0
+    assert push(sync_db, crm, tmp_path / "out") == 0
     assert sum(crm.requests.values()) == requests_before  # nothing changed: not one request
     assert set(crm.writes.values()) == {1}
     assert "0.0%" in capsys.readouterr().out
-
-
-def test_only_changed_records_are_sent(sync_db: Path, crm: FakeCrm, tmp_path: Path) -> None:
-    assert _push(sync_db, crm, tmp_path / "out", "--target", "hubspot") == 0
-    ids = sorted(crm.hubspot_ids)[:4]
-    con = duckdb.connect(str(sync_db))
-    # the shipped threshold (seeds/sync_targets.csv): one point less is not a change, the threshold is
-    (threshold,) = con.execute(
-        "select score_change_threshold from config.sync_targets where target = 'hubspot_contact'"
-    ).fetchone()  # type: ignore[misc]
-    below, at = threshold - 1, threshold
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + {below} where id = '{ids[0]}'")
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_score = leadflow_fit_score + {at} where id = '{ids[1]}'")
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_fit_grade = 'Z' where id = '{ids[2]}'")
-    con.execute(f"update marts.sync_hubspot__contact_scores set leadflow_routing_reason = 'moved' where id = '{ids[3]}'")
-    con.close()
-    assert _push(sync_db, crm, tmp_path / "out", "--target", "hubspot") == 0
-    assert {record for (_, record), count in crm.writes.items() if count == 2} == {ids[1], ids[2], ids[3]}
-    assert crm.values[("hubspot", ids[2])]["leadflow_fit_grade"] == "Z"
-
-
-def test_faults_are_retried_and_rejected_records_retried_next_run(sync_db: Path, crm: FakeCrm, tmp_path: Path) -> None:
-    # the faults hit later batches than the rejected records (a 500 would hide their errors)
-    crm.faults["hubspot_update"] += [None, None, "429", "500", "timeout", "apply_then_500", "429"]  # type: ignore[list-item]
-    crm.faults["salesforce_create"] += ["500"]
-    crm.faults["salesforce_upload"] += ["429", "timeout"]
-    crm.faults["salesforce_job_get"] += ["500", "timeout"]
-    crm.faults["salesforce_results"] += ["429"]
-    rejected_hubspot = sorted(crm.hubspot_ids)[5:8]
-    rejected_salesforce = sorted(crm.salesforce_ids)[10:12]
-    for record_id in rejected_hubspot + rejected_salesforce:
-        crm.reject[record_id] = 1
-    missing = sorted(crm.hubspot_ids)[-1]
-    crm.hubspot_ids.discard(missing)  # deleted in HubSpot since the last load: fails every run
-
-    assert _push(sync_db, crm, tmp_path / "out") == 1
-    errors = query(sync_db, "select record_id, category, message from leadflow_sync.sync_errors")
-    assert {str(r[0]) for r in errors} == {*rejected_hubspot, *rejected_salesforce, missing}
-    assert all(r[2] for r in errors)
-    assert all(crm.writes[("hubspot", r)] == 0 for r in rejected_hubspot)
-    assert set(crm.writes.values()) == {1}  # retries and the ambiguous 500 wrote nothing twice
-    assert crm.problems == []
-
-    assert _push(sync_db, crm, tmp_path / "out") == 1  # only `missing` still fails
-    assert all(crm.writes[("hubspot", r)] == 1 for r in rejected_hubspot)
-    assert all(crm.writes[("salesforce", r)] == 1 for r in rejected_salesforce)
-    assert set(crm.writes.values()) == {1}
-    assert len(_state(sync_db)) == len(crm.hubspot_ids) + len(crm.salesforce_ids)
-
-
-@pytest.mark.parametrize("crash", ["crash", "crash_after_apply"])
-def test_a_crash_mid_run_loses_nothing_and_writes_nothing_twice(
-    sync_db: Path, crm: FakeCrm, tmp_path: Path, crash: str
-) -> None:
-    crm.faults["hubspot_update"] += [None, None, None, None, crash]  # type: ignore[list-item]
-    command = [sys.executable, str(ROOT / "scripts" / "sync_crm.py"), "--database", str(sync_db), "--push",
-               "--target", "hubspot", "--base-url", crm.url, "--output", str(tmp_path / "out"), "--timeout", "5"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    crm.client_pid = process.pid
-    process.communicate(timeout=120)
-    assert process.returncode == -9
-    written_before = dict(crm.writes)
-    assert 0 < len(written_before) < len(crm.hubspot_ids)
-    assert len(_state(sync_db)) == 400  # four batches confirmed; the fifth never marked as sent
-
-    crm.client_pid = None
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert set(crm.writes) == {("hubspot", r) for r in crm.hubspot_ids}
-    assert set(crm.writes.values()) == {1}
-    assert len(_state(sync_db)) == len(crm.hubspot_ids)
-    if crash == "crash_after_apply":
-        assert "settled from an earlier unfinished run: 100" in rerun.stdout
-
-
-def test_a_salesforce_job_left_by_a_crash_is_settled_from_its_results(sync_db: Path, crm: FakeCrm, tmp_path: Path) -> None:
-    crm.faults["salesforce_job_patch"] += ["crash_after_apply"]
-    command = [sys.executable, str(ROOT / "scripts" / "sync_crm.py"), "--database", str(sync_db), "--push",
-               "--target", "salesforce", "--base-url", crm.url, "--output", str(tmp_path / "out"), "--timeout", "5",
-               "--poll-seconds", "0.01"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    crm.client_pid = process.pid
-    process.communicate(timeout=120)
-    assert process.returncode == -9
-    assert len(crm.writes) > 0 and _state(sync_db) == {}
-    crm.client_pid = None
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert set(crm.writes) == {("salesforce", r) for r in crm.salesforce_ids}
-    assert set(crm.writes.values()) == {1}
-    assert "settled from an earlier unfinished run" in rerun.stdout
 
 
 def test_dry_run_writes_payload_files_and_sends_nothing(sync_db: Path, tmp_path: Path) -> None:
