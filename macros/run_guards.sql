@@ -183,15 +183,21 @@
     {{ return(false) }}
 {%- endmacro %}
 
-{#- Commit what the hook wrote so far. DuckDB: dbt opened a transaction for the hook's queries
-    and commits it only after every hook ran, so commit now and open the transaction dbt will
-    commit. Spark has no transactions: nothing to do. -#}
+{#- Commit what the hook wrote so far. DuckDB: whether dbt opened a transaction for the hook's
+    queries depends on what ran before (listing relations opens one, committed only after every
+    hook ran); two statements in one transaction share current_transaction_id(), two autocommitted
+    ones do not. So: when a transaction is open, commit it now and open the one dbt will commit.
+    Spark has no transactions: nothing to do. -#}
 {% macro commit_open_transaction() -%}
     {{ return(adapter.dispatch('commit_open_transaction', 'leadflow')()) }}
 {%- endmacro %}
 {% macro default__commit_open_transaction() -%}
 {%- endmacro %}
 {% macro duckdb__commit_open_transaction() -%}
-    {%- do run_query('commit') -%}
-    {%- do run_query('begin transaction') -%}
+    {%- set first = run_query('select current_transaction_id()').rows[0][0] -%}
+    {%- set second = run_query('select current_transaction_id()').rows[0][0] -%}
+    {%- if first == second -%}
+        {%- do run_query('commit') -%}
+        {%- do run_query('begin transaction') -%}
+    {%- endif -%}
 {%- endmacro %}
