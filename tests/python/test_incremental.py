@@ -94,7 +94,7 @@ def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     workdir, _ = simulation
     database = tmp_path / "patterns.duckdb"
     shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
-    as_of = {"as_of": "2026-12-01 00:00:00"}
+    as_of = {"as_of": "2026-11-02 00:00:00"}
     unchanged = run_dbt(["run", "--select", "int_intent__activity"], database, as_of,
                         target_path=tmp_path / "target", check=False)
     assert unchanged.returncode == 0, unchanged.output[-3000:]
