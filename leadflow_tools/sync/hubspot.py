@@ -8,7 +8,8 @@ call whose outcome is unknown (timeout, 5xx, unreadable answer) is never sent ag
 run: it stays pending in the warehouse with its values and its records are held. A later run,
 once the pending row is older than --settle-after-seconds, reads the records back: those
 holding the values are accepted, the rest are released and sent like any other change. Records
-an answer neither confirms nor rejects are read back at once (UNCONFIRMED when they differ).
+an answer neither confirms nor rejects are read back at once (UNCONFIRMED when they differ); if
+that read-back fails, the answered batch stays pending like an ambiguous one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from .config import Target
 from .destination import DestinationSpec, Hold, Settings, confirm
+from .errors import SyncError
 from .http import AuthError, HttpClient, HttpError, RateLimited
 from .payloads import HUBSPOT_MAX_INPUTS, hubspot_batch, payload_hash
 from .records import Change, Outcome, Pending, RecordError, Values
@@ -51,7 +53,11 @@ class HubSpot:
                                "not sent again: a later run reads it back")
             message = error.body[:1000] or str(error)
             return Outcome(errors=[RecordError(c.record_id, error.status, "REQUEST_REJECTED", message) for c in chunk])
-        return self._read_answer(answer, chunk)
+        try:
+            return self._read_answer(answer, chunk)
+        except SyncError as error:
+            error.maybe_applied = True  # the batch was applied: it stays pending, a later run reads it back
+            raise
 
     def _read_answer(self, answer: Any, sent: Sequence[Change]) -> Outcome:
         outcome = Outcome()

@@ -14,7 +14,9 @@ UploadComplete / InProgress stays pending and its records are held; a finished j
 or Aborted halfway, counts its successfulResults rows as written and its failedResults rows as
 errors. Rows in neither file are read back: those holding the values are written, the others
 are recorded as UNCONFIRMED and sent again. A job still running after --poll-timeout ends the
-target (StillPending) and stays pending for a later run. All of these calls are safe to retry.
+target (StillPending) and stays pending for a later run. Any error from UploadComplete on (even a
+429 or the run deadline after an earlier attempt may have been applied) leaves the job pending.
+All of these calls are safe to retry.
 """
 
 from __future__ import annotations
@@ -68,13 +70,16 @@ class Salesforce:
         job_id = self._create_job()
         hold(job_id, data)
         self.client.request("PUT", f"{self.jobs}/{job_id}/batches", data, content_type="text/csv", idempotent=True)
-        self._set_state(job_id, "UploadComplete")
         try:
+            self._set_state(job_id, "UploadComplete")
             job = self._wait(job_id)
+            return self._finished(job_id, job, {c.record_id: c.values for c in chunk})
         except SyncError as error:
-            error.maybe_applied = True  # the job is processing: it stays pending
+            # From UploadComplete on the job may be processing or done, whatever the last error says (an
+            # earlier attempt may have reached Salesforce; the results or read-back may fail after it
+            # finished): it stays pending and a later run settles it from its results, never resends it.
+            error.maybe_applied = True
             raise
-        return self._finished(job_id, job, {c.record_id: c.values for c in chunk})
 
     def settle(self, pending: Pending) -> Outcome:
         job_id = pending.reference
