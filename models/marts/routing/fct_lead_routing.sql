@@ -17,7 +17,8 @@
            so a proposal the CRM has not taken yet does not move between reps from one day to
            the next); a rep takes the leads that chose it in priority order (tier, then
            intent, fit, lead_key) up to its capacity and its weight's share of the team's
-           served leads, rounded up;
+           served leads, rounded down (rounded up, two weight-2 reps could each keep 7 of 16
+           leads and leave a weight-1 rep at 2: 3.5 against 2 a weight);
         b) the leads left over are dealt to the capacity left: rep r's slots continue at
            (taken_r + k + 0.5) / weight_r, slots in position order meet those leads in
            priority order.
@@ -126,12 +127,13 @@ first_choices as (
 
 own_shares as (
     -- how many of its own leads a rep takes: its weight's share of the team's served leads,
-    -- rounded up, within its capacity; more would unbalance the team
+    -- rounded down, within its capacity; more would unbalance the team (the rest is dealt by
+    -- slot position below, which evens the loads out)
     select
         capacity.rep_id,
         least(
             capacity.new_lead_capacity,
-            cast(ceil(served.leads * capacity.weight / served.team_weight) as bigint)
+            cast(floor(served.leads * capacity.weight / served.team_weight) as bigint)
         ) as own_lead_quota
     from capacity
     inner join (
