@@ -18,7 +18,8 @@ from conftest import ROOT, build, query
 def test_sqlfluff_reports_zero_violations(generated_db: Path) -> None:
     env = {**os.environ, "DBT_PROFILES_DIR": str(ROOT), "LEADFLOW_DB": str(generated_db)}
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "sqlfluff"), "lint", "models", "tests/singular", "analyses"],
+        [str(Path(sys.executable).parent / "sqlfluff"), "lint", "models", "tests/singular", "analyses",
+         "--processes", "2"],  # the dbt templater compiles per file: two cores halve it
         cwd=ROOT,
         env=env,
         capture_output=True,
