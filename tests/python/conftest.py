@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from leadflow_tools.dbt import run_dbt  # noqa: E402
+from leadflow_tools.faults.fake_crm import TOKEN, Sandbox  # noqa: E402
 from leadflow_tools.generator import GeneratorConfig, generate  # noqa: E402
 
 ANCHOR = date(2026, 11, 1)
@@ -69,3 +70,13 @@ def small_generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         progress=lambda _line: None,
     )
     return database
+
+
+@pytest.fixture()
+def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """The sync tests' small warehouse and fake CRM (leadflow_tools/faults/fake_crm.py), with the
+    CRM tokens in the environment."""
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
+    with Sandbox(tmp_path) as sandbox:
+        yield sandbox

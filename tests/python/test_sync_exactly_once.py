@@ -5,22 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from fake_crm import TOKEN, Sandbox, synced
+from fake_crm import Sandbox, synced
 from leadflow_tools.sync.state import SyncState
 
-
-@pytest.fixture()
-def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
-    monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
-    with Sandbox(tmp_path) as sandbox:
-        yield sandbox
 
 
 def _crash(box: Sandbox, *extra: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,13 +16,6 @@ from leadflow_tools.sync.deadline import Deadline
 from leadflow_tools.sync.errors import DeadlineExceeded, HttpError, SyncConfigError
 from leadflow_tools.sync.http import HttpClient, RateLimiter, Response, check_base_url
 
-
-@pytest.fixture()
-def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
-    monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
-    with Sandbox(tmp_path) as sandbox:
-        yield sandbox
 
 
 def _client(base_url: str, **options: float) -> HttpClient:

@@ -6,13 +6,13 @@ import ast
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from fake_crm import TOKEN, Sandbox, synced
+from fake_crm import Sandbox, synced
 from leadflow_tools.sync import run as run_module
 from leadflow_tools.sync.changes import changed_records
 from leadflow_tools.sync.cli import main
@@ -25,13 +25,6 @@ from leadflow_tools.sync.records import Change, Outcome, Pending, Values
 from leadflow_tools.sync.registry import DESTINATIONS
 from leadflow_tools.sync.state import SyncState
 
-
-@pytest.fixture()
-def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
-    monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
-    with Sandbox(tmp_path) as sandbox:
-        yield sandbox
 
 
 def _hold_lock(database: Path, seconds: float) -> subprocess.Popen[str]:
