@@ -184,15 +184,16 @@
     from_utc_timestamp({{ timestamp_expression }}, {{ time_zone_expression }})
 {%- endmacro %}
 
-{#- A timestamp plus a (fractional) number of seconds, exact to the microsecond. -#}
+{#- A timestamp plus a (fractional) number of seconds, exact to the microsecond (the seconds are
+    taken as a double first, so an integer product such as -86400 * 14 cannot overflow). -#}
 {% macro add_seconds(timestamp_expression, seconds_expression) -%}
     {{ return(adapter.dispatch('add_seconds', 'leadflow')(timestamp_expression, seconds_expression)) }}
 {%- endmacro %}
 {% macro default__add_seconds(timestamp_expression, seconds_expression) -%}
-    ({{ timestamp_expression }} + to_microseconds(cast(round(({{ seconds_expression }}) * 1000000) as bigint)))
+    ({{ timestamp_expression }} + to_microseconds(cast(round(cast({{ seconds_expression }} as double) * 1000000) as bigint)))
 {%- endmacro %}
 {% macro spark__add_seconds(timestamp_expression, seconds_expression) -%}
-    timestamp_micros(unix_micros({{ timestamp_expression }}) + cast(round(({{ seconds_expression }}) * 1000000) as bigint))
+    timestamp_micros(unix_micros({{ timestamp_expression }}) + cast(round(cast({{ seconds_expression }} as double) * 1000000) as bigint))
 {%- endmacro %}
 
 {#- A date plus a whole number of days. -#}

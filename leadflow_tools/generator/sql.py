@@ -30,6 +30,13 @@ from . import vocab
 from .config import SESSION_MINUTES, GeneratorConfig
 
 LATE_SECONDS = 3 * 86400  # the latest a late row arrives after its change
+# the Salesforce queue that owns new leads until they are routed, and the share of unworked
+# leads (not contacted, or MQLs waiting for acceptance) still in it
+LEAD_QUEUE_SQL = "'00G000000000000001'"
+LEAD_QUEUE_SHARE = 0.4
+# the integration user assignment rules run as (dbt var crm_automation_user_ids): its owner
+# changes are automated, everyone else's are manual reassignments
+AUTOMATION_USER_SQL = "'005000000000999999'"
 
 
 def segment_slug(name: str) -> str:
@@ -562,7 +569,10 @@ select
     case when u(i, 'lsunmapped') < {d.unmapped_picklist_value} then 'Podcast' else lead_source end as lead_source,
     case when v = 1 and n_steps > 1 then status_path[n_steps - 1] else status end as status,
     pick(['Hot', 'Warm', 'Cold'], i, 'rating') as rating,
-    sfid('005', owner_k) as owner_id,
+    -- a share of the leads nobody works yet (not contacted, or an MQL waiting for acceptance)
+    -- still sits in the lead queue (a Queue owns them, id 00G...) until they are routed
+    case when status in ('Open - Not Contacted', 'MQL') and u(i, 'queued') < {LEAD_QUEUE_SHARE}
+         then {LEAD_QUEUE_SQL} else sfid('005', owner_k) end as owner_id,
     v = 0 and is_converted as is_converted,
     case when v = 0 and is_converted then status_changed_at::date end as converted_date,
     case when v = 0 and is_converted then account_id end as converted_account_id,
@@ -778,10 +788,16 @@ status_rows as (
     from stamped
 ),
 extra_rows as (
-    select sfid('017', i * 10 + 8), sfid('00Q', i), 'Owner', sfid('005', owner_k),
-           sfid('005', (owner_k + 1) % {cfg.users}),
-           changed_at + interval 1 minute, sfid('005', owner_k), i
-    from stamped where k = 1 and u(i, 'ownchg') < 0.2
+    -- an owner change lands on the current owner: half from the lead queue (assigned by a
+    -- rule or a person), half from another rep (reassigned by hand); a lead still queued has none
+    select sfid('017', i * 10 + 8), sfid('00Q', i), 'Owner',
+           case when u(i, 'ownfrom') < 0.5 then {LEAD_QUEUE_SQL} else sfid('005', (owner_k + 1) % {cfg.users}) end,
+           sfid('005', owner_k),
+           changed_at + interval 1 minute,
+           case when u(i, 'ownfrom') < 0.5 and u(i, 'ownby') < 0.8 then {AUTOMATION_USER_SQL}
+                else sfid('005', (owner_k + 2) % {cfg.users}) end,
+           i
+    from stamped where k = 1 and u(i, 'ownchg') < 0.2 and u(i, 'queued') >= {LEAD_QUEUE_SHARE}
     union all
     select sfid('017', i * 10 + 9), sfid('00Q', i), 'leadConverted', null, null,
            changed_at + interval 2 minute, sfid('005', owner_k), i
@@ -1137,7 +1153,7 @@ from merges
 create or replace table raw_hubspot.contact_property_history as
 with steps as (
     select
-        i, created_at, status_path, n_steps, hubspot_contact_id, status_changed_at, response_step_at,
+        i, owner_k, created_at, status_path, n_steps, hubspot_contact_id, status_changed_at, response_step_at,
         unnest(generate_series(0, n_steps - 1)) as k
     from gen_hs_person
 ),
@@ -1163,6 +1179,10 @@ props as (
     union all
     select ref_id, 'jobtitle', pick({lit(vocab.TITLES)}, i, 'phtitle'), changed_at, i, k
     from stamped where k = 0 and u(i, 'phjt') < 0.3
+    union all
+    -- the owner set when the contact is first worked (a workflow or a person in the CRM)
+    select ref_id, 'hubspot_owner_id', (5000 + owner_k)::varchar, changed_at, i, k
+    from stamped where k = 1 and u(i, 'hsownchg') < 0.5
     union all
     -- the rep's reason for the exit, in the same free text Salesforce carries
     select ref_id, 'rejection_reason', {reason}, changed_at, i, k

@@ -1,12 +1,17 @@
 {{ config(enabled=var('using_salesforce', true)) }}
 {#-
-    The people routing decides for, one row each, with every fact a routing rule or guardrail
-    looks at. Open means: not converted, not disqualified, not already a customer or in an
-    opportunity; a person at a customer account stays open only with a new-product signal
-    (a product interest on their lead, or high intent), which makes it an expansion lead.
-    Guardrails (blocked_reason, several joined with '; '): invalid email, missing company,
-    missing country, a duplicate person (more than one record of one CRM object: merge
-    first), a current owner who is no longer active in Salesforce.
+    The people routing has an answer for, one row each, with every fact a disqualifier,
+    guardrail or routing rule looks at. Everyone except customers without a new-product signal
+    (an existing customer stays in only with a product interest on their lead, or high intent:
+    an upsell enquiry) and people a rep disqualified. People a rep is working (SAL, SQL,
+    opportunity, converted, or sales activity by their owner within
+    var('routing_recent_activity_days')) are here too: int_routing__lead_targets keeps their
+    owner, so the sync feeds never propose someone else for them.
+      disqualify_reason_code  the first matching row of seeds/routing_disqualifiers.csv
+      blocked_reason          required contact fields missing (invalid email, company, country)
+      last_owner_activity_at  the latest call, email or meeting of the current owner on the
+                              person (int_sla__sales_touches, counts_as_touch) up to as_of
+      has_started_trial       an event of a var('routing_trial_signal_ids') signal up to as_of
 -#}
 with
 
@@ -36,6 +41,95 @@ sales_reps as (
 
 lead_territories as (
     select * from {{ ref('int_routing__lead_territories') }}
+),
+
+rep_availability as (
+    select * from {{ ref('int_routing__rep_availability') }}
+),
+
+disqualifiers as (
+    select * from {{ ref('routing_disqualifiers') }}
+),
+
+touches as (
+    select * from {{ ref('int_sla__sales_touches') }}
+    where counts_as_touch and touched_at <= {{ leadflow.as_of() }}
+),
+
+trial_events as (
+    select distinct lead_key
+    from {{ ref('int_intent__scored_events') }}
+    where
+        signal_id in (
+            {%- for signal_id in var('routing_trial_signal_ids') %}
+            '{{ signal_id }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
+        and occurred_at <= {{ leadflow.as_of() }}
+),
+
+owner_activity as (
+    -- the current owner's latest call, email or meeting on the person
+    select
+        touches.lead_key,
+        max(touches.touched_at) as last_owner_activity_at
+    from touches
+    inner join leads
+        on touches.lead_key = leads.lead_key and touches.touched_by_user_id = leads.owner_id
+    group by touches.lead_key
+),
+
+disqualifier_values as (
+    -- the attributes a disqualifier can test, one row per person and attribute
+    {%- set attributes = ['email_domain_type', 'email_domain', 'account_type', 'seniority', 'country_code', 'duplicate_record_count'] %}
+    {%- for attribute in attributes %}
+    select
+        lead_key,
+        '{{ attribute }}' as attribute,
+        cast({{ attribute }} as {{ dbt.type_string() }}) as value_text
+    from leads
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+disqualified as (
+    select
+        lead_key,
+        reason_code as disqualify_reason_code,
+        description as disqualify_description
+    from (
+        select
+            disqualifier_values.lead_key,
+            disqualifiers.reason_code,
+            disqualifiers.description,
+            row_number() over (
+                partition by disqualifier_values.lead_key order by disqualifiers.priority asc
+            ) as disqualifier_rank
+        from disqualifier_values
+        inner join disqualifiers
+            on
+                disqualifier_values.attribute = disqualifiers.attribute
+                and disqualifier_values.value_text is not null
+                and (
+                    (
+                        disqualifiers.match_type = 'in_list'
+                        and position(
+                            '|' || disqualifier_values.value_text || '|' in '|' || disqualifiers.match_values || '|'
+                        ) > 0
+                    )
+                    or (
+                        disqualifiers.match_type = 'pattern'
+                        and {{ leadflow.regexp_matches('lower(disqualifier_values.value_text)', 'disqualifiers.match_values') }}
+                    )
+                    or (
+                        disqualifiers.match_type = 'at_least'
+                        and cast(disqualifier_values.value_text as double) >= cast(disqualifiers.match_values as double)
+                    )
+                )
+    ) as ranked
+    where disqualifier_rank = 1
 ),
 
 open_opportunities as (
@@ -68,6 +162,7 @@ facts as (
         leads.intent_score,
         leads.intent_band,
         leads.current_stage,
+        leads.current_stage_since,
         leads.mql_at,
         leads.created_at,
         leads.country_code,
@@ -75,6 +170,10 @@ facts as (
         lead_territories.territory_id,
         lead_territories.territory_team,
         leads.industry,
+        leads.employee_band,
+        leads.lead_source,
+        trial_events.lead_key is not null as has_started_trial,
+        leads.account_id is not null as has_account,
         salesforce_leads.product_interest,
         leads.account_id,
         coalesce(accounts.account_name, leads.account_name) as account_name,
@@ -87,6 +186,11 @@ facts as (
         coalesce(leads.account_type = 'Prospect' and account_reps.rep_id is not null, false) as has_named_account,
         leads.owner_id as current_owner_id,
         current_owners.is_active as is_current_owner_active,
+        owner_reps.team as current_owner_team,
+        coalesce(owner_reps.is_out_of_office, false) as is_current_owner_away,
+        owner_activity.last_owner_activity_at,
+        disqualified.disqualify_reason_code,
+        disqualified.disqualify_description,
         leads.has_invalid_email,
         leads.is_missing_company,
         leads.is_missing_country,
@@ -105,15 +209,31 @@ facts as (
         on leads.owner_id = current_owners.user_id
     left join lead_territories
         on leads.lead_key = lead_territories.lead_key
+    left join rep_availability as owner_reps
+        on leads.owner_id = owner_reps.rep_id
+    left join owner_activity
+        on leads.lead_key = owner_activity.lead_key
+    left join disqualified
+        on leads.lead_key = disqualified.lead_key
+    left join trial_events
+        on leads.lead_key = trial_events.lead_key
 ),
 
 open_leads as (
     select *
     from facts
     where
-        not is_converted
-        and coalesce(current_stage, 'lead') not in ('disqualified', 'opportunity', 'customer')
-        and (not is_customer or product_interest is not null or intent_band = 'high')
+        coalesce(current_stage, 'lead') <> 'disqualified'
+        and (
+            coalesce(current_stage, 'lead') <> 'customer'
+            and (
+                not is_customer
+                or product_interest is not null
+                or intent_band = 'high'
+                or current_stage in ('sal', 'sql', 'opportunity')
+                or is_converted
+            )
+        )
 ),
 
 final as (
@@ -124,9 +244,7 @@ final as (
                 '; ',
                 case when has_invalid_email then 'invalid email' end,
                 case when is_missing_company then 'missing company' end,
-                case when is_missing_country then 'missing country' end,
-                case when duplicate_record_count > 0 then 'duplicate person: merge the records first' end,
-                case when not is_current_owner_active then 'current owner is inactive in Salesforce' end
+                case when is_missing_country then 'missing country' end
             ),
             ''
         ) as blocked_reason

@@ -2,12 +2,16 @@
 {#-
     Who works each open person, and why, decided at as_of. One row per open person
     (int_routing__open_leads):
-      1 guardrails, rules and kept owners come from int_routing__lead_targets: a blocked person
-        gets no rule and no owner, with blocked_reason (never dropped); the first matching rule
-        of seeds/routing_rules.csv (existing customer -> account owner, open opportunity -> its
-        owner, named account -> account owner, suppress and nurture -> no rep, enterprise pod,
-        industry specialists, then territory); team targets keep a current owner who is an
-        eligible rep of the team
+      1 disqualifiers, guardrails, rules and kept owners come from int_routing__lead_targets
+        (its header has the order): disqualified people get no owner; people a rep is working
+        keep their owner (kept_working_owner), as do owned people who wait for no decision
+        (kept_current_owner); a blocked person gets no rule and no owner, with blocked_reason
+        (never dropped); the rest take the first matching rule of seeds/routing_rules.csv
+        (existing customer -> account owner, open opportunity -> its owner, named account ->
+        account owner, partner -> partner desk, suppress -> no rep, manual review -> review
+        queue, nurture -> no rep, trial without account -> product-led desk, enterprise pod and
+        segment, industry specialists, then territory); team targets keep a current owner who
+        is an active rep of the team
       2 everyone else in the team goes to an eligible rep with capacity
         (int_routing__rep_capacity: min(daily_cap, max_open_leads minus what they carry)), by
         sticky weighted round robin:
@@ -26,6 +30,12 @@
         lead never waits while a lower-priority one of its team is served.
         Deterministic, never over a cap, balanced by weight within about one lead. Leads left
         over wait in the team queue, with that reason.
+      3 a person with an open, breached SLA clock (fct_lead_sla open_breached) who is held by a
+        team rep or waits in a team gets a re-route recommendation: the rep of the team with
+        room that the same weighted rendezvous draw prefers, the current owner left out
+        (reroute_owner_id, reroute_reason). It is a recommendation: the person keeps their
+        owner until someone acts, and an out-of-office owner keeps their people unless a
+        clock breaches.
 -#}
 with
 
@@ -49,9 +59,22 @@ users as (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 
+open_breaches as (
+    -- the person's oldest open breached SLA clock
+    select
+        lead_key,
+        min_by(clock_id, due_at) as breached_clock_id,
+        min(due_at) as breached_since
+    from {{ ref('fct_lead_sla') }}
+    where status = 'open_breached'
+    group by lead_key
+),
+
 targets as (
     select
         open_leads.*,
+        lead_targets.gate,
+        lead_targets.reason_code,
         lead_targets.rule_id,
         lead_targets.target_type,
         lead_targets.rule_description,
@@ -251,9 +274,10 @@ decided as (
             else targets.rule_description
         end as route_label,
         case
-            when targets.blocked_reason is not null then 'blocked'
+            when targets.gate in ('disqualified', 'kept_working_owner', 'blocked', 'kept_current_owner')
+                then targets.gate
             when targets.target_type in ('account_owner', 'opportunity_owner') then targets.target_type
-            when targets.target_type in ('nurture', 'suppress') then targets.target_type
+            when targets.target_type in ('nurture', 'suppress', 'queue') then targets.target_type
             when targets.kept_owner_id is not null then 'kept_current_owner'
             when dealt.rep_id is not null then 'round_robin'
             else 'team_queue'
@@ -263,6 +287,40 @@ decided as (
         on targets.lead_key = dealt.lead_key
 ),
 
+reroute_choices as (
+    -- on an open breach: the team rep with room the weighted rendezvous draw prefers, the
+    -- current holder left out
+    select
+        lead_key,
+        rep_id as reroute_owner_id,
+        breached_clock_id,
+        breached_since
+    from (
+        select
+            decided.lead_key,
+            capacity.rep_id,
+            open_breaches.breached_clock_id,
+            open_breaches.breached_since,
+            row_number() over (
+                partition by decided.lead_key
+                order by
+                    -ln({{ leadflow.stable_uniform("decided.lead_key || '|' || capacity.rep_id") }})
+                    / capacity.weight asc,
+                    capacity.rep_id asc
+            ) as preference
+        from decided
+        inner join open_breaches
+            on decided.lead_key = open_breaches.lead_key
+        inner join capacity
+            on
+                decided.team_by_rule = capacity.team
+                and capacity.new_lead_capacity > 0
+                and capacity.rep_id <> coalesce(decided.assigned_owner_id, '')
+        where decided.assignment_method in ('kept_working_owner', 'kept_current_owner', 'round_robin', 'team_queue')
+    ) as ranked
+    where preference = 1
+),
+
 final as (
     select
         decided.lead_key,
@@ -270,6 +328,7 @@ final as (
         decided.priority_action,
         decided.rule_id as routing_rule_id,
         decided.assignment_method,
+        decided.reason_code as routing_reason_code,
         coalesce(
             decided.team_by_rule,
             owner_reps.team,
@@ -278,10 +337,32 @@ final as (
             as assigned_team,
         decided.assigned_owner_id,
         owners.user_name as assigned_owner_name,
+        decided.current_owner_id,
+        coalesce(decided.assigned_owner_id = decided.current_owner_id, false) as keeps_current_owner,
         decided.assignment_method = 'round_robin' as is_new_assignment,
         decided.open_opportunity_id is not null as has_open_opportunity,
         decided.territory_id,
         case decided.assignment_method
+            when 'disqualified'
+                then
+                    'Disqualified (' || decided.disqualify_reason_code || '): ' || decided.disqualify_description
+                    || '; no owner, whoever holds the record'
+            when 'kept_working_owner'
+                then
+                    'Being worked: kept with '
+                    || coalesce(owners.user_name, decided.assigned_owner_id)
+                    || case decided.reason_code
+                        when 'working_stage' then ' (stage ' || decided.current_stage || ')'
+                        when 'converted' then ' (converted lead)'
+                        else
+                            ' (their last call, email or meeting on '
+                            || cast(cast(decided.last_owner_activity_at as date) as {{ dbt.type_string() }})
+                            || ')'
+                    end
+                    || case when decided.is_current_owner_away then '; out of office' else '' end
+            when 'queue'
+                then
+                    decided.rule_description || ': queue ' || decided.team_by_rule || ', no rep dealt'
             when 'blocked' then 'Blocked before assignment: ' || decided.blocked_reason
             when 'account_owner'
                 then
@@ -303,8 +384,15 @@ final as (
                     'Fit ' || decided.fit_grade || ', intent ' || decided.intent_band || ': marketing nurture, no rep'
             when 'kept_current_owner'
                 then
-                    decided.route_label || ': team ' || decided.team_by_rule || ', kept with current owner '
-                    || coalesce(owners.user_name, decided.assigned_owner_id)
+                    case
+                        when decided.gate = 'kept_current_owner'
+                            then
+                                'Owned by ' || coalesce(owners.user_name, decided.assigned_owner_id)
+                                || ' and not waiting for a routing decision: kept'
+                        else
+                            decided.route_label || ': team ' || decided.team_by_rule || ', kept with current owner '
+                            || coalesce(owners.user_name, decided.assigned_owner_id)
+                    end
             when 'round_robin'
                 then
                     decided.route_label || ': team ' || decided.team_by_rule || ', round robin to '
@@ -315,10 +403,25 @@ final as (
                 || ', no rep available (out of office, unavailable or at cap): waiting in the team queue'
         end as routing_reason,
         decided.blocked_reason,
+        decided.is_current_owner_away,
+        reroute_choices.reroute_owner_id,
+        case
+            when reroute_choices.reroute_owner_id is not null
+                then
+                    'SLA ' || reroute_choices.breached_clock_id || ' breached since '
+                    || cast(reroute_choices.breached_since as {{ dbt.type_string() }}) || ' UTC'
+                    || case when decided.is_current_owner_away then ' while the owner is out of office' else '' end
+                    || ': re-route to ' || coalesce(reroute_users.user_name, reroute_choices.reroute_owner_id)
+                    || ' recommended'
+        end as reroute_reason,
         {{ leadflow.as_of() }} as routed_at
     from decided
     left join users as owners
         on decided.assigned_owner_id = owners.user_id
+    left join reroute_choices
+        on decided.lead_key = reroute_choices.lead_key
+    left join users as reroute_users
+        on reroute_choices.reroute_owner_id = reroute_users.user_id
     left join rep_availability as owner_reps
         on decided.assigned_owner_id = owner_reps.rep_id
 )
