@@ -152,6 +152,7 @@
                 {"name": "type", "data_type": "string", "required": false, "used_for": "SLA: call / email / meeting", "column_var": none},
                 {"name": "task_subtype", "data_type": "string", "required": false, "used_for": "SLA: Call, Email, Task, ...", "column_var": none},
                 {"name": "status", "data_type": "string", "required": false, "used_for": "SLA: completed or open", "column_var": none},
+                {"name": "call_type", "data_type": "string", "required": false, "used_for": "SLA: an inbound call is the prospect calling us, not a touch", "column_var": none},
                 {"name": "is_closed", "data_type": "boolean", "required": false, "used_for": "SLA: completed", "column_var": none},
                 {"name": "activity_date", "data_type": "date", "required": false, "used_for": "stg_salesforce__tasks.activity_date", "column_var": none},
                 {"name": "completed_date_time", "data_type": "timestamp", "required": false, "used_for": "SLA: when it was completed", "column_var": none},

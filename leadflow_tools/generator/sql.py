@@ -1350,6 +1350,18 @@ with drawn as (
 ),
 timed as (
     select *, {event_time(cfg, 'created_at', 'i', 'f', 'fts', n_forms, 'n_hs')} as submitted_at from drawn
+    union all
+    -- most people who become an MQL raised their hand just before it: a demo request minutes
+    -- before the MQL, and half of those asked to talk to sales the day before
+    select 10000000 + i * 2 as f, p.*, 1 as page_k,
+           mql_step_at - to_seconds(60 + hash(i, 'hrdemo', {cfg.seed}) % 1800) as submitted_at
+    from gen_hs_person as p
+    where n_steps >= 2 and u(i, 'handraise') < 0.6
+    union all
+    select 10000000 + i * 2 + 1 as f, p.*, 2 as page_k,
+           mql_step_at - to_seconds(86400 + hash(i, 'hrsales', {cfg.seed}) % 3600) as submitted_at
+    from gen_hs_person as p
+    where n_steps >= 2 and u(i, 'handraise') < 0.3
 )
 select
     case when u(f, 'fmiss') < {d.missing_identity} then null

@@ -94,3 +94,29 @@ def test_breach_list_names_what_is_missing(built_db: Path) -> None:
     assert scalar(
         built_db, "select count(*) from marts.rpt_sla_breaches"
     ) == scalar(built_db, "select count(*) from marts.fct_lead_sla where status in ('breached', 'open_breached')")
+
+
+FROZEN_COLUMNS = "sla_clock_id, priority_tier, policy_version, target_minutes, team, due_at, owner_id"
+
+
+def test_sla_clocks_are_frozen_at_their_start(built_db: Path, tmp_path: Path) -> None:
+    """Rebuilding at later as_of steps never changes a clock: every clock known at an earlier
+    as_of keeps its tier, policy, target, team, due time and responsible owner later, and a clock
+    that had stopped keeps its stop and status (historical compliance cannot rewrite itself as
+    intent decays or owners change)."""
+    later = query(built_db, f"select {FROZEN_COLUMNS}, stopped_at, status from marts.fct_lead_sla")
+    later_by_id = {row[0]: row for row in later}
+    earlier_db = tmp_path / "earlier.duckdb"
+    shutil.copy(built_db, earlier_db)
+    compared_stopped = 0
+    for step, as_of in enumerate(("2026-10-25 00:00:00", "2026-10-18 00:00:00")):
+        build(earlier_db, tmp_path / f"target{step}", ("run", "--select", "+fct_lead_sla", "--full-refresh"), as_of=as_of)
+        earlier = query(earlier_db, f"select {FROZEN_COLUMNS}, stopped_at, status from marts.fct_lead_sla")
+        assert len(earlier) > 50, f"too few clocks at {as_of} to prove anything"
+        for row in earlier:
+            assert row[0] in later_by_id, f"clock {row[0]} known at {as_of} vanished later"
+            assert row[:7] == later_by_id[row[0]][:7], f"clock changed after {as_of}: {row} -> {later_by_id[row[0]]}"
+            if row[7] is not None:
+                compared_stopped += 1
+                assert row[7:] == later_by_id[row[0]][7:], f"stopped clock changed after {as_of}"
+    assert compared_stopped > 50

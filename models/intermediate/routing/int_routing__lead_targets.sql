@@ -28,7 +28,9 @@
                             rep of that team keeps that owner (kept_owner_id), away or not.
                             A person in SAL, SQL or opportunity (or converted) whose owner left
                             is past marketing: the matrix rules (match_priority_action: suppress,
-                            nurture, review queue) do not apply to them, they go to a rep.
+                            nurture, review queue) do not apply to them; a team target puts them
+                            in the team queue for a manager to reassign (is_orphaned_pipeline),
+                            never round robin.
     A table of its own so that fct_lead_routing's dealing steps, which read it several times,
     read a table: Spark inlines every deterministic CTE at each reference.
 -#}
@@ -89,75 +91,37 @@ gated as (
                 then 'kept_current_owner'
             else 'needs_rule'
         end as gate,
+        -- the same order as the gate: the first check that decided gives the reason
         case
             when open_leads.disqualify_reason_code is not null then open_leads.disqualify_reason_code
-            when not coalesce(open_leads.is_current_owner_active, false) or open_leads.current_owner_team is null
-                then
-                    case
-                        when open_leads.blocked_reason is not null then 'missing_required_fields'
-                        when open_leads.current_owner_id is null then 'owner_blank'
-                        when open_leads.current_owner_id like '00G%' then 'owner_is_queue'
-                        when not coalesce(open_leads.is_current_owner_active, false) then 'owner_inactive'
-                        else 'owner_not_a_rep'
-                    end
-            when open_leads.is_converted then 'converted'
-            when open_leads.current_stage in ('sal', 'sql', 'opportunity') then 'working_stage'
+            when coalesce(open_leads.is_current_owner_active, false) and open_leads.is_converted then 'converted'
             when
-                open_leads.last_owner_activity_at >= {{ leadflow.add_seconds(
+                coalesce(open_leads.is_current_owner_active, false)
+                and open_leads.current_stage in ('sal', 'sql', 'opportunity')
+                then 'working_stage'
+            when
+                coalesce(open_leads.is_current_owner_active, false)
+                and open_leads.last_owner_activity_at >= {{ leadflow.add_seconds(
                     leadflow.as_of(), -86400 * var('routing_recent_activity_days')
                 ) }}
                 then 'recent_owner_activity'
             when open_leads.blocked_reason is not null then 'missing_required_fields'
+            when open_leads.current_owner_id is null then 'owner_blank'
+            when open_leads.current_owner_id like '00G%' then 'owner_is_queue'
+            when not coalesce(open_leads.is_current_owner_active, false) then 'owner_inactive'
+            when open_leads.current_owner_team is null then 'owner_not_a_rep'
             when coalesce(open_leads.current_stage, 'lead') = 'mql' then 'awaiting_acceptance'
             else 'owned_not_awaiting_decision'
-        end as reason_code
+        end as reason_code,
+        -- pipeline whose owner left: a manager reassigns it from the team queue, never dealt blindly
+        coalesce(
+            open_leads.is_converted or open_leads.current_stage in ('sal', 'sql', 'opportunity'), false
+        ) as is_orphaned_pipeline
     from open_leads
 ),
 
 rule_matches as (
-    select
-        gated.lead_key,
-        rules.rule_id,
-        rules.target_type,
-        rules.target_team,
-        rules.description as rule_description,
-        row_number() over (partition by gated.lead_key order by rules.priority asc) as rule_rank
-    from gated
-    inner join rules
-        on
-            (rules.match_is_customer is null or gated.is_customer = rules.match_is_customer)
-            and (
-                rules.match_has_open_opportunity is null
-                or rules.match_has_open_opportunity = (gated.open_opportunity_id is not null)
-            )
-            and (rules.match_has_named_account is null or gated.has_named_account = rules.match_has_named_account)
-            and (rules.match_priority_tier is null or gated.priority_tier = rules.match_priority_tier)
-            and (rules.match_priority_action is null or gated.priority_action = rules.match_priority_action)
-            and (rules.match_country_code is null or gated.country_code = rules.match_country_code)
-            and (rules.match_region is null or gated.region = rules.match_region)
-            and (rules.match_industry is null or gated.industry = rules.match_industry)
-            and (rules.match_product_interest is null or gated.product_interest = rules.match_product_interest)
-            and (rules.match_employee_band is null or gated.employee_band = rules.match_employee_band)
-            and (rules.match_lead_source is null or gated.lead_source = rules.match_lead_source)
-            and (rules.match_account_type is null or gated.account_type = rules.match_account_type)
-            and (rules.match_has_account is null or gated.has_account = rules.match_has_account)
-            and (rules.match_has_trial is null or gated.has_started_trial = rules.match_has_trial)
-            and (rules.min_fit_score is null or gated.fit_score >= rules.min_fit_score)
-            and (rules.min_intent_score is null or gated.intent_score >= rules.min_intent_score)
-    left join active_users as account_owners
-        on gated.account_owner_id = account_owners.user_id
-    left join active_users as opportunity_owners
-        on gated.open_opportunity_owner_id = opportunity_owners.user_id
-    where
-        gated.gate = 'needs_rule'
-        -- past marketing: a person in SAL, SQL or opportunity (or converted) whose owner left
-        -- needs a rep, so the matrix rules (suppress, nurture, review queue) do not apply
-        and (
-            rules.match_priority_action is null
-            or not (gated.is_converted or coalesce(gated.current_stage, 'lead') in ('sal', 'sql', 'opportunity'))
-        )
-        and (rules.target_type <> 'account_owner' or account_owners.user_id is not null)
-        and (rules.target_type <> 'opportunity_owner' or opportunity_owners.user_id is not null)
+    {{ leadflow.routing_rule_matches('gated', 'lead_key') }}
 ),
 
 targets as (
@@ -165,6 +129,7 @@ targets as (
         gated.lead_key,
         gated.gate,
         gated.reason_code,
+        gated.is_orphaned_pipeline,
         gated.current_owner_id,
         gated.current_owner_team,
         rule_matches.rule_id,
@@ -189,6 +154,7 @@ final as (
         targets.lead_key,
         targets.gate,
         targets.reason_code,
+        targets.gate = 'needs_rule' and targets.is_orphaned_pipeline as is_orphaned_pipeline,
         targets.rule_id,
         targets.target_type,
         targets.rule_description,

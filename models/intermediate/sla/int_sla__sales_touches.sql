@@ -1,15 +1,21 @@
 {#-
     Every sales activity the CRMs logged on a person, up to as_of, in one shape: what the
     first_touch SLA clock (fct_lead_sla) stops on.
-      salesforce task      calls, emails and to-dos (Task; touch_detail is its Type)
+      salesforce task      calls, emails and to-dos (Task; touch_detail is its Type); a task
+                           counts as a touch only when it is completed (IsClosed or status
+                           Completed), is a call, email or meeting (Type or TaskSubtype), is not
+                           an inbound call (CallType Inbound) and its subject does not match
+                           var('sla_inbound_task_subject_pattern') (the prospect's reply logged
+                           as a task, which intent scores as a signal): an open to-do, a task of
+                           type Other or the prospect writing to us never stops a clock
       salesforce event     meetings (Event), at the time the meeting starts
       hubspot call         engagement_call, at hs_timestamp
       hubspot email        engagement_email: EMAIL (sent by the rep), FORWARDED_EMAIL, or
                            INCOMING_EMAIL (the prospect's reply: never a touch)
       hubspot meeting      engagement_meeting (a no-show, cancelled or rescheduled one is not a touch)
-    counts_as_touch says which rows stop a first_touch clock: for HubSpot only outbound, completed
-    activity (a completed outbound call, a sent email, a meeting that was not missed); Salesforce
-    tasks count as the first version of leadflow counted them (any task), events once started.
+    counts_as_touch says which rows stop a first_touch clock: only outbound, completed activity
+    (a completed outbound call, a sent email, a meeting that was held) in either CRM;
+    Salesforce events count once started.
     HubSpot owners are matched to Salesforce users by email, so a rep working in both CRMs is one
     touched_by_user_id; an owner with no Salesforce user is 'hubspot_owner:<id>'. Activity on no
     known person (deleted, never loaded) is left out here: the raw rows stay counted in
@@ -32,10 +38,9 @@ sf_events as (
     select * from {{ ref('stg_salesforce__events') }}
 ),
 
-salesforce_activity as (
+task_activity as (
     select
         'salesforce_task:' || task_id as touch_id,
-        'salesforce' as source_system,
         who_type,
         who_id,
         case
@@ -46,11 +51,33 @@ salesforce_activity as (
         end as touch_channel,
         coalesce(task_type, task_subtype, 'Task') as touch_detail,
         owner_id as touched_by_user_id,
-        cast(null as boolean) as is_outbound,
+        -- an inbound call, or the prospect's reply logged as a task, is them reaching us
+        not (
+            coalesce(lower(call_type) = 'inbound', false)
+            or coalesce(
+                {{ leadflow.regexp_matches('lower(subject)', "'" ~ var('sla_inbound_task_subject_pattern') ~ "'") }},
+                false
+            )
+        ) as is_outbound,
         coalesce(is_closed or lower(task_status) = 'completed', false) as is_completed,
-        true as counts_as_touch,
         created_at as touched_at
     from tasks
+),
+
+salesforce_activity as (
+    select
+        touch_id,
+        'salesforce' as source_system,
+        who_type,
+        who_id,
+        touch_channel,
+        touch_detail,
+        touched_by_user_id,
+        is_outbound,
+        is_completed,
+        touch_channel in ('call', 'email', 'meeting') and is_outbound and is_completed as counts_as_touch,
+        touched_at
+    from task_activity
     union all
     select
         'salesforce_event:' || event_id as touch_id,

@@ -75,6 +75,7 @@ targets as (
         open_leads.*,
         lead_targets.gate,
         lead_targets.reason_code,
+        lead_targets.is_orphaned_pipeline,
         lead_targets.rule_id,
         lead_targets.target_type,
         lead_targets.rule_description,
@@ -106,7 +107,10 @@ waiting as (
                 targets.priority_tier asc, targets.intent_score desc, targets.fit_score desc, targets.lead_key asc
         ) as priority_number
     from targets
-    where targets.target_type in ('team', 'territory') and targets.kept_owner_id is null
+    where
+        targets.target_type in ('team', 'territory')
+        and targets.kept_owner_id is null
+        and not coalesce(targets.is_orphaned_pipeline, false)
 ),
 
 to_deal as (
@@ -398,9 +402,23 @@ final as (
                     decided.route_label || ': team ' || decided.team_by_rule || ', round robin to '
                     || coalesce(owners.user_name, decided.assigned_owner_id)
                     || ' (weight ' || cast(decided.round_robin_weight as {{ dbt.type_string() }}) || ')'
-            else
-                decided.route_label || ': team ' || decided.team_by_rule
-                || ', no rep available (out of office, unavailable or at cap): waiting in the team queue'
+            when 'team_queue'
+                then
+                    case
+                        when coalesce(decided.is_orphaned_pipeline, false)
+                            then
+                                decided.route_label || ': team ' || decided.team_by_rule || ', in stage '
+                                || coalesce(decided.current_stage, 'converted') || ' and its owner '
+                                || case decided.reason_code
+                                    when 'owner_inactive' then 'left Salesforce'
+                                    when 'owner_is_queue' then 'is a queue'
+                                    else 'is blank'
+                                end
+                                || ': waiting in the team queue for a manager to reassign (never dealt blindly)'
+                        else
+                            decided.route_label || ': team ' || decided.team_by_rule
+                            || ', no rep available (out of office, unavailable or at cap): waiting in the team queue'
+                    end
         end as routing_reason,
         decided.blocked_reason,
         decided.is_current_owner_away,

@@ -1,21 +1,29 @@
 {#-
     SLA clocks: one row per person per clock started. Every MQL move starts the clocks of
-    seeds/sla_policies.csv for the person's priority tier:
+    seeds/sla_policies.csv for the priority tier the person had AT THAT MOMENT, and a clock is
+    frozen when it starts (int_sla__clock_starts): its tier, policy version and target, the team
+    that must act and that team's business calendar, and the responsible owner never change at
+    a later as_of, so historical compliance cannot rewrite itself and a breach is charged to
+    the owner who held the person when the clock started. A policy change applies to clocks
+    that start after its effective_from. Tiers without a policy row (nurture, suppress: no rep)
+    start no clock.
       accept_or_reject  stops at the first later move to sal or beyond (accepted), or to
                         recycled/disqualified WITH a reason code (rejected); a rejection
                         without a reason does not stop it: silence is not a disposition
-      first_touch       stops at the first sales activity on the person after the MQL that
-                        int_sla__sales_touches counts as a touch (Salesforce tasks and meetings,
-                        HubSpot outbound completed calls, sent emails, held meetings), by any
-                        rep: the buyer heard from us.
-                        Whether it was the owner is kept in is_touched_by_owner; with
+      first_touch       stops at the first outbound sales activity on the person after the MQL
+                        (int_sla__sales_touches.counts_as_touch: a completed call, a sent email,
+                        a held meeting; never the prospect's reply, an inbound call or an open
+                        to-do) by the responsible owner or a rep of the clock's team (any rep
+                        when the team is a queue without reps); with
                         var('sla_first_touch_by_owner_only') only the owner's touch counts.
-    Business-hours clocks run on the business calendar of the person's territory team
-    (int_sla__business_days; 'default' without one): nights, weekends and holidays skipped,
-    in the team's time zone, daylight saving exact. due_at is where started_at's business
-    minutes plus the target fall; a 24x7 clock counts wall minutes.
+                        is_touched_by_owner tells which.
+    Business-hours clocks run on the business calendar of the clock's team
+    (int_sla__business_days): nights, weekends and holidays skipped, in the team's time zone,
+    daylight saving exact. due_at is where started_at's business minutes plus the target fall;
+    a 24x7 clock counts wall minutes.
       status  met (stopped by due_at), breached (stopped after), open (not stopped, as_of before
-              due_at), open_breached (not stopped, due_at passed)
+              due_at), due_soon (open with less than var('sla_due_soon_share') of the target
+              left), open_breached (not stopped, due_at passed)
     Minutes are business minutes for business-hours clocks. Facts after as_of are ignored.
 -#}
 with
@@ -24,16 +32,24 @@ stage_changes as (
     select * from {{ ref('int_lifecycle__stage_changes') }}
 ),
 
-leads as (
-    select * from {{ ref('dim_leads') }}
-),
-
-lead_territories as (
-    select * from {{ ref('int_routing__lead_territories') }}
+clock_starts as (
+    select * from {{ ref('int_sla__clock_starts') }}
 ),
 
 policies as (
     select * from {{ ref('sla_policies') }}
+),
+
+sales_reps as (
+    select
+        rep_id,
+        team
+    from {{ ref('sales_reps') }}
+),
+
+staffed_teams as (
+    select distinct team
+    from sales_reps
 ),
 
 business_days as (
@@ -59,33 +75,60 @@ teams as (
 ),
 
 mql_starts as (
+    -- frozen at the start: tier, owner and team as of the MQL (int_sla__clock_starts)
     select
-        stage_changes.lead_key,
-        stage_changes.change_number,
-        stage_changes.changed_at as started_at,
-        leads.priority_tier,
-        leads.owner_id,
-        coalesce(teams.team, 'default') as team
-    from stage_changes
-    inner join leads
-        on stage_changes.lead_key = leads.lead_key
-    left join lead_territories
-        on stage_changes.lead_key = lead_territories.lead_key
+        clock_starts.lead_key,
+        clock_starts.change_number,
+        clock_starts.started_at,
+        clock_starts.priority_tier,
+        clock_starts.priority_action,
+        clock_starts.intent_score_at_start,
+        clock_starts.fit_score as fit_score_at_start,
+        clock_starts.owner_id,
+        coalesce(teams.team, 'default') as team,
+        staffed_teams.team is null as is_queue_team
+    from clock_starts
     left join teams
-        on lead_territories.territory_team = teams.team
-    where stage_changes.lifecycle_stage = 'mql'
+        on clock_starts.team = teams.team
+    left join staffed_teams
+        on clock_starts.team = staffed_teams.team
+),
+
+policies_in_force as (
+    -- each clock takes the policy version in force when it starts
+    select
+        mql_starts.lead_key,
+        mql_starts.change_number,
+        policies.clock_id,
+        max(policies.effective_from) as effective_from
+    from mql_starts
+    inner join policies
+        on
+            mql_starts.priority_tier = policies.priority_tier
+            and policies.starts_on = 'mql'
+            and policies.effective_from <= cast(mql_starts.started_at as date)
+    group by mql_starts.lead_key, mql_starts.change_number, policies.clock_id
 ),
 
 clocks as (
     select
         mql_starts.*,
         policies.clock_id,
+        policies.policy_version,
         policies.target_minutes,
         policies.calendar,
         policies.stops_on
     from mql_starts
+    inner join policies_in_force
+        on
+            mql_starts.lead_key = policies_in_force.lead_key
+            and mql_starts.change_number = policies_in_force.change_number
     inner join policies
-        on mql_starts.priority_tier = policies.priority_tier and policies.starts_on = 'mql'
+        on
+            mql_starts.priority_tier = policies.priority_tier
+            and policies.starts_on = 'mql'
+            and policies_in_force.clock_id = policies.clock_id
+            and policies_in_force.effective_from = policies.effective_from
 ),
 
 acceptance_stops as (
@@ -125,8 +168,18 @@ touch_stops as (
         on
             clocks.lead_key = touches.lead_key
             and clocks.started_at <= touches.touched_at
-            and (not {{ var('sla_first_touch_by_owner_only') }} or clocks.owner_id = touches.touched_by_user_id)
-    where clocks.stops_on = 'first_touch'
+    left join sales_reps as touch_reps
+        on touches.touched_by_user_id = touch_reps.rep_id
+    where
+        clocks.stops_on = 'first_touch'
+        -- by the responsible owner, or a rep of the team that must act (any rep for a queue)
+        and (
+            clocks.owner_id = touches.touched_by_user_id
+            or (
+                not {{ var('sla_first_touch_by_owner_only') }}
+                and (touch_reps.team = clocks.team or (clocks.is_queue_team and touch_reps.rep_id is not null))
+            )
+        )
     group by clocks.lead_key, clocks.change_number
 ),
 
@@ -220,7 +273,11 @@ final as (
         ) }} as sla_clock_id,
         timed.lead_key,
         timed.clock_id,
+        timed.policy_version,
         cast(timed.priority_tier as integer) as priority_tier,
+        timed.priority_action,
+        cast(timed.intent_score_at_start as double) as intent_score_at_start,
+        cast(timed.fit_score_at_start as integer) as fit_score_at_start,
         timed.team,
         timed.time_zone,
         timed.calendar,
@@ -234,8 +291,9 @@ final as (
         case
             when timed.stopped_at is not null and timed.stopped_at <= timed.due_at then 'met'
             when timed.stopped_at is not null then 'breached'
-            when {{ leadflow.as_of() }} < timed.due_at then 'open'
-            else 'open_breached'
+            when {{ leadflow.as_of() }} >= timed.due_at then 'open_breached'
+            when timed.elapsed_minutes >= timed.target_minutes * (1 - {{ var('sla_due_soon_share') }}) then 'due_soon'
+            else 'open'
         end as status,
         cast(
             case when timed.stopped_at is not null then {{ leadflow.round_to('timed.elapsed_minutes', 2) }} end

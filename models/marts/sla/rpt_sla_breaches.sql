@@ -1,15 +1,32 @@
 {#-
-    The list a manager acts on: every SLA clock that is past due, open ones first, with who
-    owns the person, their team, the lead, its priority, how far over it is and what is
-    missing. Open breaches (open_breached) need action now; past breaches (breached) were
-    answered late and stay for coaching and reporting.
+    The list a manager acts on: every SLA clock that is past due or due soon, with the owner
+    responsible when the clock started (a breach is charged to them, not to whoever holds the
+    person today), their team, the lead, its priority at the MQL, how far over it is, what is
+    missing and, on an open breach, the rep routing recommends instead (fct_lead_routing
+    reroute_owner_id: the next eligible rep of the team by the same weighted round robin).
+    Open breaches (open_breached) need action now; due_soon clocks can still be met; past
+    breaches (breached) were answered late and stay for coaching and reporting.
 -#}
 with
 
 clocks as (
     select * from {{ ref('fct_lead_sla') }}
-    where status in ('breached', 'open_breached')
+    where status in ('breached', 'open_breached', 'due_soon')
 ),
+
+{% if var('using_salesforce', true) %}
+routing as (
+    select
+        lead_key,
+        reroute_owner_id,
+        reroute_reason
+    from {{ ref('fct_lead_routing') }}
+),
+{% else %}
+routing as (
+    {{ leadflow.no_rows({'lead_key': 'string', 'reroute_owner_id': 'string', 'reroute_reason': 'string'}) }}
+),
+{% endif %}
 
 leads as (
     select * from {{ ref('dim_leads') }}
@@ -54,7 +71,7 @@ final as (
         clocks.lead_key,
         clocks.clock_id,
         clocks.status,
-        clocks.status = 'open_breached' as is_open,
+        clocks.status in ('open_breached', 'due_soon') as is_open,
         clocks.team,
         clocks.owner_id,
         users.user_name as owner_name,
@@ -62,7 +79,7 @@ final as (
         leads.company,
         leads.email,
         clocks.priority_tier,
-        leads.priority_action,
+        clocks.priority_action,
         clocks.started_at,
         clocks.due_at,
         clocks.stopped_at,
@@ -70,6 +87,13 @@ final as (
         cast({{ leadflow.round_to('clocks.minutes_overdue / 60.0', 1) }} as double) as hours_overdue,
         case
             when clocks.status = 'breached' then 'Answered late: ' || clocks.stop_detail
+            when clocks.status = 'due_soon'
+                then
+                    'Due soon (' || cast(clocks.due_at as {{ dbt.type_string() }}) || ' UTC): '
+                    || case
+                        when clocks.clock_id = 'accept_or_reject' then 'accept the MQL, or reject it with a reason code'
+                        else 'a first call, email or meeting'
+                    end
             when reasonless_exits.rejected_without_reason_at is not null
                 then
                     'A reason code: the lead was rejected without one on '
@@ -77,6 +101,8 @@ final as (
             when clocks.clock_id = 'accept_or_reject' then 'Accept the MQL, or reject it with a reason code'
             else 'A first call, email or meeting'
         end as what_is_missing,
+        case when clocks.status = 'open_breached' then routing.reroute_owner_id end as reroute_owner_id,
+        case when clocks.status = 'open_breached' then routing.reroute_reason end as reroute_reason,
         clocks.as_of
     from clocks
     left join leads
@@ -85,6 +111,8 @@ final as (
         on clocks.owner_id = users.user_id
     left join reasonless_exits
         on clocks.sla_clock_id = reasonless_exits.sla_clock_id
+    left join routing
+        on clocks.lead_key = routing.lead_key
 )
 
 select * from final

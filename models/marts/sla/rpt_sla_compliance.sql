@@ -27,7 +27,7 @@ by_{{ level }} as (
         {{ leadflow.count_where("status = 'met'") }} as met_count,
         {{ leadflow.count_where("status = 'breached'") }} as breached_count,
         {{ leadflow.count_where("status = 'open_breached'") }} as open_breached_count,
-        {{ leadflow.count_where("status = 'open'") }} as open_count,
+        {{ leadflow.count_where("status in ('open', 'due_soon')") }} as open_count,
         {{ leadflow.median_to('minutes_to_response', 2) }} as median_minutes_to_response
     from clocks
     {% if level == 'rep' %}where owner_id is not null{% endif %}

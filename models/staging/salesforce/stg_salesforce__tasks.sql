@@ -14,6 +14,7 @@ final as (
         subject,
         type as task_type,
         task_subtype,
+        call_type,
         status as task_status,
         coalesce(is_closed, false) as is_closed,
         cast(activity_date as date) as activity_date,

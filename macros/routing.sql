@@ -1,0 +1,91 @@
+{#-
+    Routing and SLA logic shared by the models that decide at as_of and the models that decide
+    at a past moment (int_routing__lead_targets and fct_routing_decisions; int_sla__clock_starts).
+-#}
+
+{#- The decayed intent points of each row of `moments_cte` (one row per `key_column`, with
+    lead_key and the moment in `moment_column`): every counted, not excluded scored event of the
+    person up to the moment, decayed to it (the sum dim_leads takes at as_of, taken at the
+    moment). Rows without events are left out: coalesce to 0. -#}
+{% macro intent_points_at(moments_cte, key_column, moment_column) -%}
+    select
+        {{ moments_cte }}.{{ key_column }},
+        sum(
+            {{ leadflow.decayed(
+                'scored_events.counted_points',
+                leadflow.seconds_between('scored_events.occurred_at', moments_cte ~ '.' ~ moment_column) ~ ' / 86400.0',
+                'scored_events.half_life_days'
+            ) }}
+        ) as intent_points
+    from {{ moments_cte }}
+    inner join {{ ref('int_intent__scored_events') }} as scored_events
+        on
+            {{ moments_cte }}.lead_key = scored_events.lead_key
+            and scored_events.occurred_at <= {{ moments_cte }}.{{ moment_column }}
+            and not scored_events.is_excluded
+    group by {{ moments_cte }}.{{ key_column }}
+{%- endmacro %}
+
+{#- The routing rules of seeds/routing_rules.csv (CTE `rules`) that match each row of
+    `facts_cte` whose gate is needs_rule, ranked by priority (rule_rank 1 wins). `facts_cte`
+    carries the facts the rules test (is_customer, open_opportunity_id, has_named_account,
+    priority_tier, priority_action, country_code, region, industry, product_interest,
+    employee_band, lead_source, account_type, has_account, has_started_trial, fit_score,
+    intent_score, account_owner_id, open_opportunity_owner_id, current_stage, is_converted,
+    gate); `active_users` lists the active Salesforce users. An owner rule matches only with an
+    active owner; pipeline past marketing (SAL, SQL, opportunity, converted) skips the matrix
+    rules (match_priority_action). -#}
+{% macro routing_rule_matches(facts_cte, key_column) -%}
+    select
+        {{ facts_cte }}.{{ key_column }},
+        rules.rule_id,
+        rules.target_type,
+        rules.target_team,
+        rules.description as rule_description,
+        row_number() over (partition by {{ facts_cte }}.{{ key_column }} order by rules.priority asc) as rule_rank
+    from {{ facts_cte }}
+    inner join rules
+        on
+            (rules.match_is_customer is null or {{ facts_cte }}.is_customer = rules.match_is_customer)
+            and (
+                rules.match_has_open_opportunity is null
+                or rules.match_has_open_opportunity = ({{ facts_cte }}.open_opportunity_id is not null)
+            )
+            and (
+                rules.match_has_named_account is null
+                or {{ facts_cte }}.has_named_account = rules.match_has_named_account
+            )
+            and (rules.match_priority_tier is null or {{ facts_cte }}.priority_tier = rules.match_priority_tier)
+            and (rules.match_priority_action is null or {{ facts_cte }}.priority_action = rules.match_priority_action)
+            and (rules.match_country_code is null or {{ facts_cte }}.country_code = rules.match_country_code)
+            and (rules.match_region is null or {{ facts_cte }}.region = rules.match_region)
+            and (rules.match_industry is null or {{ facts_cte }}.industry = rules.match_industry)
+            and (
+                rules.match_product_interest is null
+                or {{ facts_cte }}.product_interest = rules.match_product_interest
+            )
+            and (rules.match_employee_band is null or {{ facts_cte }}.employee_band = rules.match_employee_band)
+            and (rules.match_lead_source is null or {{ facts_cte }}.lead_source = rules.match_lead_source)
+            and (rules.match_account_type is null or {{ facts_cte }}.account_type = rules.match_account_type)
+            and (rules.match_has_account is null or {{ facts_cte }}.has_account = rules.match_has_account)
+            and (rules.match_has_trial is null or {{ facts_cte }}.has_started_trial = rules.match_has_trial)
+            and (rules.min_fit_score is null or {{ facts_cte }}.fit_score >= rules.min_fit_score)
+            and (rules.min_intent_score is null or {{ facts_cte }}.intent_score >= rules.min_intent_score)
+    left join active_users as account_owners
+        on {{ facts_cte }}.account_owner_id = account_owners.user_id
+    left join active_users as opportunity_owners
+        on {{ facts_cte }}.open_opportunity_owner_id = opportunity_owners.user_id
+    where
+        {{ facts_cte }}.gate = 'needs_rule'
+        -- past marketing: a person in SAL, SQL or opportunity (or converted) whose owner left
+        -- needs a rep, so the matrix rules (suppress, nurture, review queue) do not apply
+        and (
+            rules.match_priority_action is null
+            or not (
+                {{ facts_cte }}.is_converted
+                or coalesce({{ facts_cte }}.current_stage, 'lead') in ('sal', 'sql', 'opportunity')
+            )
+        )
+        and (rules.target_type <> 'account_owner' or account_owners.user_id is not null)
+        and (rules.target_type <> 'opportunity_owner' or opportunity_owners.user_id is not null)
+{%- endmacro %}

@@ -1,0 +1,188 @@
+{#-
+    What every SLA clock is frozen with, one row per MQL move (int_lifecycle__stage_changes):
+    the facts as of the moment the clock starts, never recomputed at a later as_of.
+      intent_score_at_start  the person's scored events up to the start (int_intent__scored_events,
+                             excluded ones left out), decayed to the start: the same sum
+                             dim_leads takes at as_of, taken at the MQL instead
+      fit_score              the person's fit score: fit facts (title, size, industry, ...) are
+                             not historised by the CRMs' connectors, so the current profile is
+                             used (a title edited after the MQL moves it: documented in
+                             docs/routing_and_sla.md)
+      priority_tier/action   the fit x intent matrix (seeds/priority_matrix.csv) on those scores
+      owner_id               the responsible owner at the start: the new owner of the latest
+                             owner change at or before it (int_routing__owner_changes), else
+                             the previous owner of the first change after it, else the current
+                             owner (nobody changed it)
+      team                   the team that must act: the review queue of the manual_review
+                             routing rule for manual-review clocks, else the owner's team in
+                             seeds/sales_reps.csv, else the person's territory team, else
+                             'default' (a team without business hours falls back to 'default')
+-#}
+with
+
+stage_changes as (
+    select * from {{ ref('int_lifecycle__stage_changes') }}
+    where lifecycle_stage = 'mql'
+),
+
+leads as (
+    select * from {{ ref('dim_leads') }}
+),
+
+-- depends_on: {{ ref('int_intent__scored_events') }} (read by leadflow.intent_points_at)
+owner_changes as (
+    select * from {{ ref('int_routing__owner_changes') }}
+    where new_owner_id is not null
+),
+
+fit_grades as (
+    select * from {{ ref('fit_grade_thresholds') }}
+),
+
+intent_bands as (
+    select * from {{ ref('intent_band_thresholds') }}
+),
+
+priority_matrix as (
+    select * from {{ ref('priority_matrix') }}
+),
+
+sales_reps as (
+    select * from {{ ref('sales_reps') }}
+),
+
+review_queues as (
+    -- the queue the manual_review routing rule sends people to
+    select
+        match_priority_action as priority_action,
+        min(target_team) as team
+    from {{ ref('routing_rules') }}
+    where target_type = 'queue' and match_priority_action is not null
+    group by match_priority_action
+),
+
+lead_territories as (
+    select * from {{ ref('int_routing__lead_territories') }}
+),
+
+calendars as (
+    select distinct team
+    from {{ ref('business_hours') }}
+),
+
+starts as (
+    select
+        stage_changes.lead_key || ':' || cast(stage_changes.change_number as {{ dbt.type_string() }}) as clock_key,
+        stage_changes.lead_key,
+        stage_changes.change_number,
+        stage_changes.changed_at as started_at,
+        leads.fit_score,
+        leads.owner_id as current_owner_id
+    from stage_changes
+    inner join leads
+        on stage_changes.lead_key = leads.lead_key
+),
+
+intent_at_start as (
+    {{ leadflow.intent_points_at('starts', 'clock_key', 'started_at') }}
+),
+
+scored as (
+    select
+        starts.*,
+        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at_start.intent_points, 0)))', 2) }}
+            as intent_score_at_start
+    from starts
+    left join intent_at_start
+        on starts.clock_key = intent_at_start.clock_key
+),
+
+graded as (
+    {{ leadflow.label_by_threshold('scored', 'clock_key', 'fit_score', 'fit_grades', 'min_fit_score', 'fit_grade') }}
+),
+
+banded as (
+    {{ leadflow.label_by_threshold(
+        'scored', 'clock_key', 'intent_score_at_start', 'intent_bands', 'min_intent_score', 'intent_band'
+    ) }}
+),
+
+owner_before as (
+    -- the new owner of the latest change at or before the start
+    select
+        starts.clock_key,
+        max_by(owner_changes.new_owner_id, owner_changes.changed_at) as owner_id
+    from starts
+    inner join owner_changes
+        on starts.lead_key = owner_changes.lead_key and owner_changes.changed_at <= starts.started_at
+    group by starts.clock_key
+),
+
+owner_after as (
+    -- else the owner the first change after the start replaced
+    select
+        starts.clock_key,
+        min_by(owner_changes.previous_owner_id, owner_changes.changed_at) as owner_id
+    from starts
+    inner join owner_changes
+        on starts.lead_key = owner_changes.lead_key and owner_changes.changed_at > starts.started_at
+    group by starts.clock_key
+),
+
+owned as (
+    select
+        scored.*,
+        graded.fit_grade,
+        banded.intent_band,
+        cast(priority_matrix.priority_tier as integer) as priority_tier,
+        priority_matrix.action as priority_action,
+        case
+            when owner_before.clock_key is not null then owner_before.owner_id
+            when owner_after.clock_key is not null then owner_after.owner_id
+            else scored.current_owner_id
+        end as owner_id
+    from scored
+    inner join graded
+        on scored.clock_key = graded.clock_key
+    inner join banded
+        on scored.clock_key = banded.clock_key
+    inner join priority_matrix
+        on graded.fit_grade = priority_matrix.fit_grade and banded.intent_band = priority_matrix.intent_band
+    left join owner_before
+        on scored.clock_key = owner_before.clock_key
+    left join owner_after
+        on scored.clock_key = owner_after.clock_key
+),
+
+final as (
+    select
+        owned.lead_key,
+        owned.change_number,
+        owned.started_at,
+        owned.fit_score,
+        cast(owned.intent_score_at_start as double) as intent_score_at_start,
+        owned.fit_grade,
+        owned.intent_band,
+        owned.priority_tier,
+        owned.priority_action,
+        owned.owner_id,
+        case
+            when review_queues.team is not null then review_queues.team
+            when owner_calendars.team is not null then owner_calendars.team
+            when territory_calendars.team is not null then territory_calendars.team
+            else 'default'
+        end as team
+    from owned
+    left join review_queues
+        on owned.priority_action = review_queues.priority_action
+    left join sales_reps
+        on owned.owner_id = sales_reps.rep_id
+    left join calendars as owner_calendars
+        on sales_reps.team = owner_calendars.team
+    left join lead_territories
+        on owned.lead_key = lead_territories.lead_key
+    left join calendars as territory_calendars
+        on lead_territories.territory_team = territory_calendars.team
+)
+
+select * from final
