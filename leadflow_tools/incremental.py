@@ -61,7 +61,9 @@ EVENT_TABLES: tuple[EventTable, ...] = (
 )
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-INCREMENTAL_TESTED = ("int_identity__handle_changes", "int_intent__activity", "int_intent__scored_events")
+INCREMENTAL_TESTED = (
+    "int_identity__handle_changes", "int_intent__activity", "int_intent__scored_events", "fct_routing_decisions",
+)
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,7 @@ def simulate(
     days: int,
     arrival: Arrival,
     progress: Callable[[str], None] = print,
-    incremental_selector: Sequence[str] = ("+int_intent__scored_events",),
+    incremental_selector: Sequence[str] = ("+int_intent__scored_events", "+fct_routing_decisions"),
     changed_rerun_day: int | None = 10,
     killed_day: int | None = 20,
 ) -> SimulationReport:

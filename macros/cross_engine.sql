@@ -251,3 +251,15 @@
 {% macro spark__person_day_incremental() -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
+{#- A table whose rows are re-derived per person (fct_routing_decisions): incremental with the
+    replace_people strategy on DuckDB; on Spark (Parquet, no delete) rebuilt whole. -#}
+{% macro person_incremental() -%}
+    {{ return(adapter.dispatch('person_incremental', 'leadflow')()) }}
+{%- endmacro %}
+{% macro default__person_incremental() -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_people',
+               'on_schema_change': 'fail'}) }}
+{%- endmacro %}
+{% macro spark__person_incremental() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}

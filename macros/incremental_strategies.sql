@@ -90,3 +90,20 @@
             ~ "); events the new patterns match may be missing." ~ rebuild) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    Incremental strategy replace_people (fct_routing_decisions): the batch holds the whole
+    re-derived history of every person it names; delete their stored rows and insert the batch.
+    A batch row with a null decided_at only names a person to delete (a lead_key that no longer
+    exists after a merge); it is never inserted. Both steps run in the model's transaction, so a
+    failed run leaves the table as it was.
+-#}
+{% macro get_incremental_replace_people_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set batch = arg_dict['temp_relation'] -%}
+    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
+    delete from {{ target }}
+    where lead_key in (select lead_key from {{ batch }});
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ batch }} where decided_at is not null
+{%- endmacro %}

@@ -93,7 +93,8 @@
     {%- else -%}
         {#- parsing, or linting without a built seed: leadflow's own names stand in -#}
         {%- for field in ['fit_grade', 'fit_score', 'intent_band', 'intent_score', 'priority_tier',
-                          'routed_owner_id', 'routing_reason', 'scoring_model_version'] -%}
+                          'reroute_owner_id', 'routed_owner_id', 'routing_method', 'routing_reason',
+                          'scoring_model_version'] -%}
             {%- do fields.append((field, field)) -%}
         {%- endfor -%}
     {%- endif -%}

@@ -45,6 +45,7 @@ class Snapshot:
     person_of: dict[tuple[str, str], str]
     people: int
     round_robin: dict[str, str]  # lead_key -> rep
+    owners: dict[str, str]  # lead_key -> routed owner, everyone routing gives one
 
 
 @dataclass
@@ -64,6 +65,8 @@ class DayResult:
     people_acting: int
     round_robin_both_days: int
     round_robin_moved: int
+    owners_both_days: int
+    owners_moved: int
     results: list[ThresholdResult]
 
 
@@ -100,13 +103,25 @@ def snapshot(con: duckdb.DuckDBPyConnection, targets: Sequence[Target]) -> Snaps
             "select lead_key, assigned_owner_id from marts.fct_lead_routing where assignment_method = 'round_robin'"
         ).fetchall()
     }
-    return Snapshot(values, person_of, int(people), round_robin)
+    owners = {
+        str(key): str(owner)
+        for key, owner in con.execute(
+            "select lead_key, assigned_owner_id from marts.fct_lead_routing where assigned_owner_id is not null"
+        ).fetchall()
+    }
+    return Snapshot(values, person_of, int(people), round_robin, owners)
 
 
 def round_robin_moves(before: Snapshot, after: Snapshot) -> tuple[int, int]:
     """(people dealt by round robin on both days, of them proposed to another rep the second day)."""
     both = before.round_robin.keys() & after.round_robin.keys()
     return len(both), sum(before.round_robin[key] != after.round_robin[key] for key in both)
+
+
+def owner_moves(before: Snapshot, after: Snapshot) -> tuple[int, int]:
+    """(people routed to an owner on both days, of them routed to another owner the second day)."""
+    both = before.owners.keys() & after.owners.keys()
+    return len(both), sum(before.owners[key] != after.owners[key] for key in both)
 
 
 def sync_day(
@@ -178,7 +193,12 @@ def measure(
             today = snapshot(con, targets)
             acting = people_acting(con, stamps[number - 1], stamp)
         per_threshold = [sync_day(targets, written[t], today, t, acting) for t in thresholds]
-        results.append(DayResult(stamp, today.people, len(acting), *round_robin_moves(previous, today), per_threshold))
+        results.append(
+            DayResult(
+                stamp, today.people, len(acting), *round_robin_moves(previous, today), *owner_moves(previous, today),
+                per_threshold,
+            )
+        )
         previous = today
     shipped = statistics.mode(target.score_change_threshold for target in targets)
     return ChurnReport(stamps[0], results, shipped)
@@ -192,14 +212,14 @@ def render(report: ChurnReport) -> str:
     thresholds = [r.threshold for r in report.days[0].results]
     lines = [f"daily reverse-ETL churn after a full first push at {report.first_day}: share of people sent"]
     lines.append(f"{'day (as_of)':<20} {'people':>7} {'acting':>7} " + " ".join(f"{_label(t):>17}" for t in thresholds)
-                 + f" {'RR moved':>9}")
+                 + f" {'RR moved':>9} {'owner moved':>12}")
     for day in report.days:
         cells = " ".join(
             f"{r.share_of_people:>7.1%} ({r.records_sent:>5} rec)" for r in day.results
         )
         lines.append(
             f"{day.as_of[:19]:<20} {day.people:>7} {day.people_acting / max(day.people, 1):>7.1%} {cells} "
-            f"{day.round_robin_moved:>4}/{day.round_robin_both_days:<4}"
+            f"{day.round_robin_moved:>4}/{day.round_robin_both_days:<4} {day.owners_moved:>5}/{day.owners_both_days:<6}"
         )
     if len(report.days) > 1:
         means = " ".join(f"{statistics.mean(report.shares(t)):>17.1%}" for t in thresholds)
@@ -207,7 +227,8 @@ def render(report: ChurnReport) -> str:
         lines.append(f"{'mean':<36} {means}")
         lines.append(f"{'max':<36} {highs}")
     lines.append("acting: people with a counted intent event that day; RR moved: people round robin dealt on "
-                 "both days whose proposed rep changed")
+                 "both days whose proposed rep changed; owner moved: people routed to an owner on both days "
+                 "whose routed owner changed")
     last = report.days[-1]
     default = next((r for r in last.results if r.threshold == report.shipped_threshold), last.results[0])
     lines.append(

@@ -27,7 +27,9 @@ def test_round_robin_respects_caps_weights_and_never_queues_with_room(built_db: 
         "or (new_assignments > 0 and open_leads > max_open_leads) or (new_assignments > 0 and not can_take_leads)",
     )
     assert over_cap == 0
-    assert scalar(built_db, "select count(*) from marts.fct_lead_routing where assignment_method = 'round_robin'") > 20
+    # only people who need a decision are dealt (unowned or queue-owned route-fast MQLs and new
+    # leads); everyone a rep holds keeps their owner, so few are dealt on any one day
+    assert scalar(built_db, "select count(*) from marts.fct_lead_routing where assignment_method = 'round_robin'") >= 5
     # a lead waits in a team queue only when every rep who can take leads in that team is full
     queued_with_room = query(
         built_db,

@@ -5,6 +5,7 @@ with
 
 open_leads as (
     select lead_key from {{ ref('int_routing__open_leads') }}
+    where is_open
 ),
 
 routed as (

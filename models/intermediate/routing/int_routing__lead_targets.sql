@@ -38,6 +38,7 @@ with
 
 open_leads as (
     select * from {{ ref('int_routing__open_leads') }}
+    where is_open
 ),
 
 rules as (

@@ -1,9 +1,10 @@
 {{ config(enabled=var('using_salesforce', true)) }}
 {#-
-    The people routing has an answer for, one row each, with every fact a disqualifier,
-    guardrail or routing rule looks at. Everyone except customers without a new-product signal
-    (an existing customer stays in only with a product interest on their lead, or high intent:
-    an upsell enquiry) and people a rep disqualified. People a rep is working (SAL, SQL,
+    Every person, one row each, with every fact a disqualifier, guardrail or routing rule looks
+    at; is_open says whether routing answers for them at as_of (fct_lead_routing): everyone
+    except customers without a new-product signal (an existing customer stays in only with a
+    product interest on their lead, or high intent: an upsell enquiry) and people a rep
+    disqualified. fct_routing_decisions reads everyone (a person's past decisions stay). People a rep is working (SAL, SQL,
     opportunity, converted, or sales activity by their owner within
     var('routing_recent_activity_days')) are here too: int_routing__lead_targets keeps their
     owner, so the sync feeds never propose someone else for them.
@@ -220,20 +221,21 @@ facts as (
 ),
 
 open_leads as (
-    select *
-    from facts
-    where
-        coalesce(current_stage, 'lead') <> 'disqualified'
-        and (
-            coalesce(current_stage, 'lead') <> 'customer'
+    select
+        *,
+        coalesce(
+            coalesce(current_stage, 'lead') <> 'disqualified'
+            and coalesce(current_stage, 'lead') <> 'customer'
             and (
                 not is_customer
                 or product_interest is not null
                 or intent_band = 'high'
                 or current_stage in ('sal', 'sql', 'opportunity')
                 or is_converted
-            )
-        )
+            ),
+            false
+        ) as is_open
+    from facts
 ),
 
 final as (

@@ -20,7 +20,10 @@ routing as (
 {% else %}
 routing as (
     -- routing needs Salesforce (reps, accounts, opportunities): without it nobody is routed
-    {{ leadflow.no_rows({'lead_key': 'string', 'assigned_owner_id': 'string', 'routing_reason': 'string'}) }}
+    {{ leadflow.no_rows({
+        'lead_key': 'string', 'assigned_owner_id': 'string', 'routing_reason': 'string',
+        'assignment_method': 'string', 'reroute_owner_id': 'string'
+    }) }}
 ),
 {% endif %}
 
@@ -34,6 +37,8 @@ final as (
         leads.priority_tier,
         routing.assigned_owner_id as routed_owner_id,
         routing.routing_reason,
+        routing.assignment_method as routing_method,
+        routing.reroute_owner_id,
         leads.scoring_model_version,
         case when leads.is_opted_out then 'opted_out' else 'subscribed' end as email_consent
     from leads
