@@ -30,7 +30,9 @@ recent_owner_activity as (
     where
         touches.counts_as_touch
         and touches.touched_at <= {{ leadflow.as_of() }}
-        and touches.touched_at >= {{ leadflow.add_seconds(leadflow.as_of(), -86400 * var('routing_recent_activity_days')) }}
+        and touches.touched_at >= {{ leadflow.add_seconds(
+            leadflow.as_of(), -86400 * var('routing_recent_activity_days')
+        ) }}
 ),
 
 worked as (

@@ -82,7 +82,9 @@ owner_activity as (
 
 disqualifier_values as (
     -- the attributes a disqualifier can test, one row per person and attribute
-    {%- set attributes = ['email_domain_type', 'email_domain', 'account_type', 'seniority', 'country_code', 'duplicate_record_count'] %}
+    {%- set attributes = [
+        'email_domain_type', 'email_domain', 'account_type', 'seniority', 'country_code', 'duplicate_record_count'
+    ] %}
     {%- for attribute in attributes %}
     select
         lead_key,
@@ -122,7 +124,9 @@ disqualified as (
                     )
                     or (
                         disqualifiers.match_type = 'pattern'
-                        and {{ leadflow.regexp_matches('lower(disqualifier_values.value_text)', 'disqualifiers.match_values') }}
+                        and {{ leadflow.regexp_matches(
+                            'lower(disqualifier_values.value_text)', 'disqualifiers.match_values'
+                        ) }}
                     )
                     or (
                         disqualifiers.match_type = 'at_least'

@@ -114,7 +114,7 @@ owner_before as (
         max_by(owner_changes.new_owner_id, owner_changes.changed_at) as owner_id
     from starts
     inner join owner_changes
-        on starts.lead_key = owner_changes.lead_key and owner_changes.changed_at <= starts.started_at
+        on starts.lead_key = owner_changes.lead_key and starts.started_at >= owner_changes.changed_at
     group by starts.clock_key
 ),
 
@@ -125,7 +125,7 @@ owner_after as (
         min_by(owner_changes.previous_owner_id, owner_changes.changed_at) as owner_id
     from starts
     inner join owner_changes
-        on starts.lead_key = owner_changes.lead_key and owner_changes.changed_at > starts.started_at
+        on starts.lead_key = owner_changes.lead_key and starts.started_at < owner_changes.changed_at
     group by starts.clock_key
 ),
 

@@ -52,12 +52,10 @@ task_activity as (
         coalesce(task_type, task_subtype, 'Task') as touch_detail,
         owner_id as touched_by_user_id,
         -- an inbound call, or the prospect's reply logged as a task, is them reaching us
-        not (
-            coalesce(lower(call_type) = 'inbound', false)
-            or coalesce(
-                {{ leadflow.regexp_matches('lower(subject)', "'" ~ var('sla_inbound_task_subject_pattern') ~ "'") }},
-                false
-            )
+        not coalesce(lower(call_type) = 'inbound', false)
+        and not coalesce(
+            {{ leadflow.regexp_matches('lower(subject)', "'" ~ var('sla_inbound_task_subject_pattern') ~ "'") }},
+            false
         ) as is_outbound,
         coalesce(is_closed or lower(task_status) = 'completed', false) as is_completed,
         created_at as touched_at

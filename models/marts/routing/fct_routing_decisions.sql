@@ -157,7 +157,12 @@ touched_people as (
     where occurred_on >= cast('{{ window_start }}' as date) or scored_through >= {{ leadflow.as_of() }}
     union
     select stored.lead_key
-    from (select distinct lead_key, profile_fingerprint from {{ this }}) as stored
+    from (
+        select distinct
+            lead_key,
+            profile_fingerprint
+        from {{ this }}
+    ) as stored
     inner join profiles
         on stored.lead_key = profiles.lead_key
     where stored.profile_fingerprint <> profiles.profile_fingerprint
@@ -192,7 +197,7 @@ stage_at as (
         max_by(stage_changes.lifecycle_stage, stage_changes.change_number) as stage_at
     from moments
     inner join stage_changes
-        on moments.lead_key = stage_changes.lead_key and stage_changes.changed_at <= moments.decided_at
+        on moments.lead_key = stage_changes.lead_key and moments.decided_at >= stage_changes.changed_at
     group by moments.moment_key
 ),
 
@@ -202,7 +207,7 @@ owner_before as (
         max_by(owner_changes.new_owner_id, owner_changes.changed_at) as owner_id
     from moments
     inner join owner_changes
-        on moments.lead_key = owner_changes.lead_key and owner_changes.changed_at <= moments.decided_at
+        on moments.lead_key = owner_changes.lead_key and moments.decided_at >= owner_changes.changed_at
     group by moments.moment_key
 ),
 
@@ -212,7 +217,7 @@ owner_after as (
         min_by(owner_changes.previous_owner_id, owner_changes.changed_at) as owner_id
     from moments
     inner join owner_changes
-        on moments.lead_key = owner_changes.lead_key and owner_changes.changed_at > moments.decided_at
+        on moments.lead_key = owner_changes.lead_key and moments.decided_at < owner_changes.changed_at
     group by moments.moment_key
 ),
 
@@ -249,7 +254,9 @@ graded as (
 ),
 
 banded as (
-    {{ leadflow.label_by_threshold('dated', 'moment_key', 'intent_score', 'intent_bands', 'min_intent_score', 'intent_band') }}
+    {{ leadflow.label_by_threshold(
+        'dated', 'moment_key', 'intent_score', 'intent_bands', 'min_intent_score', 'intent_band'
+    ) }}
 ),
 
 open_opportunities_at as (
@@ -273,8 +280,8 @@ open_opportunities_at as (
         inner join opportunities
             on
                 profiles.account_id = opportunities.account_id
-                and opportunities.created_at <= dated.decided_at
-                and (not opportunities.is_closed or opportunities.close_date > cast(dated.decided_at as date))
+                and dated.decided_at >= opportunities.created_at
+                and (not opportunities.is_closed or cast(dated.decided_at as date) < opportunities.close_date)
     ) as ranked
     where opportunity_rank = 1
 ),
@@ -287,11 +294,10 @@ owner_activity_at as (
     inner join touches
         on
             dated.lead_key = touches.lead_key
-            and touches.touched_by_user_id = dated.owner_at
-            and touches.touched_at <= dated.decided_at
-            and touches.touched_at >= {{ leadflow.add_seconds(
-                'dated.decided_at', -86400 * var('routing_recent_activity_days')
-            ) }}
+            and dated.owner_at = touches.touched_by_user_id
+            and dated.decided_at >= touches.touched_at
+            and {{ leadflow.add_seconds('dated.decided_at', -86400 * var('routing_recent_activity_days')) }}
+            <= touches.touched_at
     group by dated.moment_key
 ),
 
@@ -560,7 +566,8 @@ final as (
                            'crm_owner_id', 'previous_assigned_owner_id', 'previous_assignment_method',
                            'priority_tier', 'priority_action', 'intent_score', 'profile_fingerprint',
                            'decision_reason'] %}
-        cast(null as {{ 'timestamp' if column == 'decided_at' else ('integer' if column == 'priority_tier' else ('double' if column == 'intent_score' else dbt.type_string())) }}) as {{ column }}
+        {%- set null_type = {'decided_at': 'timestamp', 'priority_tier': 'integer', 'intent_score': 'double'} %}
+        cast(null as {{ null_type.get(column, dbt.type_string()) }}) as {{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from (select distinct lead_key from {{ this }}) as stored

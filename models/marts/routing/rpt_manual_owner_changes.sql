@@ -12,10 +12,18 @@ owner_changes as (
     select * from {{ ref('fct_owner_changes') }}
 ),
 
+labelled as (
+    select
+        *,
+        cast({{ dbt.date_trunc('month', 'changed_at') }} as date) as change_month,
+        coalesce(previous_team, case when previous_owner_id is null then 'unassigned' else 'not_a_rep' end) as team
+    from owner_changes
+),
+
 monthly as (
     select
-        cast({{ dbt.date_trunc('month', 'changed_at') }} as date) as change_month,
-        coalesce(previous_team, case when previous_owner_id is null then 'unassigned' else 'not_a_rep' end) as team,
+        change_month,
+        team,
         cast(count(*) as integer) as owner_changes,
         {{ leadflow.count_where('is_automated') }} as automated_changes,
         {{ leadflow.count_where('is_manual_reassignment') }} as manual_reassignments,
@@ -23,8 +31,8 @@ monthly as (
             "is_manual_reassignment and coalesce(new_team, '-') <> coalesce(previous_team, '-')"
         ) }} as manual_cross_team_reassignments,
         cast(count(distinct lead_key) as integer) as people
-    from owner_changes
-    group by 1, 2
+    from labelled
+    group by change_month, team
 ),
 
 final as (
