@@ -186,7 +186,7 @@ def render(database: Path) -> str:
             """
             select clock_id, team, count(*),
                    coalesce(cast(round(100.0 * count(*) filter (where status = 'met')
-                       / nullif(count(*) filter (where status <> 'open'), 0), 1) as varchar) || '%', ''),
+                       / nullif(count(*) filter (where status not in ('open', 'due_soon')), 0), 1) as varchar) || '%', ''),
                    count(*) filter (where status = 'open_breached'),
                    round(median(minutes_to_response), 1)
             from marts.fct_lead_sla group by all order by 1, 2
