@@ -89,3 +89,43 @@
         and (rules.target_type <> 'account_owner' or account_owners.user_id is not null)
         and (rules.target_type <> 'opportunity_owner' or opportunity_owners.user_id is not null)
 {%- endmacro %}
+
+{#- The CRM owner of each row of `moments_cte` (lead_key, the moment in `moment_column`, one
+    row per `key_column`) at its moment, from the owner changes in `owner_changes_cte`
+    (int_routing__owner_changes rows): the new owner of the latest change at or before the
+    moment, else the owner the first change after it replaced, else null (the caller falls back
+    to the current owner: nobody changed it). has_owner_change says whether any change decided. -#}
+{% macro owner_at_moments(moments_cte, key_column, moment_column, owner_changes_cte) -%}
+    select
+        {{ moments_cte }}.{{ key_column }},
+        case
+            when owner_before.{{ key_column }} is not null then owner_before.owner_id
+            else owner_after.owner_id
+        end as owner_id,
+        owner_before.{{ key_column }} is not null or owner_after.{{ key_column }} is not null as has_owner_change
+    from {{ moments_cte }}
+    left join (
+        select
+            {{ moments_cte }}.{{ key_column }},
+            max_by(owner_changes.new_owner_id, owner_changes.changed_at) as owner_id
+        from {{ moments_cte }}
+        inner join {{ owner_changes_cte }} as owner_changes
+            on
+                {{ moments_cte }}.lead_key = owner_changes.lead_key
+                and {{ moments_cte }}.{{ moment_column }} >= owner_changes.changed_at
+        group by {{ moments_cte }}.{{ key_column }}
+    ) as owner_before
+        on {{ moments_cte }}.{{ key_column }} = owner_before.{{ key_column }}
+    left join (
+        select
+            {{ moments_cte }}.{{ key_column }},
+            min_by(owner_changes.previous_owner_id, owner_changes.changed_at) as owner_id
+        from {{ moments_cte }}
+        inner join {{ owner_changes_cte }} as owner_changes
+            on
+                {{ moments_cte }}.lead_key = owner_changes.lead_key
+                and {{ moments_cte }}.{{ moment_column }} < owner_changes.changed_at
+        group by {{ moments_cte }}.{{ key_column }}
+    ) as owner_after
+        on {{ moments_cte }}.{{ key_column }} = owner_after.{{ key_column }}
+{%- endmacro %}

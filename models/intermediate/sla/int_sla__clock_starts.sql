@@ -107,26 +107,8 @@ banded as (
     ) }}
 ),
 
-owner_before as (
-    -- the new owner of the latest change at or before the start
-    select
-        starts.clock_key,
-        max_by(owner_changes.new_owner_id, owner_changes.changed_at) as owner_id
-    from starts
-    inner join owner_changes
-        on starts.lead_key = owner_changes.lead_key and starts.started_at >= owner_changes.changed_at
-    group by starts.clock_key
-),
-
-owner_after as (
-    -- else the owner the first change after the start replaced
-    select
-        starts.clock_key,
-        min_by(owner_changes.previous_owner_id, owner_changes.changed_at) as owner_id
-    from starts
-    inner join owner_changes
-        on starts.lead_key = owner_changes.lead_key and starts.started_at < owner_changes.changed_at
-    group by starts.clock_key
+owners_at_start as (
+    {{ leadflow.owner_at_moments('starts', 'clock_key', 'started_at', 'owner_changes') }}
 ),
 
 owned as (
@@ -137,8 +119,7 @@ owned as (
         cast(priority_matrix.priority_tier as integer) as priority_tier,
         priority_matrix.action as priority_action,
         case
-            when owner_before.clock_key is not null then owner_before.owner_id
-            when owner_after.clock_key is not null then owner_after.owner_id
+            when owners_at_start.has_owner_change then owners_at_start.owner_id
             else scored.current_owner_id
         end as owner_id
     from scored
@@ -148,10 +129,8 @@ owned as (
         on scored.clock_key = banded.clock_key
     inner join priority_matrix
         on graded.fit_grade = priority_matrix.fit_grade and banded.intent_band = priority_matrix.intent_band
-    left join owner_before
-        on scored.clock_key = owner_before.clock_key
-    left join owner_after
-        on scored.clock_key = owner_after.clock_key
+    inner join owners_at_start
+        on scored.clock_key = owners_at_start.clock_key
 ),
 
 final as (

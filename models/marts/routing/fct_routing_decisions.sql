@@ -203,24 +203,8 @@ stage_at as (
     group by moments.moment_key
 ),
 
-owner_before as (
-    select
-        moments.moment_key,
-        max_by(owner_changes.new_owner_id, owner_changes.changed_at) as owner_id
-    from moments
-    inner join owner_changes
-        on moments.lead_key = owner_changes.lead_key and moments.decided_at >= owner_changes.changed_at
-    group by moments.moment_key
-),
-
-owner_after as (
-    select
-        moments.moment_key,
-        min_by(owner_changes.previous_owner_id, owner_changes.changed_at) as owner_id
-    from moments
-    inner join owner_changes
-        on moments.lead_key = owner_changes.lead_key and moments.decided_at < owner_changes.changed_at
-    group by moments.moment_key
+owners_at as (
+    {{ leadflow.owner_at_moments('moments', 'moment_key', 'decided_at', 'owner_changes') }}
 ),
 
 intent_at as (
@@ -233,8 +217,7 @@ dated as (
         profiles.fit_score,
         stage_at.stage_at,
         case
-            when owner_before.moment_key is not null then owner_before.owner_id
-            when owner_after.moment_key is not null then owner_after.owner_id
+            when owners_at.has_owner_change then owners_at.owner_id
             else profiles.current_owner_id
         end as owner_at,
         {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at.intent_points, 0)))', 2) }} as intent_score
@@ -243,10 +226,8 @@ dated as (
         on moments.lead_key = profiles.lead_key
     left join stage_at
         on moments.moment_key = stage_at.moment_key
-    left join owner_before
-        on moments.moment_key = owner_before.moment_key
-    left join owner_after
-        on moments.moment_key = owner_after.moment_key
+    inner join owners_at
+        on moments.moment_key = owners_at.moment_key
     left join intent_at
         on moments.moment_key = intent_at.moment_key
 ),
