@@ -129,3 +129,20 @@
     ) as owner_after
         on {{ moments_cte }}.{{ key_column }} = owner_after.{{ key_column }}
 {%- endmacro %}
+
+{#- HubSpot owners matched to Salesforce users by email (one user per owner: the smallest id),
+    so a rep working in both CRMs is one person; no rows without Salesforce. `owners_cte` holds
+    stg_hubspot__owners rows. The caller names stg_salesforce__users in a depends_on comment. -#}
+{% macro hubspot_owner_users(owners_cte) -%}
+    {%- if var('using_salesforce', true) -%}
+    select
+        {{ owners_cte }}.owner_id,
+        min(users.user_id) as user_id
+    from {{ owners_cte }}
+    inner join {{ ref('stg_salesforce__users') }} as users
+        on {{ owners_cte }}.email = users.email
+    group by {{ owners_cte }}.owner_id
+    {%- else -%}
+    {{ leadflow.no_rows({'owner_id': 'bigint', 'user_id': 'string'}) }}
+    {%- endif -%}
+{%- endmacro %}

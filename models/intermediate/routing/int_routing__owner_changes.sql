@@ -65,21 +65,12 @@ owners as (
     select * from {{ ref('stg_hubspot__owners') }}
 ),
 
-{% if var('using_salesforce', true) %}
+{% if var('using_salesforce', true) -%}
+-- depends_on: {{ ref('stg_salesforce__users') }} (read by leadflow.hubspot_owner_users)
+{% endif -%}
 owner_users as (
-    select
-        owners.owner_id,
-        min(users.user_id) as user_id
-    from owners
-    inner join {{ ref('stg_salesforce__users') }} as users
-        on owners.email = users.email
-    group by owners.owner_id
+    {{ leadflow.hubspot_owner_users('owners') }}
 ),
-{% else %}
-owner_users as (
-    {{ leadflow.no_rows({'owner_id': 'bigint', 'user_id': 'string'}) }}
-),
-{% endif %}
 
 hubspot_values as (
     select
