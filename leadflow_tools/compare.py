@@ -16,6 +16,8 @@ FLOATING = ("DOUBLE", "FLOAT", "REAL")
 INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (
     ("intermediate", "int_intent__activity"),
     ("intermediate", "int_intent__scored_events"),
+    ("intermediate", "int_routing__decision_moments"),
+    ("intermediate", "int_routing__decision_facts"),
 )
 
 # Columns that stamp which run wrote a row: an incremental and a full-refresh build differ there

@@ -62,7 +62,8 @@ EVENT_TABLES: tuple[EventTable, ...] = (
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 INCREMENTAL_TESTED = (
-    "int_identity__handle_changes", "int_intent__activity", "int_intent__scored_events", "fct_routing_decisions",
+    "int_identity__handle_changes", "int_intent__activity", "int_intent__scored_events",
+    "int_routing__decision_moments", "int_routing__decision_facts", "fct_routing_decisions",
 )
 
 

@@ -143,14 +143,6 @@ class EngineDiff:
         return self.only_duckdb == 0 and self.only_spark == 0
 
 
-# Marts not built on Spark, with the reason (the model's enabled config says the same):
-# fct_routing_decisions' plan (every CTE inlined at each reference) ran the local driver out of
-# heap after two minutes on 300 leads; it is DuckDB-only until it is split into smaller models.
-NOT_ON_SPARK: dict[str, str] = {
-    "fct_routing_decisions": "query plan too large for the local Spark driver (DuckDB only for now)",
-}
-
-
 def compare_with_duckdb(
     database: Path, folder: Path, extra: Sequence[tuple[str, str]] = (), precision: int = 6
 ) -> list[EngineDiff]:
@@ -166,8 +158,6 @@ def compare_with_duckdb(
         con.execute(f"attach '{database}' as duck (read_only)")
         diffs = []
         for schema, table in [*extra, *mart_tables(con, "duck")]:
-            if table in NOT_ON_SPARK:
-                continue
             columns = table_columns(con, "duck", schema, table)
             duck_rows = _count(con, f"duck.{schema}.{table}")
             files = folder / schema / table

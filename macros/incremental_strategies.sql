@@ -92,12 +92,49 @@
 {%- endmacro %}
 
 {#-
-    Incremental strategy replace_people (fct_routing_decisions): the batch holds the whole
+    Incremental strategy replace_people (the decision-log models int_routing__decision_moments,
+    int_routing__decision_facts, fct_routing_decisions): the batch holds the whole
     re-derived history of every person it names; delete their stored rows and insert the batch.
     A batch row with a null decided_at only names a person to delete (a lead_key that no longer
     exists after a merge); it is never inserted. Both steps run in the model's transaction, so a
     failed run leaves the table as it was.
 -#}
+{#-
+    The final select of a replace_people model: the rows of `rows_cte`, and on an incremental run
+    (`incremental_run` true) one more row per stored person whose lead_key is no longer in
+    `current_people` (merged into another), with every other column null: a decided_at null
+    names a person to delete. The columns are the model's documented ones (its YAML), in order;
+    the nulls take their types from `rows_cte` (joined on false).
+-#}
+{% macro replace_people_select(rows_cte, current_people, incremental_run) -%}
+    {%- set columns = model.columns.keys() | list if model.columns else [] -%}
+    {%- if not columns %}
+    select * from {{ rows_cte }}
+    {%- else %}
+    select
+        {%- for column in columns %}
+        {{ rows_cte }}.{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ rows_cte }}
+    {%- if incremental_run %}
+    union all
+    select
+        {%- for column in columns %}
+        {{ 'vanished' if column == 'lead_key' else rows_cte }}.{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from (
+        select distinct stored.lead_key
+        from {{ this }} as stored
+        left join {{ current_people }} as current_people
+            on stored.lead_key = current_people.lead_key
+        where current_people.lead_key is null
+    ) as vanished
+    left join {{ rows_cte }}
+        on false
+    {%- endif %}
+    {%- endif %}
+{%- endmacro %}
+
 {% macro get_incremental_replace_people_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set batch = arg_dict['temp_relation'] -%}

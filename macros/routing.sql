@@ -146,3 +146,98 @@
     {{ leadflow.no_rows({'owner_id': 'bigint', 'user_id': 'string'}) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The gate of routing (int_routing__lead_targets at as_of, int_routing__decision_facts at a
+    past moment): three select-list columns for the rows of `facts`, which carry
+    disqualify_reason_code, current_stage, is_converted and blocked_reason. The owner's facts are
+    given as expressions: `owner_id`, `owner_team` (their team in seeds/sales_reps.csv, null when
+    not a rep), `is_owner_active` (active in Salesforce) and `has_recent_owner_activity` (their
+    call, email or meeting within var('routing_recent_activity_days')). In this order, the first
+    that applies wins:
+      gate                   reason_code
+      disqualified           the disqualifier's code (seeds/routing_disqualifiers.csv)
+      not_routed             closed_disqualified / closed_customer (a rep closed the person)
+      kept_working_owner     converted / working_stage / recent_owner_activity
+      blocked                missing_required_fields
+      kept_current_owner     owned_not_awaiting_decision (an active rep, not an MQL)
+      needs_rule             owner_blank / owner_is_queue / owner_inactive / owner_not_a_rep /
+                             awaiting_acceptance
+    is_orphaned_pipeline: past marketing (SAL, SQL, opportunity or converted); with gate
+    needs_rule their owner left, and a manager reassigns them from the team queue. -#}
+{% macro routing_gate(facts, owner_id, owner_team, is_owner_active, has_recent_owner_activity) -%}
+    {%- set active = 'coalesce(' ~ is_owner_active ~ ', false)' -%}
+    {%- set stage = facts ~ '.current_stage' -%}
+    case
+        when {{ facts }}.disqualify_reason_code is not null then 'disqualified'
+        when {{ stage }} in ('disqualified', 'customer') then 'not_routed'
+        when
+            {{ active }}
+            and ({{ facts }}.is_converted or {{ stage }} in ('sal', 'sql', 'opportunity') or {{ has_recent_owner_activity }})
+            then 'kept_working_owner'
+        when {{ facts }}.blocked_reason is not null then 'blocked'
+        when {{ active }} and {{ owner_team }} is not null and coalesce({{ stage }}, 'lead') <> 'mql'
+            then 'kept_current_owner'
+        else 'needs_rule'
+    end as gate,
+    -- the same order as the gate: the first check that decided gives the reason
+    case
+        when {{ facts }}.disqualify_reason_code is not null then {{ facts }}.disqualify_reason_code
+        when {{ stage }} in ('disqualified', 'customer') then 'closed_' || {{ stage }}
+        when {{ active }} and {{ facts }}.is_converted then 'converted'
+        when {{ active }} and {{ stage }} in ('sal', 'sql', 'opportunity') then 'working_stage'
+        when {{ active }} and {{ has_recent_owner_activity }} then 'recent_owner_activity'
+        when {{ facts }}.blocked_reason is not null then 'missing_required_fields'
+        when {{ owner_id }} is null then 'owner_blank'
+        when {{ owner_id }} like '00G%' then 'owner_is_queue'
+        when not {{ active }} then 'owner_inactive'
+        when {{ owner_team }} is null then 'owner_not_a_rep'
+        when coalesce({{ stage }}, 'lead') = 'mql' then 'awaiting_acceptance'
+        else 'owned_not_awaiting_decision'
+    end as reason_code,
+    coalesce({{ facts }}.is_converted or {{ stage }} in ('sal', 'sql', 'opportunity'), false) as is_orphaned_pipeline
+{%- endmacro %}
+
+{#- The order of the weighted rendezvous draw (fct_lead_routing's dealing and re-route,
+    fct_routing_decisions): rep r is preferred for a lead with probability weight_r / sum of the
+    weights, stably (the same lead and rep always draw the same number), ties by rep id. -#}
+{% macro rendezvous_order(lead_key, rep_id, weight) -%}
+    -ln({{ leadflow.stable_uniform(lead_key ~ " || '|' || " ~ rep_id) }}) / {{ weight }} asc,
+    {{ rep_id }} asc
+{%- endmacro %}
+
+{#- The people whose routing decisions an incremental run of the decision-log models
+    (int_routing__decision_moments, int_routing__decision_facts, fct_routing_decisions)
+    re-derives: anyone with a lifecycle move, an owner change, a counted sales touch or an intent
+    event on or after `window_start`, or with events int_intent__scored_events rescored in this
+    run (late rows, consent and identity changes), and anyone whose profile_fingerprint in
+    `current_fingerprints` (lead_key, profile_fingerprint) differs from the one stored in the
+    model. The callers name the four models read here in depends_on comments. -#}
+{% macro routing_decision_people(window_start, current_fingerprints) -%}
+    select lead_key from {{ ref('int_lifecycle__stage_changes') }}
+    where changed_at >= cast('{{ window_start }}' as timestamp) and changed_at <= {{ leadflow.as_of() }}
+    union
+    select lead_key from {{ ref('int_routing__owner_changes') }}
+    where changed_at >= cast('{{ window_start }}' as timestamp)
+    union
+    select lead_key from {{ ref('int_sla__sales_touches') }}
+    where counts_as_touch and touched_at >= cast('{{ window_start }}' as timestamp)
+    union
+    select lead_key from {{ ref('int_intent__scored_events') }}
+    where occurred_on >= cast('{{ window_start }}' as date) or scored_through >= {{ leadflow.as_of() }}
+    union
+    select stored.lead_key
+    from (
+        select distinct
+            lead_key,
+            profile_fingerprint
+        from {{ this }}
+    ) as stored
+    inner join (
+        select distinct
+            lead_key,
+            profile_fingerprint
+        from {{ current_fingerprints }}
+    ) as current_profiles
+        on stored.lead_key = current_profiles.lead_key
+    where stored.profile_fingerprint <> current_profiles.profile_fingerprint
+{%- endmacro %}

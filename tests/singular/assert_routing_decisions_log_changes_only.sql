@@ -1,4 +1,4 @@
-{{ config(enabled=var('using_salesforce', true) and target.type != 'spark') }}
+{{ config(enabled=var('using_salesforce', true)) }}
 -- The decision log holds a row only when a person's routing outcome changed: two consecutive
 -- rows of one person never carry the same rule, method, team and owner. Fails listing each
 -- repeated decision with the moment before it.

@@ -1,7 +1,8 @@
 {{ config(enabled=var('using_salesforce', true)) }}
 {#-
     What routing decides for each person of int_routing__open_leads, before any rep is dealt.
-    In this order, the first that applies wins (decision, with its reason_code):
+    In this order, the first that applies wins (decision, with its reason_code; the gate is
+    leadflow.routing_gate, which int_routing__decision_facts takes at every past moment):
       1 disqualified        a row of seeds/routing_disqualifiers.csv matches (competitor,
                             employee, student, unmerged duplicate, non-commercial, unsupported
                             geography): no owner, whoever holds the record now; decided before
@@ -72,52 +73,13 @@ gated as (
     -- steps 1 to 4: who needs a rule at all
     select
         open_leads.*,
-        case
-            when open_leads.disqualify_reason_code is not null then 'disqualified'
-            when
-                coalesce(open_leads.is_current_owner_active, false)
-                and (
-                    open_leads.is_converted
-                    or open_leads.current_stage in ('sal', 'sql', 'opportunity')
-                    or open_leads.last_owner_activity_at >= {{ leadflow.add_seconds(
-                        leadflow.as_of(), -86400 * var('routing_recent_activity_days')
-                    ) }}
-                )
-                then 'kept_working_owner'
-            when open_leads.blocked_reason is not null then 'blocked'
-            when
-                coalesce(open_leads.is_current_owner_active, false)
-                and open_leads.current_owner_team is not null
-                and coalesce(open_leads.current_stage, 'lead') <> 'mql'
-                then 'kept_current_owner'
-            else 'needs_rule'
-        end as gate,
-        -- the same order as the gate: the first check that decided gives the reason
-        case
-            when open_leads.disqualify_reason_code is not null then open_leads.disqualify_reason_code
-            when coalesce(open_leads.is_current_owner_active, false) and open_leads.is_converted then 'converted'
-            when
-                coalesce(open_leads.is_current_owner_active, false)
-                and open_leads.current_stage in ('sal', 'sql', 'opportunity')
-                then 'working_stage'
-            when
-                coalesce(open_leads.is_current_owner_active, false)
-                and open_leads.last_owner_activity_at >= {{ leadflow.add_seconds(
-                    leadflow.as_of(), -86400 * var('routing_recent_activity_days')
-                ) }}
-                then 'recent_owner_activity'
-            when open_leads.blocked_reason is not null then 'missing_required_fields'
-            when open_leads.current_owner_id is null then 'owner_blank'
-            when open_leads.current_owner_id like '00G%' then 'owner_is_queue'
-            when not coalesce(open_leads.is_current_owner_active, false) then 'owner_inactive'
-            when open_leads.current_owner_team is null then 'owner_not_a_rep'
-            when coalesce(open_leads.current_stage, 'lead') = 'mql' then 'awaiting_acceptance'
-            else 'owned_not_awaiting_decision'
-        end as reason_code,
-        -- pipeline whose owner left: a manager reassigns it from the team queue, never dealt blindly
-        coalesce(
-            open_leads.is_converted or open_leads.current_stage in ('sal', 'sql', 'opportunity'), false
-        ) as is_orphaned_pipeline
+        {{ leadflow.routing_gate(
+            'open_leads', 'open_leads.current_owner_id', 'open_leads.current_owner_team',
+            'open_leads.is_current_owner_active',
+            'open_leads.last_owner_activity_at >= ' ~ leadflow.add_seconds(
+                leadflow.as_of(), -86400 * var('routing_recent_activity_days')
+            )
+        ) | indent(8) }}
     from open_leads
 ),
 

@@ -10,9 +10,11 @@
                              docs/routing_and_sla.md)
       priority_tier/action   the fit x intent matrix (seeds/priority_matrix.csv) on those scores
       owner_id               the responsible owner at the start: the new owner of the latest
-                             owner change at or before it (int_routing__owner_changes), else
-                             the previous owner of the first change after it, else the current
-                             owner (nobody changed it)
+                             owner change at or before it (int_routing__owner_changes; null
+                             when the owner was cleared: nobody owned it, the team answers),
+                             else the previous owner of the first change after it, else the
+                             current owner (nobody changed it); read the same way as the
+                             routing decision log (leadflow.owner_at_moments)
       team                   the team that must act: the review queue of the manual_review
                              routing rule for manual-review clocks, else the owner's team in
                              seeds/sales_reps.csv, else the person's territory team, else
@@ -32,7 +34,6 @@ leads as (
 -- depends_on: {{ ref('int_intent__scored_events') }} (read by leadflow.intent_points_at)
 owner_changes as (
     select * from {{ ref('int_routing__owner_changes') }}
-    where new_owner_id is not null
 ),
 
 fit_grades as (

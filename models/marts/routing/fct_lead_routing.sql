@@ -140,10 +140,7 @@ first_choices as (
             capacity.weight,
             row_number() over (
                 partition by to_deal.lead_key
-                order by
-                    -ln({{ leadflow.stable_uniform("to_deal.lead_key || '|' || capacity.rep_id") }})
-                    / capacity.weight asc,
-                    capacity.rep_id asc
+                order by {{ leadflow.rendezvous_order('to_deal.lead_key', 'capacity.rep_id', 'capacity.weight') }}
             ) as preference
         from to_deal
         inner join capacity
@@ -307,10 +304,7 @@ reroute_choices as (
             open_breaches.breached_since,
             row_number() over (
                 partition by decided.lead_key
-                order by
-                    -ln({{ leadflow.stable_uniform("decided.lead_key || '|' || capacity.rep_id") }})
-                    / capacity.weight asc,
-                    capacity.rep_id asc
+                order by {{ leadflow.rendezvous_order('decided.lead_key', 'capacity.rep_id', 'capacity.weight') }}
             ) as preference
         from decided
         inner join open_breaches

@@ -1,0 +1,147 @@
+{{ config(enabled=var('using_salesforce', true), **leadflow.person_incremental()) }}
+{#-
+    The moments at which leadflow takes a routing decision for a person, for the decision log
+    (fct_routing_decisions): every lifecycle move (int_lifecycle__stage_changes) and every CRM
+    owner change (int_routing__owner_changes), one row per person and instant (a move and an
+    owner change at the same instant are one moment; the move names it), with what the person
+    was then:
+      stage_at        the lifecycle stage then
+      owner_at        the CRM owner then (owner history, as int_sla__clock_starts reads it:
+                      leadflow.owner_at_moments; nobody changed it: the current owner)
+      intent_score    the scored events up to the moment, decayed to it (the sum dim_leads
+                      takes at as_of, taken at the moment)
+      fit_score       the current profile's (fit facts are not historised by the connectors)
+    profile_fingerprint: the current profile facts every decision of the person reads
+    (int_routing__open_leads); a change (a duplicate record arrived, a country was fixed)
+    re-derives their history.
+
+    The first of three tables (moments, facts, the log) so that each stays a small plan on Spark,
+    which inlines every CTE at each reference. Incremental by person (replace_people, DuckDB;
+    rebuilt whole on Spark): a run re-derives every moment of the people
+    leadflow.routing_decision_people names (touched since var('activity_lookback_days') days
+    before the latest moment held, rescored, or whose profile changed) and deletes the rows of
+    people whose key vanished (a merge).
+-#}
+{%- set window_start = leadflow.incremental_window_start('decided_at', var('activity_lookback_days')) -%}
+-- depends_on: {{ ref('int_intent__scored_events') }} {{ ref('int_sla__sales_touches') }}
+with
+
+profiles as (
+    {%- set fingerprinted = [
+        'fit_score', 'disqualify_reason_code', 'blocked_reason', 'is_customer', 'has_named_account', 'account_id',
+        'account_owner_id', 'account_type', 'country_code', 'region', 'industry', 'product_interest',
+        'employee_band', 'lead_source', 'territory_team', 'territory_id', 'current_owner_id'
+    ] %}
+    {%- set parts = [] %}
+    {%- for column in fingerprinted %}
+    {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '~')") %}
+    {%- endfor %}
+    select
+        lead_key,
+        fit_score,
+        current_owner_id,
+        {{ leadflow.hash_key("concat_ws('|', " ~ parts | join(', ') ~ ")") }} as profile_fingerprint
+    from {{ ref('int_routing__open_leads') }}
+),
+
+stage_changes as (
+    select
+        lead_key,
+        change_number,
+        changed_at,
+        lifecycle_stage
+    from {{ ref('int_lifecycle__stage_changes') }}
+    where changed_at <= {{ leadflow.as_of() }}
+),
+
+owner_changes as (
+    select * from {{ ref('int_routing__owner_changes') }}
+),
+
+all_moments as (
+    select
+        lead_key,
+        changed_at as decided_at,
+        'stage ' || lifecycle_stage as decision_trigger,
+        1 as trigger_order
+    from stage_changes
+    union all
+    select
+        lead_key,
+        changed_at as decided_at,
+        case when is_manual_reassignment then 'manual owner change' else 'owner change' end as decision_trigger,
+        2 as trigger_order
+    from owner_changes
+),
+
+{% if window_start %}
+touched_people as (
+    {{ leadflow.routing_decision_people(window_start, 'profiles') }}
+),
+
+moments_in_scope as (
+    select all_moments.*
+    from all_moments
+    inner join touched_people
+        on all_moments.lead_key = touched_people.lead_key
+),
+{% else %}
+moments_in_scope as (
+    select * from all_moments
+),
+{% endif %}
+
+moments as (
+    select
+        lead_key || ':' || cast({{ leadflow.epoch_seconds('decided_at') }} as {{ dbt.type_string() }}) as moment_key,
+        lead_key,
+        decided_at,
+        min_by(decision_trigger, trigger_order) as decision_trigger
+    from moments_in_scope
+    group by lead_key, decided_at
+),
+
+stage_at as (
+    select
+        moments.moment_key,
+        max_by(stage_changes.lifecycle_stage, stage_changes.change_number) as stage_at
+    from moments
+    inner join stage_changes
+        on moments.lead_key = stage_changes.lead_key and moments.decided_at >= stage_changes.changed_at
+    group by moments.moment_key
+),
+
+owners_at as (
+    {{ leadflow.owner_at_moments('moments', 'moment_key', 'decided_at', 'owner_changes') }}
+),
+
+intent_at as (
+    {{ leadflow.intent_points_at('moments', 'moment_key', 'decided_at') }}
+),
+
+dated as (
+    select
+        moments.moment_key,
+        moments.lead_key,
+        moments.decided_at,
+        moments.decision_trigger,
+        stage_at.stage_at,
+        case
+            when owners_at.has_owner_change then owners_at.owner_id
+            else profiles.current_owner_id
+        end as owner_at,
+        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at.intent_points, 0)))', 2) }} as intent_score,
+        profiles.fit_score,
+        profiles.profile_fingerprint
+    from moments
+    inner join profiles
+        on moments.lead_key = profiles.lead_key
+    left join stage_at
+        on moments.moment_key = stage_at.moment_key
+    inner join owners_at
+        on moments.moment_key = owners_at.moment_key
+    left join intent_at
+        on moments.moment_key = intent_at.moment_key
+)
+
+{{ leadflow.replace_people_select('dated', 'profiles', window_start) }}
