@@ -86,6 +86,12 @@
     cast(unix_micros({{ timestamp_expression }}) as double) / 1000000.0
 {%- endmacro %}
 
+{#- A timestamp as text of its whole epoch microseconds, for keys: the same text on every engine
+    (a double's text differs: 1744519720.302786 on DuckDB, 1.744519720302786E9 on Spark). -#}
+{% macro epoch_micros_text(timestamp_expression) -%}
+    cast(cast(round({{ leadflow.epoch_seconds(timestamp_expression) }} * 1000000) as bigint) as {{ dbt.type_string() }})
+{%- endmacro %}
+
 {#- Seconds from `start_expression` to `end_expression` (negative when end is earlier), a double. -#}
 {% macro seconds_between(start_expression, end_expression) -%}
     ({{ leadflow.epoch_seconds(end_expression) }} - {{ leadflow.epoch_seconds(start_expression) }})

@@ -93,7 +93,7 @@ moments_in_scope as (
 
 moments as (
     select
-        lead_key || ':' || cast({{ leadflow.epoch_seconds('decided_at') }} as {{ dbt.type_string() }}) as moment_key,
+        lead_key || ':' || {{ leadflow.epoch_micros_text('decided_at') }} as moment_key,
         lead_key,
         decided_at,
         min_by(decision_trigger, trigger_order) as decision_trigger

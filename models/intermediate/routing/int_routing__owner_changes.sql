@@ -102,10 +102,7 @@ hubspot_values as (
 hubspot_changes as (
     select
         'hubspot_property_history:' || cast(hubspot_contact_id as {{ dbt.type_string() }})
-        -- whole microseconds: a double's text differs between engines
-        || ':' || cast(
-            cast(round({{ leadflow.epoch_seconds('changed_at') }} * 1000000) as bigint) as {{ dbt.type_string() }}
-        ) as change_id,
+        || ':' || {{ leadflow.epoch_micros_text('changed_at') }} as change_id,
         'hubspot' as source_system,
         lead_key,
         changed_at,
