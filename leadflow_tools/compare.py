@@ -25,12 +25,12 @@ INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (
 RUN_STAMP_COLUMNS: frozenset[str] = frozenset({"scored_through"})
 
 
-def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
-    """(schema, name) of every table and view in `catalog`'s marts schema, by name."""
+def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str = "marts") -> list[tuple[str, str]]:
+    """(schema, name) of every table and view in `catalog`'s `schema` (the marts by default), by name."""
     marts = con.execute(
         "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = ? and table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') order by 2",
-        [catalog],
+        "where table_catalog = ? and table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by 2",
+        [catalog, schema],
     ).fetchall()
     return [(str(s), str(t)) for s, t in marts]
 

@@ -144,9 +144,9 @@ class EngineDiff:
 
 
 def compare_with_duckdb(
-    database: Path, folder: Path, extra: Sequence[tuple[str, str]] = (), precision: int = 6
+    database: Path, folder: Path, schemas: Sequence[str] = ("marts",), precision: int = 6
 ) -> list[EngineDiff]:
-    """`extra` relations, then every table of the DuckDB `marts` schema, against the Spark export in `folder`.
+    """Every table and view of the DuckDB `schemas` against the Spark export in `folder`.
 
     Doubles are compared rounded to `precision` places; the Spark side is cast to the DuckDB
     column types (timestamps come back from Parquet as UTC instants). A table Spark did not
@@ -157,7 +157,7 @@ def compare_with_duckdb(
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"attach '{database}' as duck (read_only)")
         diffs = []
-        for schema, table in [*extra, *mart_tables(con, "duck")]:
+        for schema, table in [relation for name in schemas for relation in mart_tables(con, "duck", name)]:
             columns = table_columns(con, "duck", schema, table)
             duck_rows = _count(con, f"duck.{schema}.{table}")
             files = folder / schema / table
