@@ -1,5 +1,7 @@
 # leadflow: `make demo` and `make test` work on a fresh machine (they create .venv themselves).
 SHELL := /bin/bash
+# pytest workers (pytest-xdist): each test file runs on one worker, dbt runs in subprocesses
+TEST_WORKERS ?= 2
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -63,10 +65,10 @@ demo: data freshness build validate summary sync docs report ## set up, generate
 lint: setup ## sqlfluff over every model, macro-rendered
 	$(VENV)/bin/sqlfluff lint models tests analyses
 
-test: setup browser ## the whole test suite (pytest drives the generator and dbt; lint included)
-	$(PY) -m pytest tests/python
+test: setup browser ## the whole test suite (pytest drives the generator and dbt; lint included), on 2 workers
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile tests/python
 
-test-spark: setup ## the whole project on a local Spark session, every test, every mart compared with DuckDB (needs Java 17)
+test-spark: setup ## the whole project on a local Spark session, every mart and intermediate table compared with DuckDB (Java 17)
 	$(PY) scripts/spark_check.py
 
 clean: ## remove build output and the demo database

@@ -340,8 +340,9 @@ def _parser() -> argparse.ArgumentParser:
             "Replay days of late-arriving events through the incremental models and prove they "
             "equal a --full-refresh build: generates a small raw dataset (or reads --source), builds "
             "--days days one by one with as_of moving forward (a share of event rows arriving up to "
-            "--max-delay-hours late; on day 10 people opt out after the run and the day is run "
-            "again; on day 20 the run is killed mid-way and run again), builds the whole project, "
+            "--max-delay-hours late; a third of the way in people opt out after the run and the day "
+            "is run again; two thirds of the way in the run is killed mid-way and run again: days "
+            "10 and 20 of 30), builds the whole project, "
             "then compares every mart with a full refresh over the same raw tables, and again after "
             "re-running the last day. "
             "Exit status 1 when any row differs."
@@ -383,7 +384,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         generate(config, source, progress=lambda _line: None)
         print(f"generated {args.leads} leads x {args.events_per_lead} events into {source}")
     arrival = Arrival(late_share=args.late_share, max_delay_hours=args.max_delay_hours)
-    report = simulate(source, workdir, last_as_of, args.days, arrival, progress=lambda line: print(line, flush=True))
+    report = simulate(
+        source, workdir, last_as_of, args.days, arrival, progress=lambda line: print(line, flush=True),
+        changed_rerun_day=max(1, args.days // 3), killed_day=max(2, 2 * args.days // 3),
+    )
 
     print(f"\n{report.late_rows} event rows arrived late; {report.days} days replayed")
     print(f"{'relation':<45} {'rows':>9} {'only incr.':>11} {'only full':>10} {'after rerun':>12}")
