@@ -241,3 +241,39 @@
         on stored.lead_key = current_profiles.lead_key
     where stored.profile_fingerprint <> current_profiles.profile_fingerprint
 {%- endmacro %}
+
+{#- The rows of `rows_cte` an incremental run of a decision-log model re-derives: all of them on
+    a first or full-refresh run (`window_start` none), else those of the people
+    leadflow.routing_decision_people names (with `current_fingerprints` to compare against the
+    profile fingerprints the model stored). -#}
+{% macro routing_decision_rows(rows_cte, window_start, current_fingerprints) -%}
+    {%- if window_start %}
+    select {{ rows_cte }}.*
+    from {{ rows_cte }}
+    inner join (
+        {{ leadflow.routing_decision_people(window_start, current_fingerprints) | indent(8) }}
+    ) as touched_people
+        on {{ rows_cte }}.lead_key = touched_people.lead_key
+    {%- else %}
+    select * from {{ rows_cte }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- When each person started a free trial: their first scored event of a
+    var('routing_trial_signal_ids') signal up to as_of (int_routing__open_leads at as_of,
+    int_routing__decision_facts at each moment). The caller names int_intent__scored_events in a
+    depends_on comment when the call sits in a branch dbt does not render at parse time. -#}
+{% macro trial_starts() -%}
+    select
+        lead_key,
+        min(occurred_at) as trial_started_at
+    from {{ ref('int_intent__scored_events') }}
+    where
+        signal_id in (
+            {%- for signal_id in var('routing_trial_signal_ids') %}
+            '{{ signal_id }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
+        and occurred_at <= {{ leadflow.as_of() }}
+    group by lead_key
+{%- endmacro %}

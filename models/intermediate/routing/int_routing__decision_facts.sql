@@ -21,22 +21,9 @@ all_moments as (
     select * from {{ ref('int_routing__decision_moments') }}
 ),
 
-{% if window_start %}
-touched_people as (
-    {{ leadflow.routing_decision_people(window_start, 'all_moments') }}
-),
-
 moments as (
-    select all_moments.*
-    from all_moments
-    inner join touched_people
-        on all_moments.lead_key = touched_people.lead_key
+    {{ leadflow.routing_decision_rows('all_moments', window_start, 'all_moments') }}
 ),
-{% else %}
-moments as (
-    select * from all_moments
-),
-{% endif %}
 
 profiles as (
     select * from {{ ref('int_routing__open_leads') }}
@@ -52,18 +39,7 @@ touches as (
 ),
 
 trial_events as (
-    select
-        lead_key,
-        min(occurred_at) as trial_started_at
-    from {{ ref('int_intent__scored_events') }}
-    where
-        signal_id in (
-            {%- for signal_id in var('routing_trial_signal_ids') %}
-            '{{ signal_id }}'{% if not loop.last %},{% endif %}
-            {%- endfor %}
-        )
-        and occurred_at <= {{ leadflow.as_of() }}
-    group by lead_key
+    {{ leadflow.trial_starts() }}
 ),
 
 opportunities as (

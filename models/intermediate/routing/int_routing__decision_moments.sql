@@ -74,22 +74,9 @@ all_moments as (
     from owner_changes
 ),
 
-{% if window_start %}
-touched_people as (
-    {{ leadflow.routing_decision_people(window_start, 'profiles') }}
-),
-
 moments_in_scope as (
-    select all_moments.*
-    from all_moments
-    inner join touched_people
-        on all_moments.lead_key = touched_people.lead_key
+    {{ leadflow.routing_decision_rows('all_moments', window_start, 'profiles') }}
 ),
-{% else %}
-moments_in_scope as (
-    select * from all_moments
-),
-{% endif %}
 
 moments as (
     select

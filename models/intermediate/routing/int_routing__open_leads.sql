@@ -58,15 +58,7 @@ touches as (
 ),
 
 trial_events as (
-    select distinct lead_key
-    from {{ ref('int_intent__scored_events') }}
-    where
-        signal_id in (
-            {%- for signal_id in var('routing_trial_signal_ids') %}
-            '{{ signal_id }}'{% if not loop.last %},{% endif %}
-            {%- endfor %}
-        )
-        and occurred_at <= {{ leadflow.as_of() }}
+    {{ leadflow.trial_starts() }}
 ),
 
 owner_activity as (

@@ -29,22 +29,9 @@ all_facts as (
     select * from {{ ref('int_routing__decision_facts') }}
 ),
 
-{% if window_start %}
-touched_people as (
-    {{ leadflow.routing_decision_people(window_start, 'all_facts') }}
-),
-
 gated as (
-    select all_facts.*
-    from all_facts
-    inner join touched_people
-        on all_facts.lead_key = touched_people.lead_key
+    {{ leadflow.routing_decision_rows('all_facts', window_start, 'all_facts') }}
 ),
-{% else %}
-gated as (
-    select * from all_facts
-),
-{% endif %}
 
 rules as (
     select * from {{ ref('routing_rules') }}
