@@ -199,9 +199,9 @@ def compare_databases(incremental: Path, full_refresh: Path, precision: int = 6)
         con.execute(f"attach '{incremental}' as inc (read_only)")
         con.execute(f"attach '{full_refresh}' as ful (read_only)")
         diffs = []
-        built = {(schema, table) for name in {s for s, _ in INCREMENTAL_MODELS} for schema, table in
-                 mart_tables(con, "ful", name)}
         # the incremental models the full-refresh build holds (a test may build a part of the project)
+        built = {relation for schema in {schema for schema, _ in INCREMENTAL_MODELS} for relation in
+                 mart_tables(con, "ful", schema)}
         incremental_models = [relation for relation in INCREMENTAL_MODELS if relation in built]
         for schema, table in [*incremental_models, *mart_tables(con, "ful")]:
             columns = table_columns(con, "ful", schema, table)

@@ -92,14 +92,6 @@
 {%- endmacro %}
 
 {#-
-    Incremental strategy replace_people (the decision-log models int_routing__decision_moments,
-    int_routing__decision_facts, fct_routing_decisions): the batch holds the whole
-    re-derived history of every person it names; delete their stored rows and insert the batch.
-    A batch row with a null decided_at only names a person to delete (a lead_key that no longer
-    exists after a merge); it is never inserted. Both steps run in the model's transaction, so a
-    failed run leaves the table as it was.
--#}
-{#-
     The final select of a replace_people model: the rows of `rows_cte`, and on an incremental run
     (`incremental_run` true) one more row per stored person whose lead_key is no longer in
     `current_people` (merged into another), with every other column null: a decided_at null
@@ -135,6 +127,14 @@
     {%- endif %}
 {%- endmacro %}
 
+{#-
+    Incremental strategy replace_people (the decision-log models int_routing__decision_moments,
+    int_routing__decision_facts, fct_routing_decisions): the batch holds the whole
+    re-derived history of every person it names; delete their stored rows and insert the batch.
+    A batch row with a null decided_at only names a person to delete (a lead_key that no longer
+    exists after a merge); it is never inserted. Both steps run in the model's transaction, so a
+    failed run leaves the table as it was.
+-#}
 {% macro get_incremental_replace_people_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set batch = arg_dict['temp_relation'] -%}
