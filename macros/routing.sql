@@ -3,29 +3,6 @@
     at a past moment (int_routing__lead_targets and fct_routing_decisions; int_sla__clock_starts).
 -#}
 
-{#- The decayed intent points of each row of `moments_cte` (one row per `key_column`, with
-    lead_key and the moment in `moment_column`): every counted, not excluded scored event of the
-    person up to the moment, decayed to it (the sum dim_leads takes at as_of, taken at the
-    moment). Rows without events are left out: coalesce to 0. -#}
-{% macro intent_points_at(moments_cte, key_column, moment_column) -%}
-    select
-        {{ moments_cte }}.{{ key_column }},
-        sum(
-            {{ leadflow.decayed(
-                'scored_events.counted_points',
-                leadflow.seconds_between('scored_events.occurred_at', moments_cte ~ '.' ~ moment_column) ~ ' / 86400.0',
-                'scored_events.half_life_days'
-            ) }}
-        ) as intent_points
-    from {{ moments_cte }}
-    inner join {{ ref('int_intent__scored_events') }} as scored_events
-        on
-            {{ moments_cte }}.lead_key = scored_events.lead_key
-            and scored_events.occurred_at <= {{ moments_cte }}.{{ moment_column }}
-            and not scored_events.is_excluded
-    group by {{ moments_cte }}.{{ key_column }}
-{%- endmacro %}
-
 {#- The routing rules of seeds/routing_rules.csv (CTE `rules`) that match each row of
     `facts_cte` whose gate is needs_rule, ranked by priority (rule_rank 1 wins). `facts_cte`
     carries the facts the rules test (is_customer, open_opportunity_id, has_named_account,

@@ -905,7 +905,12 @@ select
     case when lead_ref is not null then 'Lead' when contact_ref is not null then 'Contact' end as type,
     case when v = 1 then 'Registered' else member_status end as status,
     v = 0 and member_status in ('Attended', 'Responded', 'Downloaded') as has_responded,
-    case when v = 0 and member_status in ('Attended', 'Responded', 'Downloaded')
+    -- a webinar is attended on its day (registration came up to a week before), capped at the
+    -- anchor; content is downloaded and campaigns answered when the member is added
+    case when v = 0 and member_status = 'Attended'
+         then least(greatest(member_created_at::date, start_date::date),
+                    (timestamp '{cfg.anchor_date.isoformat()}' - interval 1 hour)::date)
+         when v = 0 and member_status in ('Responded', 'Downloaded')
          then member_created_at::date end as first_responded_date,
     member_created_at as created_date,
     modstamp_at as last_modified_date,

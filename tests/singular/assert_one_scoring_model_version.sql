@@ -27,6 +27,16 @@ versions as (
         'priority_matrix' as seed_name,
         model_version
     from {{ ref('priority_matrix') }}
+    union all
+    select
+        'fit_inputs' as seed_name,
+        model_version
+    from {{ ref('fit_inputs') }}
+    union all
+    select
+        'qualification_rules' as seed_name,
+        model_version
+    from {{ ref('qualification_rules') }}
 ),
 
 distinct_versions as (

@@ -7,6 +7,8 @@
       track            Segment product events by event name         handle segment_user / anonymous
       form             HubSpot form submissions by page path        handle hubspot_contact
       campaign_member  '<campaign type>:<member status>'            handle salesforce_record
+                       dated at the response (first_responded_date) when the member
+                       responded, with '<campaign type>:registered' at creation its own event
       email_event      HubSpot email events by type (unsubscribe:   handle email (the recipient)
                        a STATUSCHANGE to UNSUBSCRIBED)
       task             Salesforce tasks by subject                  handle salesforce_record
@@ -105,19 +107,51 @@ email_events as (
 {% endif %}
 
 {% if var('using_salesforce', true) %}
-{%- do parts.extend(['campaign_responses', 'sales_tasks']) %}
-campaign_responses as (
+{%- do parts.extend(['campaign_registrations', 'campaign_responses', 'sales_tasks']) %}
+campaign_members as (
     select
-        'campaign_member' as source,
-        members.campaign_member_id as source_event_id,
-        'salesforce_record' as handle_type,
+        members.campaign_member_id,
         coalesce(members.lead_id, members.contact_id) as handle_id,
-        cast(null as {{ dbt.type_string() }}) as anonymous_id,
-        lower(campaigns.campaign_type) || ':' || lower(members.member_status) as signal_key,
-        members.created_at as occurred_at
+        lower(campaigns.campaign_type) as campaign_type,
+        lower(members.member_status) as member_status,
+        members.created_at,
+        -- first_responded_date is a date: the response is dated at the start of that UTC day,
+        -- never before the member was added
+        case
+            when members.has_responded and members.first_responded_date is not null
+                then greatest(members.created_at, cast(members.first_responded_date as timestamp))
+        end as responded_at
     from {{ ref('stg_salesforce__campaign_members') }} as members
     inner join {{ ref('stg_salesforce__campaigns') }} as campaigns
         on members.campaign_id = campaigns.campaign_id
+),
+
+campaign_registrations as (
+    -- a member who responded was first registered: that is its own event, at creation
+    select
+        'campaign_member' as source,
+        campaign_member_id || ':registered' as source_event_id,
+        'salesforce_record' as handle_type,
+        handle_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
+        campaign_type || ':registered' as signal_key,
+        created_at as occurred_at
+    from campaign_members
+    where responded_at is not null
+),
+
+campaign_responses as (
+    -- the member's status, dated at the response (first_responded_date) when they responded
+    -- (attended, downloaded, responded), else at creation (registered, no show)
+    select
+        'campaign_member' as source,
+        campaign_member_id as source_event_id,
+        'salesforce_record' as handle_type,
+        handle_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
+        campaign_type || ':' || member_status as signal_key,
+        coalesce(responded_at, created_at) as occurred_at
+    from campaign_members
 ),
 
 sales_tasks as (

@@ -9,7 +9,10 @@
         salesforce opportunity.created  the opportunity a converted lead became
         salesforce opportunity.closed   that opportunity won or lost (at its close date)
         hubspot contact.lifecyclestage  every lifecyclestage change in the property history
-        hubspot contact.hs_lead_status  every hs_lead_status change in the property history
+        hubspot contact.hs_lead_status  every hs_lead_status change in the property history: a
+                                        working state (working_state), which informs a stage
+                                        only where the map fills lifecycle_stage, and only
+                                        forward or out (moves_forward_only)
       reason events (event_type 'reason'): the free text a rep gave for an exit
         salesforce lead.rejection_reason  history of var('salesforce_rejection_reason_field'),
                                           and the lead's current rejection_reason_c stamped at
@@ -352,6 +355,8 @@ final as (
         stages.stage_order,
         coalesce(stages.is_exit, false) as is_exit,
         nullif(stage_map.default_reason_code, '') as default_reason_code,
+        nullif(stage_map.working_state, '') as working_state,
+        coalesce(stage_map.moves_forward_only, false) as moves_forward_only,
         unioned.event_type = 'reason' or stage_map.source_value is not null as is_mapped
     from unioned
     left join stage_map

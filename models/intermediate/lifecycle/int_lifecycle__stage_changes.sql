@@ -2,7 +2,10 @@
     Every lifecycle move per person, from both CRMs, one row per move, numbered in a
     deterministic order (time, then stage order, then source system and event id).
     Rules, in order:
-      0 a record's creation (Salesforce lead.created) counts only as the person's first move
+      0 a record's creation (Salesforce lead.created) counts only as the person's first move;
+        a value that only informs a stage (moves_forward_only: HubSpot lead status, a working
+        state) is not a move when it is no exit and lower than a stage already reached since
+        the last exit: lead status IN_PROGRESS after SQL does not send the person back to SAL
       1 an exit wins its instant: a CRM that writes an exit and another stage at the same
         moment (HubSpot lifecyclestage 'lead' with hs_lead_status BAD_TIMING) made one move,
         the exit; stages recorded together without an exit are moves in stage order
@@ -63,6 +66,37 @@ stage_events as (
         or mapped_stage_events.changed_at = first_moves.first_changed_at
 ),
 
+ordered_stage_events as (
+    select
+        *,
+        coalesce(sum(case when is_exit then 1 else 0 end) over (
+            partition by lead_key
+            order by changed_at, stage_order, source_system, source_event_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as exits_before
+    from stage_events
+),
+
+informed_stage_events as (
+    -- a working state informs a stage forward or out, never back
+    select *
+    from (
+        select
+            *,
+            max(case when not is_exit then stage_order end) over (
+                partition by lead_key, exits_before
+                order by changed_at, stage_order, source_system, source_event_id
+                rows between unbounded preceding and 1 preceding
+            ) as highest_stage_order_before
+        from ordered_stage_events
+    ) as with_highest
+    where
+        not moves_forward_only
+        or is_exit
+        or highest_stage_order_before is null
+        or stage_order > highest_stage_order_before
+),
+
 reason_events as (
     select
         lead_key,
@@ -80,20 +114,20 @@ exit_instants as (
         lead_key,
         source_system,
         changed_at
-    from stage_events
+    from informed_stage_events
     where is_exit
 ),
 
 one_move_per_instant as (
     -- when a CRM records an exit and other stages at one instant, the exit is the move
-    select stage_events.*
-    from stage_events
+    select informed_stage_events.*
+    from informed_stage_events
     left join exit_instants
         on
-            stage_events.lead_key = exit_instants.lead_key
-            and stage_events.source_system = exit_instants.source_system
-            and stage_events.changed_at = exit_instants.changed_at
-    where stage_events.is_exit or exit_instants.lead_key is null
+            informed_stage_events.lead_key = exit_instants.lead_key
+            and informed_stage_events.source_system = exit_instants.source_system
+            and informed_stage_events.changed_at = exit_instants.changed_at
+    where informed_stage_events.is_exit or exit_instants.lead_key is null
 ),
 
 repeated_moves as (

@@ -46,18 +46,6 @@ opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
 
-fit_grades as (
-    select * from {{ ref('fit_grade_thresholds') }}
-),
-
-intent_bands as (
-    select * from {{ ref('intent_band_thresholds') }}
-),
-
-priority_matrix as (
-    select * from {{ ref('priority_matrix') }}
-),
-
 rep_availability as (
     select * from {{ ref('int_routing__rep_availability') }}
 ),
@@ -66,14 +54,8 @@ users as (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 
-graded as (
-    {{ leadflow.label_by_threshold('moments', 'moment_key', 'fit_score', 'fit_grades', 'min_fit_score', 'fit_grade') }}
-),
-
-banded as (
-    {{ leadflow.label_by_threshold(
-        'moments', 'moment_key', 'intent_score', 'intent_bands', 'min_intent_score', 'intent_band'
-    ) }}
+cells as (
+    {{ leadflow.matrix_cell('moments', 'moment_key', 'fit_score', 'intent_score', 'is_fit_known') }}
 ),
 
 open_opportunities_at as (
@@ -132,8 +114,8 @@ facts as (
         owner_reps.team as owner_team,
         moments.fit_score,
         moments.intent_score,
-        cast(priority_matrix.priority_tier as integer) as priority_tier,
-        priority_matrix.action as priority_action,
+        cells.priority_tier,
+        cells.priority_action,
         profiles.is_customer,
         profiles.has_named_account,
         profiles.account_owner_id,
@@ -156,12 +138,8 @@ facts as (
     from moments
     inner join profiles
         on moments.lead_key = profiles.lead_key
-    inner join graded
-        on moments.moment_key = graded.moment_key
-    inner join banded
-        on moments.moment_key = banded.moment_key
-    inner join priority_matrix
-        on graded.fit_grade = priority_matrix.fit_grade and banded.intent_band = priority_matrix.intent_band
+    inner join cells
+        on moments.moment_key = cells.moment_key
     left join users as owner_users
         on moments.owner_at = owner_users.user_id
     left join rep_availability as owner_reps

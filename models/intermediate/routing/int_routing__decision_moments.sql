@@ -24,11 +24,12 @@
 -#}
 {%- set window_start = leadflow.incremental_window_start('decided_at', var('activity_lookback_days')) -%}
 -- depends_on: {{ ref('int_intent__scored_events') }} {{ ref('int_sla__sales_touches') }}
+-- depends_on: {{ ref('int_intent__signal_events') }}
 with
 
 profiles as (
     {%- set fingerprinted = [
-        'fit_score', 'disqualify_reason_code', 'blocked_reason', 'is_customer', 'has_named_account', 'account_id',
+        'fit_score', 'is_fit_known', 'disqualify_reason_code', 'blocked_reason', 'is_customer', 'has_named_account', 'account_id',
         'account_owner_id', 'account_type', 'country_code', 'region', 'industry', 'product_interest',
         'employee_band', 'lead_source', 'territory_team', 'territory_id', 'current_owner_id'
     ] %}
@@ -39,6 +40,7 @@ profiles as (
     select
         lead_key,
         fit_score,
+        is_fit_known,
         current_owner_id,
         {{ leadflow.hash_key("concat_ws('|', " ~ parts | join(', ') ~ ")") }} as profile_fingerprint
     from {{ ref('int_routing__open_leads') }}
@@ -119,6 +121,7 @@ dated as (
         end as owner_at,
         {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at.intent_points, 0)))', 2) }} as intent_score,
         profiles.fit_score,
+        profiles.is_fit_known,
         profiles.profile_fingerprint
     from moments
     inner join profiles

@@ -156,6 +156,7 @@ facts as (
         leads.priority_action,
         leads.fit_score,
         leads.fit_grade,
+        not leads.needs_enrichment as is_fit_known,
         leads.intent_score,
         leads.intent_band,
         leads.current_stage,

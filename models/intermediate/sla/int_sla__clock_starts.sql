@@ -31,21 +31,9 @@ leads as (
     select * from {{ ref('dim_leads') }}
 ),
 
--- depends_on: {{ ref('int_intent__scored_events') }} (read by leadflow.intent_points_at)
+-- depends_on: {{ ref('int_intent__signal_events') }} (read by leadflow.intent_points_at)
 owner_changes as (
     select * from {{ ref('int_routing__owner_changes') }}
-),
-
-fit_grades as (
-    select * from {{ ref('fit_grade_thresholds') }}
-),
-
-intent_bands as (
-    select * from {{ ref('intent_band_thresholds') }}
-),
-
-priority_matrix as (
-    select * from {{ ref('priority_matrix') }}
 ),
 
 sales_reps as (
@@ -53,7 +41,7 @@ sales_reps as (
 ),
 
 review_queues as (
-    -- the queue the manual_review routing rule sends people to
+    -- the queue a matrix-action routing rule sends people to (manual_review, enrich)
     select
         match_priority_action as priority_action,
         min(target_team) as team
@@ -78,6 +66,7 @@ starts as (
         stage_changes.change_number,
         stage_changes.changed_at as started_at,
         leads.fit_score,
+        not leads.needs_enrichment as is_fit_known,
         leads.owner_id as current_owner_id
     from stage_changes
     inner join leads
@@ -98,14 +87,8 @@ scored as (
         on starts.clock_key = intent_at_start.clock_key
 ),
 
-graded as (
-    {{ leadflow.label_by_threshold('scored', 'clock_key', 'fit_score', 'fit_grades', 'min_fit_score', 'fit_grade') }}
-),
-
-banded as (
-    {{ leadflow.label_by_threshold(
-        'scored', 'clock_key', 'intent_score_at_start', 'intent_bands', 'min_intent_score', 'intent_band'
-    ) }}
+cells as (
+    {{ leadflow.matrix_cell('scored', 'clock_key', 'fit_score', 'intent_score_at_start', 'is_fit_known') }}
 ),
 
 owners_at_start as (
@@ -115,21 +98,17 @@ owners_at_start as (
 owned as (
     select
         scored.*,
-        graded.fit_grade,
-        banded.intent_band,
-        cast(priority_matrix.priority_tier as integer) as priority_tier,
-        priority_matrix.action as priority_action,
+        cells.fit_grade,
+        cells.intent_band,
+        cells.priority_tier,
+        cells.priority_action,
         case
             when owners_at_start.has_owner_change then owners_at_start.owner_id
             else scored.current_owner_id
         end as owner_id
     from scored
-    inner join graded
-        on scored.clock_key = graded.clock_key
-    inner join banded
-        on scored.clock_key = banded.clock_key
-    inner join priority_matrix
-        on graded.fit_grade = priority_matrix.fit_grade and banded.intent_band = priority_matrix.intent_band
+    inner join cells
+        on scored.clock_key = cells.clock_key
     inner join owners_at_start
         on scored.clock_key = owners_at_start.clock_key
 ),

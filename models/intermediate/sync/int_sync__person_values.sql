@@ -40,7 +40,10 @@ final as (
         routing.assignment_method as routing_method,
         routing.reroute_owner_id,
         leads.scoring_model_version,
-        case when leads.is_opted_out then 'opted_out' else 'subscribed' end as email_consent
+        case when leads.is_opted_out then 'opted_out' else 'subscribed' end as email_consent,
+        cast(cast(leads.latest_score_qualified_at as date) as {{ dbt.type_string() }}) as score_qualified_on,
+        leads.recommended_lifecycle_action,
+        leads.next_action
     from leads
     left join routing
         on leads.lead_key = routing.lead_key

@@ -9,59 +9,30 @@ profiles as (
     select * from {{ ref('int_identity__lead_profiles') }}
 ),
 
-fit_components as (
-    select * from {{ ref('fct_fit_score_components') }}
+fit as (
+    select * from {{ ref('int_scoring__fit') }}
 ),
 
 intent_signals as (
     select * from {{ ref('fct_intent_signals') }}
 ),
 
-fit_grades as (
-    select * from {{ ref('fit_grade_thresholds') }}
-),
-
-intent_bands as (
-    select * from {{ ref('intent_band_thresholds') }}
-),
-
 funnel as (
     select * from {{ ref('fct_lead_funnel') }}
 ),
 
-priority_matrix as (
-    select * from {{ ref('priority_matrix') }}
+next_actions as (
+    -- one next action per reason code (the variants of a code agree: tested on the seed)
+    select distinct
+        reason_code,
+        next_action,
+        recycle_after_days
+    from {{ ref('rejection_reasons') }}
 ),
 
 scoring_version as (
     select max(model_version) as scoring_model_version
     from {{ ref('fit_scoring_rules') }}
-),
-
-fit_totals as (
-    select
-        lead_key,
-        sum(points) as fit_points
-    from fit_components
-    group by lead_key
-),
-
-fit_reasons_ranked as (
-    select
-        lead_key,
-        rule_description || ' (' || case when points > 0 then '+' else '' end
-        || cast(points as {{ dbt.type_string() }}) || ')' as reason,
-        row_number() over (partition by lead_key order by abs(points) desc, rule_id asc) as reason_rank
-    from fit_components
-),
-
-fit_reasons as (
-    select
-        lead_key,
-        {{ leadflow.ordered_string_agg('reason', 'reason_rank', '; ') }} as fit_reasons
-    from fit_reasons_ranked
-    where reason_rank <= 3
-    group by lead_key
 ),
 
 intent_totals as (
@@ -77,30 +48,44 @@ intent_totals as (
 scored as (
     select
         profiles.*,
-        cast(coalesce(fit_totals.fit_points, 0) as integer) as fit_points,
-        cast(least(100, greatest(0, coalesce(fit_totals.fit_points, 0))) as integer) as fit_score,
-        coalesce(fit_reasons.fit_reasons, 'No fit rule matched') as fit_reasons,
+        fit.fit_points,
+        fit.fit_score,
+        fit.fit_reasons,
+        fit.known_fit_inputs,
+        fit.missing_fit_inputs,
+        fit.is_fit_known,
         {{ leadflow.round_to('coalesce(intent_totals.intent_points, 0)', 4) }} as intent_points,
         {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_totals.intent_points, 0)))', 2) }} as intent_score,
         intent_totals.last_intent_signal_at,
         coalesce(intent_totals.consent_excluded_events, 0) as consent_excluded_events
     from profiles
-    left join fit_totals
-        on profiles.lead_key = fit_totals.lead_key
-    left join fit_reasons
-        on profiles.lead_key = fit_reasons.lead_key
+    inner join fit
+        on profiles.lead_key = fit.lead_key
     left join intent_totals
         on profiles.lead_key = intent_totals.lead_key
 ),
 
-graded as (
-    {{ leadflow.label_by_threshold('scored', 'lead_key', 'fit_score', 'fit_grades', 'min_fit_score', 'fit_grade') }}
+cells as (
+    {{ leadflow.matrix_cell('scored', 'lead_key', 'fit_score', 'intent_score', 'is_fit_known') }}
 ),
 
-banded as (
-    {{ leadflow.label_by_threshold(
-        'scored', 'lead_key', 'intent_score', 'intent_bands', 'min_intent_score', 'intent_band'
-    ) }}
+qualification as (
+    -- leadflow's own MQL (fct_lead_funnel) and what a CRM flow should do about it
+    select
+        funnel.lead_key,
+        funnel.latest_score_qualified_at is not null
+        and (funnel.recycled_at is null or funnel.latest_score_qualified_at > funnel.recycled_at)
+            as is_score_qualified_this_cycle,
+        next_actions.next_action,
+        case
+            when next_actions.recycle_after_days is not null
+                then {{ leadflow.add_days(
+                    'cast(funnel.current_stage_since as date)', 'next_actions.recycle_after_days'
+                ) }}
+        end as recycle_eligible_on
+    from funnel
+    left join next_actions
+        on funnel.current_stage_reason_code = next_actions.reason_code
 ),
 
 final as (
@@ -146,11 +131,14 @@ final as (
         scored.duplicate_record_count,
         scored.fit_points,
         scored.fit_score,
-        graded.fit_grade,
+        cells.fit_grade,
         scored.fit_reasons,
+        scored.known_fit_inputs,
+        not scored.is_fit_known as needs_enrichment,
+        scored.missing_fit_inputs,
         scored.intent_points,
         scored.intent_score,
-        banded.intent_band,
+        cells.intent_band,
         scored.last_intent_signal_at,
         scored.is_opted_out as is_passive_tracking_excluded,
         case
@@ -159,8 +147,8 @@ final as (
                     'Opted out of email: page views, email engagement and product telemetry are not scored ('
                     || cast(scored.consent_excluded_events as {{ dbt.type_string() }}) || ' events)'
         end as intent_exclusion_reason,
-        cast(priority_matrix.priority_tier as integer) as priority_tier,
-        priority_matrix.action as priority_action,
+        cells.priority_tier,
+        cells.priority_action,
         funnel.current_stage,
         funnel.current_stage_since,
         funnel.mql_at,
@@ -171,17 +159,31 @@ final as (
         funnel.recycled_at,
         funnel.disqualified_at,
         funnel.disqualification_reason_code,
+        funnel.current_stage_reason_code,
+        qualification.next_action,
+        cast(qualification.recycle_eligible_on as date) as recycle_eligible_on,
+        funnel.score_qualified_at,
+        funnel.latest_score_qualified_at,
+        funnel.score_qualification_count,
+        funnel.mql_agreement,
+        case
+            when funnel.current_stage in ('sal', 'sql', 'opportunity', 'customer', 'disqualified') then 'none'
+            when qualification.is_score_qualified_this_cycle and coalesce(funnel.current_stage, 'lead') <> 'mql'
+                then 'mark_mql'
+            when funnel.current_stage = 'mql' and not qualification.is_score_qualified_this_cycle
+                then case when scored.is_fit_known then 'review_mql' else 'enrich' end
+            when not scored.is_fit_known then 'enrich'
+            else 'none'
+        end as recommended_lifecycle_action,
         scoring_version.scoring_model_version,
         {{ leadflow.as_of() }} as as_of
     from scored
-    inner join graded
-        on scored.lead_key = graded.lead_key
-    inner join banded
-        on scored.lead_key = banded.lead_key
+    inner join cells
+        on scored.lead_key = cells.lead_key
     inner join funnel
         on scored.lead_key = funnel.lead_key
-    inner join priority_matrix
-        on graded.fit_grade = priority_matrix.fit_grade and banded.intent_band = priority_matrix.intent_band
+    inner join qualification
+        on scored.lead_key = qualification.lead_key
     cross join scoring_version
 )
 

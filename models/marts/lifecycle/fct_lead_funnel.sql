@@ -9,7 +9,12 @@
       entered_via          the lead source, else the first campaign, else 'unknown'
       intent_score_at_mql  intent as it stood at mql_at (point in time: the person's scored
                            events up to that moment, with today's caps and consent rule,
-                           decayed to mql_at), and its band: what the matrix saw at handoff
+                           decayed to mql_at), and its band: what the matrix saw at handoff;
+                           fit_grade_at_mql and priority_action_at_mql complete the cell
+                           (current fit: leadflow.matrix_cell)
+      score_qualified_at   leadflow's own MQL (int_scoring__qualifications): the first time,
+                           the latest, how many (one per recycle cycle), and the cell and
+                           intent of the first; mql_agreement compares it with the CRM's MQL
     People without any lifecycle record (a Salesforce contact nobody ever moved) have a null
     current_stage and has_lifecycle false: visible, not guessed.
 -#}
@@ -27,8 +32,17 @@ intent_signals as (
     select * from {{ ref('fct_intent_signals') }}
 ),
 
-intent_bands as (
-    select * from {{ ref('intent_band_thresholds') }}
+fit as (
+    select * from {{ ref('int_scoring__fit') }}
+),
+
+qualifications as (
+    select * from {{ ref('int_scoring__qualifications') }}
+),
+
+working_states as (
+    select * from {{ ref('int_lifecycle__crm_events') }}
+    where working_state is not null and lead_key is not null
 ),
 
 {% if var('using_salesforce', true) %}
@@ -88,7 +102,9 @@ stamps as (
         {{ leadflow.count_where("lifecycle_stage = 'recycled'") }} as recycle_count,
         {{ leadflow.any_true('is_regression') }} as has_regression,
         max_by(lifecycle_stage, change_number) as current_stage,
-        max_by(changed_at, change_number) as current_stage_since
+        max_by(changed_at, change_number) as current_stage_since,
+        -- coalesce: DuckDB's max_by skips a null value, Spark's returns it
+        nullif(max_by(coalesce(reason_code, '~'), change_number), '~') as current_stage_reason_code
     from stage_changes
     group by lead_key
 ),
@@ -128,17 +144,49 @@ scored_at_mql as (
     select
         stamps.lead_key,
         {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at_mql.intent_points_at_mql, 0)))', 2) }}
-            as intent_score_at_mql
+            as intent_score_at_mql,
+        fit.fit_score,
+        fit.is_fit_known
     from stamps
+    inner join fit
+        on stamps.lead_key = fit.lead_key
     left join intent_at_mql
         on stamps.lead_key = intent_at_mql.lead_key
     where stamps.mql_at is not null
 ),
 
-banded_at_mql as (
-    {{ leadflow.label_by_threshold(
-        'scored_at_mql', 'lead_key', 'intent_score_at_mql', 'intent_bands', 'min_intent_score', 'intent_band'
-    ) }}
+cells_at_mql as (
+    -- the matrix cell the CRM's MQL sat in: current fit, intent as of mql_at
+    {{ leadflow.matrix_cell('scored_at_mql', 'lead_key', 'fit_score', 'intent_score_at_mql', 'is_fit_known') }}
+),
+
+model_qualified as (
+    select
+        lead_key,
+        min(qualified_at) as score_qualified_at,
+        max(qualified_at) as latest_score_qualified_at,
+        count(*) as score_qualification_count,
+        min_by(fit_grade, qualified_at) as score_qualified_fit_grade,
+        min_by(intent_score, qualified_at) as score_qualified_intent_score
+    from qualifications
+    group by lead_key
+),
+
+current_working_states as (
+    -- the latest working state a CRM recorded (HubSpot lead status, Salesforce working status)
+    select
+        lead_key,
+        working_state as current_working_state
+    from (
+        select
+            lead_key,
+            working_state,
+            row_number() over (
+                partition by lead_key order by changed_at desc, source_system desc, source_event_id desc
+            ) as state_rank
+        from working_states
+    ) as ranked
+    where state_rank = 1
 ),
 
 final as (
@@ -157,8 +205,23 @@ final as (
         stamps.{{ stage }}_at,
         {%- endfor %}
         latest_disqualification.disqualification_reason_code,
+        stamps.current_stage_reason_code,
+        current_working_states.current_working_state,
         cast(scored_at_mql.intent_score_at_mql as double) as intent_score_at_mql,
-        banded_at_mql.intent_band as intent_band_at_mql,
+        cells_at_mql.intent_band as intent_band_at_mql,
+        cells_at_mql.fit_grade as fit_grade_at_mql,
+        cells_at_mql.priority_action as priority_action_at_mql,
+        model_qualified.score_qualified_at,
+        model_qualified.latest_score_qualified_at,
+        cast(coalesce(model_qualified.score_qualification_count, 0) as integer) as score_qualification_count,
+        model_qualified.score_qualified_fit_grade,
+        cast(model_qualified.score_qualified_intent_score as double) as score_qualified_intent_score,
+        case
+            when stamps.mql_at is not null and model_qualified.score_qualified_at is not null then 'both'
+            when stamps.mql_at is not null then 'crm_only'
+            when model_qualified.score_qualified_at is not null then 'model_only'
+            else 'neither'
+        end as mql_agreement,
         coalesce(stamps.mql_count, 0) as mql_count,
         coalesce(stamps.recycle_count, 0) as recycle_count,
         coalesce(stamps.has_regression, false) as has_regression,
@@ -178,8 +241,12 @@ final as (
         on leads.lead_key = first_campaigns.lead_key
     left join scored_at_mql
         on leads.lead_key = scored_at_mql.lead_key
-    left join banded_at_mql
-        on leads.lead_key = banded_at_mql.lead_key
+    left join cells_at_mql
+        on leads.lead_key = cells_at_mql.lead_key
+    left join model_qualified
+        on leads.lead_key = model_qualified.lead_key
+    left join current_working_states
+        on leads.lead_key = current_working_states.lead_key
 )
 
 select * from final

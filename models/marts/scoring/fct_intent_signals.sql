@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
 {#-
-    Intent signals with time decay at as_of: int_intent__scored_events (which events count and
-    how much after the daily cap and consent, incremental) plus
+    Intent signals with time decay at as_of: int_intent__signal_events (which events count and
+    how much after the daily cap, consent and cross-CRM hand-raise duplicates) plus
       age_days        days between occurred_at and as_of
       decayed_points  counted_points * 0.5 ^ (age_days / half_life_days)
     A view: every row's decay changes with as_of, so storing it would rewrite the largest table
@@ -12,7 +12,7 @@
 with
 
 scored_events as (
-    select * from {{ ref('int_intent__scored_events') }}
+    select * from {{ ref('int_intent__signal_events') }}
     where occurred_at <= {{ leadflow.as_of() }}
 ),
 
@@ -38,6 +38,7 @@ final as (
         cast({{ leadflow.decayed('counted_points', 'age_days', 'half_life_days') }} as double) as decayed_points,
         is_excluded,
         exclusion_reason,
+        duplicate_of_event_id,
         scoring_model_version,
         {{ leadflow.as_of() }} as as_of
     from aged

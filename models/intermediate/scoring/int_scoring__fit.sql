@@ -1,0 +1,104 @@
+{#-
+    One row per lead: the fit score (the sum of the rules that fired, fct_fit_score_components,
+    clamped to 0-100), its top three reasons, and how much of it is known (fit confidence):
+      known_fit_inputs      how many seeds/fit_inputs.csv inputs the profile has (seniority
+                            other than 'unknown', employee_count, industry, country_code)
+      missing_fit_inputs    the ones it lacks, for the enrichment team
+      is_fit_known          at least qualification_rules.min_known_fit_inputs inputs known, or a
+                            negative fit rule fired (a competitor or student is known to be a poor
+                            fit whatever else is missing). False: the person needs enrichment and
+                            gets no fit grade (matrix row needs_enrichment), instead of grade D.
+-#}
+with
+
+profiles as (
+    select * from {{ ref('int_identity__lead_profiles') }}
+),
+
+fit_components as (
+    select * from {{ ref('fct_fit_score_components') }}
+),
+
+fit_inputs as (
+    select * from {{ ref('fit_inputs') }}
+),
+
+qualification_rules as (
+    select * from {{ ref('qualification_rules') }}
+),
+
+fit_totals as (
+    select
+        lead_key,
+        sum(points) as fit_points,
+        {{ leadflow.any_true('points < 0') }} as has_negative_fit_rule
+    from fit_components
+    group by lead_key
+),
+
+fit_reasons_ranked as (
+    select
+        lead_key,
+        rule_description || ' (' || case when points > 0 then '+' else '' end
+        || cast(points as {{ dbt.type_string() }}) || ')' as reason,
+        row_number() over (partition by lead_key order by abs(points) desc, rule_id asc) as reason_rank
+    from fit_components
+),
+
+fit_reasons as (
+    select
+        lead_key,
+        {{ leadflow.ordered_string_agg('reason', 'reason_rank', '; ') }} as fit_reasons
+    from fit_reasons_ranked
+    where reason_rank <= 3
+    group by lead_key
+),
+
+input_states as (
+    -- one row per person and fit input: is it known?
+    select
+        profiles.lead_key,
+        fit_inputs.attribute,
+        case fit_inputs.attribute
+            when 'seniority' then coalesce(profiles.seniority, 'unknown') <> 'unknown'
+            when 'employee_count' then profiles.employee_count is not null
+            when 'industry' then profiles.industry is not null
+            when 'country_code' then profiles.country_code is not null
+            else false
+        end as is_known
+    from profiles
+    cross join fit_inputs
+),
+
+input_counts as (
+    select
+        lead_key,
+        {{ leadflow.count_where('is_known') }} as known_fit_inputs,
+        {{ leadflow.ordered_string_agg('case when not is_known then attribute end', 'attribute', ', ') }}
+            as missing_fit_inputs
+    from input_states
+    group by lead_key
+),
+
+final as (
+    select
+        profiles.lead_key,
+        cast(coalesce(fit_totals.fit_points, 0) as integer) as fit_points,
+        cast(least(100, greatest(0, coalesce(fit_totals.fit_points, 0))) as integer) as fit_score,
+        coalesce(fit_reasons.fit_reasons, 'No fit rule matched') as fit_reasons,
+        cast(coalesce(input_counts.known_fit_inputs, 0) as integer) as known_fit_inputs,
+        nullif(input_counts.missing_fit_inputs, '') as missing_fit_inputs,
+        coalesce(fit_totals.has_negative_fit_rule, false) as has_negative_fit_rule,
+        coalesce(input_counts.known_fit_inputs, 0) >= qualification_rules.min_known_fit_inputs
+        or coalesce(fit_totals.has_negative_fit_rule, false) as is_fit_known
+    from profiles
+    cross join qualification_rules
+    left join fit_totals
+        on profiles.lead_key = fit_totals.lead_key
+    left join fit_reasons
+        on profiles.lead_key = fit_reasons.lead_key
+    left join input_counts
+        on profiles.lead_key = input_counts.lead_key
+)
+
+select * from final

@@ -1,0 +1,164 @@
+{#-
+    leadflow's own MQL, evaluated over time: one row per qualification, the first moment in a
+    lifecycle cycle at which a person's scores met seeds/qualification_rules.csv.
+      moments        every counted scored event (int_intent__signal_events, points > 0): intent
+                     rises only at an event and decays between events, so the first moment the
+                     intent minimum is met is an event
+      intent_score   the events up to the moment, decayed to it (leadflow.intent_points_at)
+      fit_score      the current profile's fit (int_scoring__fit: the connectors keep no
+                     history of title, size or industry on most records)
+      the rule       the matrix cell (leadflow.matrix_cell) qualifies (priority_matrix.qualifies),
+                     fit and intent at least the minimums, the fit known (not needs_enrichment),
+                     every required field present, and the person not a customer or
+                     disqualified at that moment (a terminal stage)
+    A cycle starts with the person's first record and again at each recycle: the first
+    qualifying event after a recycle is a new qualification (qualification_number 2, ...). An
+    event at the very instant of the recycle belongs to the cycle before.
+-#}
+with
+
+scored_events as (
+    select * from {{ ref('int_intent__signal_events') }}
+    where occurred_at <= {{ leadflow.as_of() }}
+),
+
+fit as (
+    select * from {{ ref('int_scoring__fit') }}
+),
+
+profiles as (
+    select * from {{ ref('int_identity__lead_profiles') }}
+),
+
+stage_changes as (
+    select * from {{ ref('int_lifecycle__stage_changes') }}
+    where changed_at <= {{ leadflow.as_of() }}
+),
+
+stages as (
+    select * from {{ ref('lifecycle_stages') }}
+),
+
+rules as (
+    select * from {{ ref('qualification_rules') }}
+),
+
+required_fields as (
+    -- every field the rule requires is present (the rule names fields '|'-separated)
+    select
+        profiles.lead_key,
+        (position('|email|' in '|' || coalesce(rules.required_fields, '') || '|') = 0 or profiles.email is not null)
+        and (
+            position('|company|' in '|' || coalesce(rules.required_fields, '') || '|') = 0
+            or profiles.company is not null
+        )
+        and (
+            position('|country_code|' in '|' || coalesce(rules.required_fields, '') || '|') = 0
+            or profiles.country_code is not null
+        )
+        and (position('|title|' in '|' || coalesce(rules.required_fields, '') || '|') = 0 or profiles.title is not null)
+            as has_required_fields
+    from profiles
+    cross join rules
+),
+
+moments as (
+    select distinct
+        scored_events.lead_key || ':' || {{ leadflow.epoch_micros_text('scored_events.occurred_at') }} as moment_key,
+        scored_events.lead_key,
+        scored_events.occurred_at as qualified_at
+    from scored_events
+    inner join fit
+        on scored_events.lead_key = fit.lead_key
+    where not scored_events.is_excluded and scored_events.counted_points > 0
+),
+
+stage_at as (
+    -- the stage just before the moment, and how many recycles came before it
+    select
+        moments.moment_key,
+        max_by(stage_changes.lifecycle_stage, stage_changes.change_number) as stage_at,
+        {{ leadflow.count_where("stage_changes.lifecycle_stage = 'recycled'") }} as recycles_before
+    from moments
+    inner join stage_changes
+        on moments.lead_key = stage_changes.lead_key and moments.qualified_at > stage_changes.changed_at
+    group by moments.moment_key
+),
+
+intent_at as (
+    {{ leadflow.intent_points_at('moments', 'moment_key', 'qualified_at') }}
+),
+
+scored_moments as (
+    select
+        moments.moment_key,
+        moments.lead_key,
+        moments.qualified_at,
+        stage_at.stage_at,
+        coalesce(stage_at.recycles_before, 0) as recycle_cycle,
+        fit.fit_score,
+        fit.is_fit_known,
+        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at.intent_points, 0)))', 2) }} as intent_score
+    from moments
+    inner join fit
+        on moments.lead_key = fit.lead_key
+    left join stage_at
+        on moments.moment_key = stage_at.moment_key
+    left join intent_at
+        on moments.moment_key = intent_at.moment_key
+),
+
+cells as (
+    {{ leadflow.matrix_cell('scored_moments', 'moment_key', 'fit_score', 'intent_score', 'is_fit_known') }}
+),
+
+qualifying as (
+    select
+        scored_moments.*,
+        cells.fit_grade,
+        cells.intent_band,
+        cells.priority_action,
+        rules.rule_id as qualification_rule_id,
+        rules.model_version as scoring_model_version,
+        row_number() over (
+            partition by scored_moments.lead_key, scored_moments.recycle_cycle
+            order by scored_moments.qualified_at
+        ) as rank_in_cycle
+    from scored_moments
+    inner join cells
+        on scored_moments.moment_key = cells.moment_key
+    inner join required_fields
+        on scored_moments.lead_key = required_fields.lead_key
+    cross join rules
+    left join stages
+        on scored_moments.stage_at = stages.lifecycle_stage
+    where
+        cells.is_qualifying_cell
+        and scored_moments.is_fit_known
+        and scored_moments.fit_score >= rules.min_fit_score
+        and scored_moments.intent_score >= rules.min_intent_score
+        and not coalesce(stages.is_terminal, false)
+        and required_fields.has_required_fields
+),
+
+final as (
+    select
+        {{ leadflow.hash_key('moment_key') }} as qualification_id,
+        lead_key,
+        cast(row_number() over (partition by lead_key order by qualified_at) as integer) as qualification_number,
+        qualified_at,
+        cast(recycle_cycle as integer) as recycle_cycle,
+        stage_at as stage_before,
+        fit_score,
+        fit_grade,
+        cast(intent_score as double) as intent_score,
+        intent_band,
+        priority_action,
+        qualification_rule_id,
+        scoring_model_version,
+        {{ leadflow.as_of() }} as as_of
+    from qualifying
+    where rank_in_cycle = 1
+)
+
+select * from final
