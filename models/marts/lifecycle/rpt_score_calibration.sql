@@ -1,10 +1,13 @@
 {#-
     Does the fit x intent matrix predict pipeline? For every person who reached MQL: the
     intent band they had at that moment (fct_lead_funnel.intent_band_at_mql, rebuilt point
-    in time from their events up to mql_at) and their fit grade, then per matrix cell how many MQLs went on to SQL and to an opportunity.
-    Fit is computed from current attributes: CRMs keep no history of job title or company
-    size, and fit describes who someone is, which changes slowly. Every cell of the matrix
-    has a row, empty cells with zero MQLs.
+    in time from their events up to mql_at) and their fit grade (fct_lead_funnel.fit_grade_at_mql:
+    needs_enrichment when the fit was not known enough), then per matrix cell how many MQLs went
+    on to SQL and to an opportunity, and how fast (sales velocity: median days from the MQL to
+    SQL and to an opportunity). Fit is computed from current attributes: CRMs keep no history of
+    job title or company size, and fit describes who someone is, which changes slowly
+    (fit_source says so). Every cell of seeds/priority_matrix.csv has a row, the needs_enrichment
+    cells included, empty cells with zero MQLs.
 -#}
 with
 
@@ -17,14 +20,6 @@ funnel as (
     where mql_at is not null
 ),
 
-fit_grades as (
-    select * from {{ ref('fit_grade_thresholds') }}
-),
-
-intent_bands as (
-    select * from {{ ref('intent_band_thresholds') }}
-),
-
 priority_matrix as (
     select * from {{ ref('priority_matrix') }}
 ),
@@ -35,9 +30,13 @@ mqls as (
         funnel.sql_at is not null as reached_sql,
         funnel.opportunity_at is not null as reached_opportunity,
         leads.fit_score,
-        leads.fit_grade,
+        funnel.fit_grade_at_mql as fit_grade,
         funnel.intent_score_at_mql,
-        funnel.intent_band_at_mql
+        funnel.intent_band_at_mql,
+        funnel.days_mql_to_sql,
+        {{ leadflow.round_to(
+            leadflow.seconds_between('funnel.mql_at', 'funnel.opportunity_at') ~ ' / 86400.0', 2
+        ) }} as days_mql_to_opportunity
     from funnel
     inner join leads
         on funnel.lead_key = leads.lead_key
@@ -51,7 +50,9 @@ cells as (
         {{ leadflow.count_where('mqls.reached_sql') }} as sql_count,
         {{ leadflow.count_where('mqls.reached_opportunity') }} as opportunity_count,
         avg(mqls.fit_score) as avg_fit_score,
-        avg(mqls.intent_score_at_mql) as avg_intent_score_at_mql
+        avg(mqls.intent_score_at_mql) as avg_intent_score_at_mql,
+        {{ leadflow.median_to('mqls.days_mql_to_sql', 2) }} as median_days_mql_to_sql,
+        {{ leadflow.median_to('mqls.days_mql_to_opportunity', 2) }} as median_days_mql_to_opportunity
     from mqls
     group by mqls.fit_grade, mqls.intent_band_at_mql
 ),
@@ -61,20 +62,10 @@ scoring_version as (
     from {{ ref('fit_scoring_rules') }}
 ),
 
-matrix as (
-    select
-        fit_grades.fit_grade,
-        intent_bands.intent_band,
-        fit_grades.min_fit_score,
-        intent_bands.min_intent_score
-    from fit_grades
-    cross join intent_bands
-),
-
 final as (
     select
-        matrix.fit_grade,
-        matrix.intent_band,
+        priority_matrix.fit_grade,
+        priority_matrix.intent_band,
         cast(priority_matrix.priority_tier as integer) as priority_tier,
         priority_matrix.action as priority_action,
         cast(coalesce(cells.mql_count, 0) as integer) as mql_count,
@@ -88,13 +79,14 @@ final as (
         ) as mql_to_opportunity_rate,
         cast({{ leadflow.round_to('cells.avg_fit_score', 2) }} as double) as avg_fit_score,
         cast({{ leadflow.round_to('cells.avg_intent_score_at_mql', 2) }} as double) as avg_intent_score_at_mql,
+        cast(cells.median_days_mql_to_sql as double) as median_days_mql_to_sql,
+        cast(cells.median_days_mql_to_opportunity as double) as median_days_mql_to_opportunity,
+        'current_profile' as fit_source,
         scoring_version.scoring_model_version,
         {{ leadflow.as_of() }} as as_of
-    from matrix
-    inner join priority_matrix
-        on matrix.fit_grade = priority_matrix.fit_grade and matrix.intent_band = priority_matrix.intent_band
+    from priority_matrix
     left join cells
-        on matrix.fit_grade = cells.fit_grade and matrix.intent_band = cells.intent_band
+        on priority_matrix.fit_grade = cells.fit_grade and priority_matrix.intent_band = cells.intent_band
     cross join scoring_version
 )
 
