@@ -59,3 +59,100 @@
             and not scored_events.is_excluded
     group by {{ moments_cte }}.{{ key_column }}
 {%- endmacro %}
+
+{#- A CTE body: the fit attributes of each row of `profiles_cte` (lead_key, seniority, industry,
+    country_code, email_domain_type, account_type, title, employee_count), one row per person and
+    attribute (value_text; value_number for employee_count), with the sales region of the country
+    (seeds/country_aliases.csv). The input of leadflow.fit_rule_matches. -#}
+{% macro fit_attribute_rows(profiles_cte) -%}
+    {%- set text_attributes = ['seniority', 'industry', 'country_code', 'email_domain_type', 'account_type', 'title'] %}
+    {%- for attribute in text_attributes %}
+    select
+        lead_key,
+        '{{ attribute }}' as attribute,
+        cast({{ attribute }} as {{ dbt.type_string() }}) as value_text,
+        cast(null as double) as value_number
+    from {{ profiles_cte }}
+    union all
+    {%- endfor %}
+    select
+        lead_key,
+        'employee_count' as attribute,
+        cast(employee_count as {{ dbt.type_string() }}) as value_text,
+        cast(employee_count as double) as value_number
+    from {{ profiles_cte }}
+    union all
+    select
+        profiles.lead_key,
+        'region' as attribute,
+        country_regions.region as value_text,
+        cast(null as double) as value_number
+    from {{ profiles_cte }} as profiles
+    inner join (
+        select distinct
+            country_code,
+            region
+        from {{ ref('country_aliases') }}
+    ) as country_regions
+        on profiles.country_code = country_regions.country_code
+{%- endmacro %}
+
+{#- A CTE body: every rule of seeds/fit_scoring_rules.csv that fires on a row of `attributes_cte`
+    (leadflow.fit_attribute_rows): by value list ('|'-separated, exact), numeric range (inclusive;
+    open upper bound when max_value is empty) or regular expression on the lower-cased value. -#}
+{% macro fit_rule_matches(attributes_cte) -%}
+    select
+        attributes.lead_key,
+        rules.rule_id,
+        rules.attribute,
+        attributes.value_text as matched_value,
+        rules.points,
+        rules.description as rule_description,
+        rules.model_version as scoring_model_version
+    from {{ attributes_cte }} as attributes
+    inner join {{ ref('fit_scoring_rules') }} as rules
+        on attributes.attribute = rules.attribute
+    where
+        attributes.value_text is not null
+        and (
+            (
+                rules.match_type = 'in_list'
+                and position('|' || attributes.value_text || '|' in '|' || rules.match_values || '|') > 0
+            )
+            or (
+                rules.match_type = 'range'
+                and attributes.value_number >= rules.min_value
+                and (rules.max_value is null or attributes.value_number <= rules.max_value)
+            )
+            or (
+                rules.match_type = 'pattern'
+                and {{ leadflow.regexp_matches('lower(attributes.value_text)', 'rules.match_values') }}
+            )
+        )
+{%- endmacro %}
+
+{#- A CTE body: fit confidence of each row of `profiles_cte` (lead_key, seniority,
+    employee_count, industry, country_code): how many seeds/fit_inputs.csv inputs are known
+    (seniority other than 'unknown'; the others not null) and which are missing. -#}
+{% macro known_fit_inputs(profiles_cte) -%}
+    select
+        lead_key,
+        {{ leadflow.count_where('is_known') }} as known_fit_inputs,
+        {{ leadflow.ordered_string_agg('case when not is_known then attribute end', 'attribute', ', ') }}
+            as missing_fit_inputs
+    from (
+        select
+            profiles.lead_key,
+            fit_inputs.attribute,
+            case fit_inputs.attribute
+                when 'seniority' then coalesce(profiles.seniority, 'unknown') <> 'unknown'
+                when 'employee_count' then profiles.employee_count is not null
+                when 'industry' then profiles.industry is not null
+                when 'country_code' then profiles.country_code is not null
+                else false
+            end as is_known
+        from {{ profiles_cte }} as profiles
+        cross join {{ ref('fit_inputs') }} as fit_inputs
+    ) as input_states
+    group by lead_key
+{%- endmacro %}

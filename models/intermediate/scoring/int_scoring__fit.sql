@@ -19,10 +19,6 @@ fit_components as (
     select * from {{ ref('fct_fit_score_components') }}
 ),
 
-fit_inputs as (
-    select * from {{ ref('fit_inputs') }}
-),
-
 qualification_rules as (
     select * from {{ ref('qualification_rules') }}
 ),
@@ -54,30 +50,8 @@ fit_reasons as (
     group by lead_key
 ),
 
-input_states as (
-    -- one row per person and fit input: is it known?
-    select
-        profiles.lead_key,
-        fit_inputs.attribute,
-        case fit_inputs.attribute
-            when 'seniority' then coalesce(profiles.seniority, 'unknown') <> 'unknown'
-            when 'employee_count' then profiles.employee_count is not null
-            when 'industry' then profiles.industry is not null
-            when 'country_code' then profiles.country_code is not null
-            else false
-        end as is_known
-    from profiles
-    cross join fit_inputs
-),
-
 input_counts as (
-    select
-        lead_key,
-        {{ leadflow.count_where('is_known') }} as known_fit_inputs,
-        {{ leadflow.ordered_string_agg('case when not is_known then attribute end', 'attribute', ', ') }}
-            as missing_fit_inputs
-    from input_states
-    group by lead_key
+    {{ leadflow.known_fit_inputs('profiles') }}
 ),
 
 final as (

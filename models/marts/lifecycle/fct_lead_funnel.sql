@@ -10,8 +10,10 @@
       intent_score_at_mql  intent as it stood at mql_at (point in time: the person's scored
                            events up to that moment, with today's caps and consent rule,
                            decayed to mql_at), and its band: what the matrix saw at handoff;
-                           fit_grade_at_mql and priority_action_at_mql complete the cell
-                           (current fit: leadflow.matrix_cell)
+                           fit_score_at_mql, fit_grade_at_mql and priority_action_at_mql
+                           complete the cell (leadflow.matrix_cell), the fit as of mql_at where
+                           HubSpot property history holds title, size or industry
+                           (int_scoring__fit_at_mql; fit_source_at_mql says which)
       score_qualified_at   leadflow's own MQL (int_scoring__qualifications): the first time,
                            the latest, how many (one per recycle cycle), and the cell and
                            intent of the first; mql_agreement compares it with the CRM's MQL
@@ -32,8 +34,8 @@ intent_signals as (
     select * from {{ ref('fct_intent_signals') }}
 ),
 
-fit as (
-    select * from {{ ref('int_scoring__fit') }}
+fit_at_mql as (
+    select * from {{ ref('int_scoring__fit_at_mql') }}
 ),
 
 qualifications as (
@@ -145,18 +147,19 @@ scored_at_mql as (
         stamps.lead_key,
         {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at_mql.intent_points_at_mql, 0)))', 2) }}
             as intent_score_at_mql,
-        fit.fit_score,
-        fit.is_fit_known
+        fit_at_mql.fit_score,
+        fit_at_mql.is_fit_known,
+        fit_at_mql.fit_source
     from stamps
-    inner join fit
-        on stamps.lead_key = fit.lead_key
+    inner join fit_at_mql
+        on stamps.lead_key = fit_at_mql.lead_key
     left join intent_at_mql
         on stamps.lead_key = intent_at_mql.lead_key
     where stamps.mql_at is not null
 ),
 
 cells_at_mql as (
-    -- the matrix cell the CRM's MQL sat in: current fit, intent as of mql_at
+    -- the matrix cell the CRM's MQL sat in: fit and intent as of mql_at
     {{ leadflow.matrix_cell('scored_at_mql', 'lead_key', 'fit_score', 'intent_score_at_mql', 'is_fit_known') }}
 ),
 
@@ -209,6 +212,8 @@ final as (
         current_working_states.current_working_state,
         cast(scored_at_mql.intent_score_at_mql as double) as intent_score_at_mql,
         cells_at_mql.intent_band as intent_band_at_mql,
+        scored_at_mql.fit_score as fit_score_at_mql,
+        scored_at_mql.fit_source as fit_source_at_mql,
         cells_at_mql.fit_grade as fit_grade_at_mql,
         cells_at_mql.priority_action as priority_action_at_mql,
         model_qualified.score_qualified_at,

@@ -54,7 +54,7 @@ counted as (
         {{ leadflow.count_where("mql_agreement = 'both' and reached_sql") }} as both_reached_sql_count,
         {{ leadflow.count_where("mql_agreement = 'crm_only' and reached_sql") }} as crm_only_reached_sql_count,
         {{ leadflow.count_where("mql_agreement = 'model_only' and reached_sql") }} as model_only_reached_sql_count,
-        avg(days_model_ahead_of_crm) as avg_days_model_ahead_of_crm
+        {{ leadflow.avg_to('days_model_ahead_of_crm', 2) }} as avg_days_model_ahead_of_crm
     from people
     group by entered_via, qualified_month
 ),
@@ -77,8 +77,7 @@ final as (
         cast(counted.both_reached_sql_count as integer) as both_reached_sql_count,
         cast(counted.crm_only_reached_sql_count as integer) as crm_only_reached_sql_count,
         cast(counted.model_only_reached_sql_count as integer) as model_only_reached_sql_count,
-        cast({{ leadflow.round_to('counted.avg_days_model_ahead_of_crm', 2) }} as double)
-            as avg_days_model_ahead_of_crm,
+        cast(counted.avg_days_model_ahead_of_crm as double) as avg_days_model_ahead_of_crm,
         scoring_version.scoring_model_version,
         {{ leadflow.as_of() }} as as_of
     from counted

@@ -4,16 +4,12 @@
     in time from their events up to mql_at) and their fit grade (fct_lead_funnel.fit_grade_at_mql:
     needs_enrichment when the fit was not known enough), then per matrix cell how many MQLs went
     on to SQL and to an opportunity, and how fast (sales velocity: median days from the MQL to
-    SQL and to an opportunity). Fit is computed from current attributes: CRMs keep no history of
-    job title or company size, and fit describes who someone is, which changes slowly
-    (fit_source says so). Every cell of seeds/priority_matrix.csv has a row, the needs_enrichment
+    SQL and to an opportunity). The fit is the one as of the MQL where HubSpot property history
+    holds title, size or industry, else the current profile (fit_from_history_count says how
+    many of the cell's MQLs used history). Every cell of seeds/priority_matrix.csv has a row, the needs_enrichment
     cells included, empty cells with zero MQLs.
 -#}
 with
-
-leads as (
-    select * from {{ ref('dim_leads') }}
-),
 
 funnel as (
     select * from {{ ref('fct_lead_funnel') }}
@@ -29,7 +25,8 @@ mqls as (
         funnel.lead_key,
         funnel.sql_at is not null as reached_sql,
         funnel.opportunity_at is not null as reached_opportunity,
-        leads.fit_score,
+        funnel.fit_score_at_mql as fit_score,
+        funnel.fit_source_at_mql,
         funnel.fit_grade_at_mql as fit_grade,
         funnel.intent_score_at_mql,
         funnel.intent_band_at_mql,
@@ -38,8 +35,6 @@ mqls as (
             leadflow.seconds_between('funnel.mql_at', 'funnel.opportunity_at') ~ ' / 86400.0', 2
         ) }} as days_mql_to_opportunity
     from funnel
-    inner join leads
-        on funnel.lead_key = leads.lead_key
 ),
 
 cells as (
@@ -49,8 +44,9 @@ cells as (
         count(*) as mql_count,
         {{ leadflow.count_where('mqls.reached_sql') }} as sql_count,
         {{ leadflow.count_where('mqls.reached_opportunity') }} as opportunity_count,
-        avg(mqls.fit_score) as avg_fit_score,
-        avg(mqls.intent_score_at_mql) as avg_intent_score_at_mql,
+        {{ leadflow.avg_to('mqls.fit_score', 2) }} as avg_fit_score,
+        {{ leadflow.count_where("mqls.fit_source_at_mql = 'property_history'") }} as fit_from_history_count,
+        {{ leadflow.avg_to('mqls.intent_score_at_mql', 2) }} as avg_intent_score_at_mql,
         {{ leadflow.median_to('mqls.days_mql_to_sql', 2) }} as median_days_mql_to_sql,
         {{ leadflow.median_to('mqls.days_mql_to_opportunity', 2) }} as median_days_mql_to_opportunity
     from mqls
@@ -77,11 +73,11 @@ final as (
             {{ leadflow.round_to('cells.opportunity_count / nullif(cast(cells.mql_count as double), 0)', 4) }}
             as double
         ) as mql_to_opportunity_rate,
-        cast({{ leadflow.round_to('cells.avg_fit_score', 2) }} as double) as avg_fit_score,
-        cast({{ leadflow.round_to('cells.avg_intent_score_at_mql', 2) }} as double) as avg_intent_score_at_mql,
+        cast(cells.avg_fit_score as double) as avg_fit_score,
+        cast(cells.avg_intent_score_at_mql as double) as avg_intent_score_at_mql,
         cast(cells.median_days_mql_to_sql as double) as median_days_mql_to_sql,
         cast(cells.median_days_mql_to_opportunity as double) as median_days_mql_to_opportunity,
-        'current_profile' as fit_source,
+        cast(coalesce(cells.fit_from_history_count, 0) as integer) as fit_from_history_count,
         scoring_version.scoring_model_version,
         {{ leadflow.as_of() }} as as_of
     from priority_matrix
