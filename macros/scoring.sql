@@ -156,3 +156,37 @@
     ) as input_states
     group by lead_key
 {%- endmacro %}
+
+{#- A CTE body: the fit of each row of `profiles_cte` from the rules that fired on it
+    (`components_cte`: lead_key, points; fct_fit_score_components or leadflow.fit_rule_matches):
+    fit_points, fit_score (clamped 0-100), known_fit_inputs and missing_fit_inputs
+    (leadflow.known_fit_inputs), has_negative_fit_rule, and is_fit_known: at least
+    qualification_rules.min_known_fit_inputs inputs known, or a negative rule fired (a competitor's
+    poor fit is known whatever else is missing). int_scoring__fit (now) and int_scoring__fit_at_mql
+    (as of the CRM's MQL) both read it. -#}
+{% macro fit_summary(profiles_cte, components_cte) -%}
+    select
+        profiles.lead_key,
+        cast(coalesce(totals.fit_points, 0) as integer) as fit_points,
+        cast(least(100, greatest(0, coalesce(totals.fit_points, 0))) as integer) as fit_score,
+        cast(coalesce(inputs.known_fit_inputs, 0) as integer) as known_fit_inputs,
+        nullif(inputs.missing_fit_inputs, '') as missing_fit_inputs,
+        coalesce(totals.has_negative_fit_rule, false) as has_negative_fit_rule,
+        coalesce(inputs.known_fit_inputs, 0) >= rules.min_known_fit_inputs
+        or coalesce(totals.has_negative_fit_rule, false) as is_fit_known
+    from {{ profiles_cte }} as profiles
+    cross join {{ ref('qualification_rules') }} as rules
+    left join (
+        select
+            lead_key,
+            sum(points) as fit_points,
+            {{ leadflow.any_true('points < 0') }} as has_negative_fit_rule
+        from {{ components_cte }}
+        group by lead_key
+    ) as totals
+        on profiles.lead_key = totals.lead_key
+    left join (
+        {{ leadflow.known_fit_inputs(profiles_cte) }}
+    ) as inputs
+        on profiles.lead_key = inputs.lead_key
+{%- endmacro %}

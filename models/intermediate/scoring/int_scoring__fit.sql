@@ -19,17 +19,8 @@ fit_components as (
     select * from {{ ref('fct_fit_score_components') }}
 ),
 
-qualification_rules as (
-    select * from {{ ref('qualification_rules') }}
-),
-
-fit_totals as (
-    select
-        lead_key,
-        sum(points) as fit_points,
-        {{ leadflow.any_true('points < 0') }} as has_negative_fit_rule
-    from fit_components
-    group by lead_key
+fit as (
+    {{ leadflow.fit_summary('profiles', 'fit_components') }}
 ),
 
 fit_reasons_ranked as (
@@ -50,29 +41,19 @@ fit_reasons as (
     group by lead_key
 ),
 
-input_counts as (
-    {{ leadflow.known_fit_inputs('profiles') }}
-),
-
 final as (
     select
-        profiles.lead_key,
-        cast(coalesce(fit_totals.fit_points, 0) as integer) as fit_points,
-        cast(least(100, greatest(0, coalesce(fit_totals.fit_points, 0))) as integer) as fit_score,
+        fit.lead_key,
+        fit.fit_points,
+        fit.fit_score,
         coalesce(fit_reasons.fit_reasons, 'No fit rule matched') as fit_reasons,
-        cast(coalesce(input_counts.known_fit_inputs, 0) as integer) as known_fit_inputs,
-        nullif(input_counts.missing_fit_inputs, '') as missing_fit_inputs,
-        coalesce(fit_totals.has_negative_fit_rule, false) as has_negative_fit_rule,
-        coalesce(input_counts.known_fit_inputs, 0) >= qualification_rules.min_known_fit_inputs
-        or coalesce(fit_totals.has_negative_fit_rule, false) as is_fit_known
-    from profiles
-    cross join qualification_rules
-    left join fit_totals
-        on profiles.lead_key = fit_totals.lead_key
+        fit.known_fit_inputs,
+        fit.missing_fit_inputs,
+        fit.has_negative_fit_rule,
+        fit.is_fit_known
+    from fit
     left join fit_reasons
-        on profiles.lead_key = fit_reasons.lead_key
-    left join input_counts
-        on profiles.lead_key = input_counts.lead_key
+        on fit.lead_key = fit_reasons.lead_key
 )
 
 select * from final

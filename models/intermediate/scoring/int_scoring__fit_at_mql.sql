@@ -124,36 +124,23 @@ matched as (
     {{ leadflow.fit_rule_matches('attributes') }}
 ),
 
-fit_totals as (
-    select
-        lead_key,
-        sum(points) as fit_points,
-        {{ leadflow.any_true('points < 0') }} as has_negative_fit_rule
-    from matched
-    group by lead_key
-),
-
-input_counts as (
-    {{ leadflow.known_fit_inputs('profiles_at_mql') }}
+fit as (
+    {{ leadflow.fit_summary('profiles_at_mql', 'matched') }}
 ),
 
 final as (
     select
-        profiles_at_mql.lead_key,
+        fit.lead_key,
         first_mqls.mql_at,
-        cast(least(100, greatest(0, coalesce(fit_totals.fit_points, 0))) as integer) as fit_score,
-        cast(coalesce(input_counts.known_fit_inputs, 0) as integer) as known_fit_inputs,
-        coalesce(input_counts.known_fit_inputs, 0) >= qualification_rules.min_known_fit_inputs
-        or coalesce(fit_totals.has_negative_fit_rule, false) as is_fit_known,
+        fit.fit_score,
+        fit.known_fit_inputs,
+        fit.is_fit_known,
         case when profiles_at_mql.uses_history then 'property_history' else 'current_profile' end as fit_source
-    from profiles_at_mql
+    from fit
+    inner join profiles_at_mql
+        on fit.lead_key = profiles_at_mql.lead_key
     inner join first_mqls
-        on profiles_at_mql.lead_key = first_mqls.lead_key
-    cross join {{ ref('qualification_rules') }} as qualification_rules
-    left join fit_totals
-        on profiles_at_mql.lead_key = fit_totals.lead_key
-    left join input_counts
-        on profiles_at_mql.lead_key = input_counts.lead_key
+        on fit.lead_key = first_mqls.lead_key
 )
 
 select * from final
