@@ -1,7 +1,7 @@
 """One self-contained HTML report from the built marts (plotly.js inlined: no network at view time).
 
 Sections: the funnel by stage with conversion rates; the fit x intent matrix (people per cell and
-what MQLs of each cell went on to do); the intent score distribution against the band
+what MQLs of each cell went on to do); the CRM's MQL against leadflow's own by month; the intent score distribution against the band
 thresholds; SLA compliance by team and the current breach list; rep workload; what the load
 quarantined and why.
 """
@@ -24,7 +24,8 @@ import plotly.graph_objects as go  # type: ignore[import-untyped]
 from . import PROJECT_ROOT, add_database_argument
 
 STAGES = ["lead", "mql", "sal", "sql", "opportunity", "customer"]
-GRADES = ["A", "B", "C", "D"]
+GRADES = ["A", "B", "C", "D", "needs_enrichment"]  # needs_enrichment: fit unknown, not graded
+GRADE_LABELS = {"needs_enrichment": "Fit unknown (enrich)"}
 BANDS = ["low", "medium", "high"]  # bottom to top in the heatmap
 
 
@@ -68,13 +69,33 @@ def matrix(con: duckdb.DuckDBPyConnection) -> Section:
             rate_text = "-" if rate is None else f"{100 * rate:.0f}%"
             row.append(f"{people.get((g, b), 0):,} people<br>{mqls:,} MQLs, {rate_text} to SQL")
         text.append(row)
-    figure = go.Figure(go.Heatmap(z=z, x=[f"Fit {g}" for g in GRADES], y=[f"Intent {b}" for b in BANDS],
+    figure = go.Figure(go.Heatmap(z=z, x=[GRADE_LABELS.get(g, f"Fit {g}") for g in GRADES],
+                                  y=[f"Intent {b}" for b in BANDS],
                                   text=text, texttemplate="%{text}", colorscale="Blues",
                                   colorbar={"title": "people"}))
     figure.update_layout(title="Fit x intent: people per cell, and what their MQLs did")
     return Section("matrix", "Fit x intent matrix", "Who they are (fit grade) against what they did (intent "
                    "band): people per cell today, and per cell the MQLs and their MQL->SQL rate "
-                   "(rpt_score_calibration).", figure)
+                   "(rpt_score_calibration). People whose fit is not known enough (too few of title, size, "
+                   "industry, country) are a column of their own, sent to enrichment, not graded D.", figure)
+
+
+def mql_agreement(con: duckdb.DuckDBPyConnection) -> Section:
+    rows = _rows(con, """
+        select qualified_month, sum(both_count), sum(crm_only_suppress_cell_count),
+               sum(crm_only_needs_enrichment_count),
+               sum(crm_only_count - crm_only_suppress_cell_count - crm_only_needs_enrichment_count),
+               sum(model_only_count)
+        from marts.rpt_mql_agreement group by qualified_month order by qualified_month""")
+    months = [row[0] for row in rows]
+    figure = go.Figure()
+    for index, name in enumerate(["Both qualified", "CRM MQL in a suppress cell", "CRM MQL, fit unknown",
+                                  "CRM MQL, other cells", "leadflow only"], start=1):
+        figure.add_bar(name=name, x=months, y=[row[index] for row in rows])
+    figure.update_layout(barmode="stack", title="CRM MQLs against leadflow's own MQL, by month first qualified")
+    return Section("agreement", "MQL agreement", "Where trust breaks (rpt_mql_agreement): CRM MQLs leadflow's "
+                   "scores never qualified (in a suppress cell, or with an unknown fit), people leadflow "
+                   "qualified that the CRM never marked, and those both agree on.", figure)
 
 
 def intent_distribution(con: duckdb.DuckDBPyConnection) -> Section:
@@ -153,8 +174,8 @@ def render(database: Path, output: Path) -> Path:
     try:
         as_of = _rows(con, "select max(as_of) from marts.dim_leads")[0][0]
         people = _rows(con, "select count(*) from marts.dim_leads")[0][0]
-        sections = [funnel(con), matrix(con), intent_distribution(con), sla_compliance(con), breach_list(con),
-                    rep_workload(con), quarantine(con)]
+        sections = [funnel(con), matrix(con), mql_agreement(con), intent_distribution(con), sla_compliance(con),
+                    breach_list(con), rep_workload(con), quarantine(con)]
     finally:
         con.close()
     parts = []
