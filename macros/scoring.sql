@@ -107,6 +107,7 @@
         rules.attribute,
         attributes.value_text as matched_value,
         rules.points,
+        rules.is_disqualifier,
         rules.description as rule_description,
         rules.model_version as scoring_model_version
     from {{ attributes_cte }} as attributes
@@ -158,10 +159,10 @@
 {%- endmacro %}
 
 {#- A CTE body: the fit of each row of `profiles_cte` from the rules that fired on it
-    (`components_cte`: lead_key, points; fct_fit_score_components or leadflow.fit_rule_matches):
+    (`components_cte`: lead_key, points, is_disqualifier; fct_fit_score_components or leadflow.fit_rule_matches):
     fit_points, fit_score (clamped 0-100), known_fit_inputs and missing_fit_inputs
-    (leadflow.known_fit_inputs), has_negative_fit_rule, and is_fit_known: at least
-    qualification_rules.min_known_fit_inputs inputs known, or a negative rule fired (a competitor's
+    (leadflow.known_fit_inputs), has_disqualifier, and is_fit_known: at least
+    qualification_rules.min_known_fit_inputs inputs known, or a disqualifying rule fired (a competitor's
     poor fit is known whatever else is missing). int_scoring__fit (now) and int_scoring__fit_at_mql
     (as of the CRM's MQL) both read it. -#}
 {% macro fit_summary(profiles_cte, components_cte) -%}
@@ -171,16 +172,16 @@
         cast(least(100, greatest(0, coalesce(totals.fit_points, 0))) as integer) as fit_score,
         cast(coalesce(inputs.known_fit_inputs, 0) as integer) as known_fit_inputs,
         nullif(inputs.missing_fit_inputs, '') as missing_fit_inputs,
-        coalesce(totals.has_negative_fit_rule, false) as has_negative_fit_rule,
+        coalesce(totals.has_disqualifier, false) as has_disqualifier,
         coalesce(inputs.known_fit_inputs, 0) >= rules.min_known_fit_inputs
-        or coalesce(totals.has_negative_fit_rule, false) as is_fit_known
+        or coalesce(totals.has_disqualifier, false) as is_fit_known
     from {{ profiles_cte }} as profiles
     cross join {{ ref('qualification_rules') }} as rules
     left join (
         select
             lead_key,
             sum(points) as fit_points,
-            {{ leadflow.any_true('points < 0') }} as has_negative_fit_rule
+            {{ leadflow.any_true('is_disqualifier') }} as has_disqualifier
         from {{ components_cte }}
         group by lead_key
     ) as totals

@@ -42,11 +42,11 @@ def test_unknown_fit_is_needs_enrichment_not_grade_d(built_db: Path) -> None:
     assert {row[0] for row in rows} == {"needs_enrichment"}
     assert {row[1] for row in rows} == {"enrich"}
     assert all(int(str(row[2])) < 3 and row[3] for row in rows)
-    # a person without title and company size, and no negative rule, is never graded D
+    # a person without title and company size, and no disqualifying rule, is never graded D
     graded_d = scalar(built_db, """
         select count(*) from marts.dim_leads
         where seniority = 'unknown' and employee_count is null and fit_grade = 'D'
-          and lead_key not in (select lead_key from marts.fct_fit_score_components where points < 0)""")
+          and lead_key not in (select lead_key from marts.fct_fit_score_components where is_disqualifier)""")
     assert graded_d == 0
 
 

@@ -5,7 +5,7 @@
                             other than 'unknown', employee_count, industry, country_code)
       missing_fit_inputs    the ones it lacks, for the enrichment team
       is_fit_known          at least qualification_rules.min_known_fit_inputs inputs known, or a
-                            negative fit rule fired (a competitor or student is known to be a poor
+                            disqualifying fit rule fired (a competitor or student is known to be a poor
                             fit whatever else is missing). False: the person needs enrichment and
                             gets no fit grade (matrix row needs_enrichment), instead of grade D.
 -#}
@@ -49,7 +49,7 @@ final as (
         coalesce(fit_reasons.fit_reasons, 'No fit rule matched') as fit_reasons,
         fit.known_fit_inputs,
         fit.missing_fit_inputs,
-        fit.has_negative_fit_rule,
+        fit.has_disqualifier,
         fit.is_fit_known
     from fit
     left join fit_reasons

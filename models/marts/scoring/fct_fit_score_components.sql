@@ -27,6 +27,7 @@ final as (
         attribute,
         matched_value,
         cast(points as integer) as points,
+        coalesce(is_disqualifier, false) as is_disqualifier,
         rule_description,
         scoring_model_version,
         {{ leadflow.as_of() }} as as_of
