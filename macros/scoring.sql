@@ -36,12 +36,159 @@
             and banded.intent_band = priority_matrix.intent_band
 {%- endmacro %}
 
+{#- The intent score (0..100, two decimals) of decayed intent points (null: no events, 0). -#}
+{% macro intent_score(points_expression) -%}
+    {{ leadflow.round_to('least(100, greatest(0, coalesce(' ~ points_expression ~ ', 0)))', 2) }}
+{%- endmacro %}
+
 {#- The decayed intent points of each row of `moments_cte` (one row per `key_column`, with
     lead_key and the moment in `moment_column`): every counted, not excluded event of the person
     (int_intent__signal_events: no cross-CRM duplicate) up to the moment, decayed to it (the sum
-    dim_leads takes at as_of, taken at the moment). Rows without events are left out: coalesce
-    to 0. -#}
+    dim_leads takes at as_of, taken at the moment). Rows whose person has no event are left out:
+    coalesce to 0.
+
+    Per-half-life running sums, not a join of every moment with every earlier event (quadratic in
+    a person's events: int_scoring__qualifications has a moment at nearly every event). With u an
+    instant in half-lives since 1970 (days / half_life_days), an event's points decayed to a moment
+    are p * 2^(u_event - u_moment) = 2^(-(u_moment - b)) * [p * 2^(u_event - b)] for any base b, so
+    the moment's sum over a half-life is one multiplication of a running sum of the bracketed
+    terms. b is the start of the moment's era (eras of `era_half_lives` half-lives, so no term
+    exceeds 2^500 and nothing overflows a double); the era before is added as its total times
+    2^-500, and events two eras back (older than 500 half-lives: 9.6 years at the shortest
+    half-life of 7 days) are left out: their weight is below 2^-500. A moment sorts after the
+    events of its own instant, so they count (`occurred_at <= moment`). -#}
 {% macro intent_points_at(moments_cte, key_column, moment_column) -%}
+    {%- set era_half_lives = 500 -%}
+    {%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" -%}
+    with
+
+    moment_leads as (
+        select distinct lead_key from {{ moments_cte }}
+    ),
+
+    events as (
+        -- the events of the people with moments, each instant in half-lives since 1970
+        select
+            scored_events.lead_key,
+            scored_events.half_life_days,
+            scored_events.occurred_at,
+            scored_events.counted_points,
+            {{ leadflow.seconds_between(epoch, 'scored_events.occurred_at') }}
+            / 86400.0 / scored_events.half_life_days as half_lives
+        from {{ ref('int_intent__signal_events') }} as scored_events
+        inner join moment_leads
+            on scored_events.lead_key = moment_leads.lead_key
+        where not scored_events.is_excluded
+    ),
+
+    event_terms as (
+        select
+            lead_key,
+            half_life_days,
+            occurred_at,
+            floor(half_lives / {{ era_half_lives }}) as era,
+            counted_points * power(2, half_lives - floor(half_lives / {{ era_half_lives }}) * {{ era_half_lives }})
+                as term
+        from events
+    ),
+
+    person_half_lives as (
+        select distinct
+            lead_key,
+            half_life_days
+        from events
+    ),
+
+    moment_rows as (
+        -- each moment once per half-life its person has events of, placed in its era
+        select
+            moments.{{ key_column }} as moment_key,
+            moments.lead_key,
+            person_half_lives.half_life_days,
+            moments.{{ moment_column }} as occurred_at,
+            moments.days_since_epoch / person_half_lives.half_life_days as half_lives
+        from (
+            select
+                {{ key_column }},
+                lead_key,
+                {{ moment_column }},
+                {{ leadflow.seconds_between(epoch, moment_column) }} / 86400.0 as days_since_epoch
+            from {{ moments_cte }}
+        ) as moments
+        inner join person_half_lives
+            on moments.lead_key = person_half_lives.lead_key
+    ),
+
+    timeline as (
+        select
+            moment_key,
+            lead_key,
+            half_life_days,
+            occurred_at,
+            floor(half_lives / {{ era_half_lives }}) as era,
+            half_lives - floor(half_lives / {{ era_half_lives }}) * {{ era_half_lives }} as half_lives_into_era,
+            1 as row_kind,
+            0.0 as term
+        from moment_rows
+        union all
+        select
+            cast(null as {{ dbt.type_string() }}) as moment_key,
+            lead_key,
+            half_life_days,
+            occurred_at,
+            era,
+            cast(null as double) as half_lives_into_era,
+            0 as row_kind,
+            term
+        from event_terms
+    ),
+
+    running as (
+        select
+            moment_key,
+            lead_key,
+            half_life_days,
+            era,
+            half_lives_into_era,
+            row_kind,
+            sum(term) over (
+                partition by lead_key, half_life_days, era
+                order by occurred_at, row_kind
+                rows between unbounded preceding and current row
+            ) as era_sum
+        from timeline
+    ),
+
+    era_totals as (
+        select
+            lead_key,
+            half_life_days,
+            era,
+            sum(term) as era_sum
+        from event_terms
+        group by lead_key, half_life_days, era
+    )
+
+    select
+        running.moment_key as {{ key_column }},
+        sum(
+            power(2, -running.half_lives_into_era)
+            * (running.era_sum + power(2, -{{ era_half_lives }}) * coalesce(era_before.era_sum, 0))
+        ) as intent_points
+    from running
+    left join era_totals as era_before
+        on
+            running.lead_key = era_before.lead_key
+            and running.half_life_days = era_before.half_life_days
+            and running.era - 1 = era_before.era
+    where running.row_kind = 1
+    group by running.moment_key
+{%- endmacro %}
+
+{#- The same sum as leadflow.intent_points_at, written directly: every moment joined with every
+    earlier event of its person (quadratic in a person's events). The reference the running sums
+    are checked against (tests/python/test_scoring.py); no model uses it. -#}
+{% macro intent_points_at_direct(moments_cte, key_column, moment_column) -%}
     select
         {{ moments_cte }}.{{ key_column }},
         sum(

@@ -148,3 +148,35 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     assert "partial parse: dbt's parse phase" in completed.stdout
     assert steps["full build"]["slowest_models"] and result["intent_full_ratio"] > 0 and result["intent_daily_ratio"] > 0
     assert "daily incremental build" in completed.stdout and "ratio" in completed.stdout
+
+
+def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_path: Path) -> None:
+    """leadflow.intent_points_at (per-half-life running sums, linear in a person's events) against
+    leadflow.intent_points_at_direct (every moment joined with every earlier event): the intent at
+    every scored event's instant, the moments int_scoring__qualifications evaluates."""
+    comparison = """
+        with moments as (
+            select distinct lead_key || ':' || cast(occurred_at as varchar) as moment_key, lead_key,
+                occurred_at as moment_at
+            from {{ ref('int_intent__signal_events') }}
+        ),
+        running_sums as ({{ leadflow.intent_points_at('moments', 'moment_key', 'moment_at') }}),
+        direct as ({{ leadflow.intent_points_at_direct('moments', 'moment_key', 'moment_at') }})
+        select
+            count(*) as moments,
+            max(abs(coalesce(running_sums.intent_points, 0) - coalesce(direct.intent_points, 0))) as max_difference,
+            sum(case when {{ leadflow.intent_score('running_sums.intent_points') }}
+                <> {{ leadflow.intent_score('direct.intent_points') }} then 1 else 0 end) as differing_scores
+        from moments
+        left join running_sums on moments.moment_key = running_sums.moment_key
+        left join direct on moments.moment_key = direct.moment_key
+    """
+    from leadflow_tools.dbt import run_dbt
+
+    result = run_dbt(
+        ["show", "--inline", comparison, "--output", "json", "--quiet"], built_db, {"as_of": "2026-11-01 00:00:00"},
+        target_path=tmp_path / "target",
+    )
+    row = json.loads(result.output[result.output.index("{"):])["show"][0]
+    assert row["moments"] > 50_000
+    assert row["max_difference"] < 1e-9 and row["differing_scores"] == 0, row

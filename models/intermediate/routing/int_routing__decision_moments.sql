@@ -119,7 +119,7 @@ dated as (
             when owners_at.has_owner_change then owners_at.owner_id
             else profiles.current_owner_id
         end as owner_at,
-        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at.intent_points, 0)))', 2) }} as intent_score,
+        {{ leadflow.intent_score('intent_at.intent_points') }} as intent_score,
         profiles.fit_score,
         profiles.is_fit_known,
         profiles.profile_fingerprint

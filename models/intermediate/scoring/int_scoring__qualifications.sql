@@ -98,7 +98,7 @@ scored_moments as (
         coalesce(stage_at.recycles_before, 0) as recycle_cycle,
         fit.fit_score,
         fit.is_fit_known,
-        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at.intent_points, 0)))', 2) }} as intent_score
+        {{ leadflow.intent_score('intent_at.intent_points') }} as intent_score
     from moments
     inner join fit
         on moments.lead_key = fit.lead_key

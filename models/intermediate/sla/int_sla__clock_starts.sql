@@ -80,7 +80,7 @@ intent_at_start as (
 scored as (
     select
         starts.*,
-        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at_start.intent_points, 0)))', 2) }}
+        {{ leadflow.intent_score('intent_at_start.intent_points') }}
             as intent_score_at_start
     from starts
     left join intent_at_start

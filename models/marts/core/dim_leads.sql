@@ -55,7 +55,7 @@ scored as (
         fit.missing_fit_inputs,
         fit.is_fit_known,
         {{ leadflow.round_to('coalesce(intent_totals.intent_points, 0)', 4) }} as intent_points,
-        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_totals.intent_points, 0)))', 2) }} as intent_score,
+        {{ leadflow.intent_score('intent_totals.intent_points') }} as intent_score,
         intent_totals.last_intent_signal_at,
         coalesce(intent_totals.consent_excluded_events, 0) as consent_excluded_events
     from profiles

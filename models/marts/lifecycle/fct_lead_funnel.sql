@@ -145,7 +145,7 @@ intent_at_mql as (
 scored_at_mql as (
     select
         stamps.lead_key,
-        {{ leadflow.round_to('least(100, greatest(0, coalesce(intent_at_mql.intent_points_at_mql, 0)))', 2) }}
+        {{ leadflow.intent_score('intent_at_mql.intent_points_at_mql') }}
             as intent_score_at_mql,
         fit_at_mql.fit_score,
         fit_at_mql.is_fit_known,
