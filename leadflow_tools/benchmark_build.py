@@ -1,8 +1,14 @@
 """Benchmark the whole project: full build, a daily incremental run, partial parse, intent vs bare.
 
   1. generate --leads x --events-per-lead (skipped when the database holds that data already)
-  2. full build (`dbt build --full-refresh`) at as_of = the anchor minus one day
-  3. the daily run: `dbt build` at as_of = the anchor, one day of new events later
+  2. full build (`dbt build --full-refresh`) at as_of = the anchor minus one day, over the raw rows
+     that had arrived by then: every raw row whose loader stamp (`_fivetran_synced`, Segment's
+     `received_at`) is later is held back in schema `benchmark_withheld`
+  3. the daily run: `dbt build` at as_of = the anchor, after the held-back rows landed (a day of new
+     rows, late arrivals of older events and new versions of changed records; counted per table)
+     The daily run's reads are measured apart: every table it built and every data test it ran
+     is run again under DuckDB's EXPLAIN ANALYZE, and the rows each raw table's scans emitted
+     (after the pushed-down filters) are summed per raw table
   4. full and partial parse (`dbt parse` with nothing changed): the wall time and dbt's own
      parse phase (perf_info.json), and the floor: importing dbt alone
   5. intent models against the bare scan + aggregate (leadflow_tools.benchmark), same process
@@ -14,11 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +35,8 @@ from .benchmark import INTENT_MODELS
 from .benchmark import report as intent_report
 from .benchmark import run as run_intent_benchmark
 from .dbt import dbt_environment, dbt_executable
+import duckdb
+
 from .generator import GeneratorConfig, generate
 from .generator.shapes import Shape
 
@@ -63,6 +72,15 @@ class BuildBenchmark:
     intent_read_seconds: float | None = None
     intent_full_ratio: float | None = None
     intent_daily_ratio: float | None = None
+    # the rows that landed between the full build and the daily run, per raw table
+    # ('<schema>.<table>': rows; late = of those, rows of events that happened before the full build's as_of)
+    daily_rows_landed: dict[str, int] = field(default_factory=dict)
+    daily_late_rows: dict[str, int] = field(default_factory=dict)
+    duckdb_settings: dict[str, str] = field(default_factory=dict)
+    # rows the daily run's scans read from each raw table ('<schema>.<table>'), and the nodes reading most
+    daily_rows_scanned: dict[str, int] = field(default_factory=dict)
+    daily_rows_scanned_by_node: list[tuple[str, int]] = field(default_factory=list)
+    raw_table_rows: dict[str, int] = field(default_factory=dict)
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)
@@ -84,6 +102,157 @@ def _generated_matches(database: Path, config: GeneratorConfig) -> bool:
         and recorded.get("seed") == config.seed
         and recorded.get("anchor_date") == config.anchor_date.isoformat()
     )
+
+
+WITHHELD_SCHEMA = "benchmark_withheld"
+# the column an event table's "when it happened" is in, for counting late arrivals
+_OCCURRED = {
+    "raw_segment": '"timestamp"', "email_event": "created", "contact_form_submission": '"timestamp"',
+    "task": "created_date", "event": "created_date", "campaign_member": "created_date",
+}
+
+
+def _arrival_column(schema: str) -> str:
+    return "received_at" if schema == "raw_segment" else "_fivetran_synced"
+
+
+def land_withheld_rows(database: Path) -> dict[str, int]:
+    """Put rows held back by `withhold_rows_arrived_after` into their raw tables (also repairs a
+    benchmark that stopped between the two). Returns rows landed per '<schema>.<table>'."""
+    con = duckdb.connect(str(database))
+    landed: dict[str, int] = {}
+    try:
+        held = con.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by 1", [WITHHELD_SCHEMA]
+        ).fetchall()
+        for (name,) in held:
+            schema, table = name.split("__", 1)
+            count = con.execute(f"select count(*) from {WITHHELD_SCHEMA}.{name}").fetchone()
+            con.execute(f"insert into {schema}.{table} by name select * from {WITHHELD_SCHEMA}.{name}")
+            con.execute(f"drop table {WITHHELD_SCHEMA}.{name}")
+            landed[f"{schema}.{table}"] = int(count[0]) if count else 0
+        con.execute(f"drop schema if exists {WITHHELD_SCHEMA}")
+    finally:
+        con.close()
+    return landed
+
+
+def withhold_rows_arrived_after(database: Path, stamp: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Move every raw row whose loader stamp is after `stamp` into schema benchmark_withheld, so the
+    raw tables look as they did at `stamp`. Returns (rows held, rows of them that are late events:
+    happened at or before `stamp`) per '<schema>.<table>'."""
+    land_withheld_rows(database)
+    con = duckdb.connect(str(database))
+    held: dict[str, int] = {}
+    late: dict[str, int] = {}
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.columns "
+            "where table_schema like 'raw\\_%' escape '\\' "
+            "and column_name = case when table_schema = 'raw_segment' then 'received_at' else '_fivetran_synced' end "
+            "order by 1, 2"
+        ).fetchall()
+        con.execute(f"create schema if not exists {WITHHELD_SCHEMA}")
+        for schema, table in tables:
+            arrived_after = f"{_arrival_column(schema)} > timestamp '{stamp}'"
+            con.execute(
+                f"create table {WITHHELD_SCHEMA}.{schema}__{table} as select * from {schema}.{table} where {arrived_after}"
+            )
+            con.execute(f"delete from {schema}.{table} where {arrived_after}")
+            count = con.execute(f"select count(*) from {WITHHELD_SCHEMA}.{schema}__{table}").fetchone()
+            held[f"{schema}.{table}"] = int(count[0]) if count else 0
+            occurred = _OCCURRED.get(schema, _OCCURRED.get(table))
+            if occurred is not None:
+                old = con.execute(
+                    f"select count(*) from {WITHHELD_SCHEMA}.{schema}__{table} where {occurred} <= timestamp '{stamp}'"
+                ).fetchone()
+                late[f"{schema}.{table}"] = int(old[0]) if old else 0
+    finally:
+        con.close()
+    return held, late
+
+
+def duckdb_settings(database: Path) -> dict[str, str]:
+    """The DuckDB settings the profile gives a dbt run (memory_limit, threads, temp_directory)."""
+    env = dbt_environment(database)
+    return {
+        "memory_limit": env.get("LEADFLOW_DUCKDB_MEMORY_LIMIT", "6GB"),
+        "threads": env.get("LEADFLOW_DUCKDB_THREADS", "2"),
+        "dbt_threads": env.get("LEADFLOW_THREADS", "4"),
+    }
+
+
+def _raw_scans(plan: dict[str, object]) -> Iterator[tuple[str, int]]:
+    """(raw '<schema>.<table>', rows emitted) of every table scan in an EXPLAIN ANALYZE JSON tree."""
+    stack: list[object] = list(plan.get("operator", []))  # type: ignore[call-overload]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        stack.extend(node.get("children", []))
+        extra = node.get("extra_info")
+        if node.get("type") == "TABLE_SCAN" and isinstance(extra, dict):
+            parts = str(extra.get("Table", "")).replace('"', "").split(".")
+            if len(parts) >= 2 and parts[-2].startswith("raw_"):
+                yield f"{parts[-2]}.{parts[-1]}", int(node.get("intermediate_rows", 0))
+
+
+def rows_scanned(database: Path, target_dir: Path) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Rows read from each raw table by the last build in `target_dir`: each table it built and each
+    data test it ran, run again under EXPLAIN ANALYZE (a view's build reads nothing; unit tests read
+    fixtures). Returns (rows per raw table, the ten nodes reading most)."""
+    results = json.loads((target_dir / "run_results.json").read_text())["results"]
+    nodes = json.loads((target_dir / "manifest.json").read_text())["nodes"]
+    per_table: dict[str, int] = {}
+    per_node: dict[str, int] = {}
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        settings = duckdb_settings(database)
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET memory_limit = '{settings['memory_limit']}'")
+        con.execute(f"SET threads = {int(settings['threads'])}")
+        for result in results:
+            node = nodes.get(result["unique_id"], {})
+            kind = node.get("resource_type")
+            materialized = node.get("config", {}).get("materialized")
+            if not result.get("compiled_code") or not (
+                (kind == "model" and materialized in {"table", "incremental"}) or kind == "test"
+            ):
+                continue
+            plan = con.execute(f"explain (analyze, format json) {result['compiled_code']}").fetchall()[0][1]
+            for table, rows in _raw_scans(json.loads(plan)):
+                per_table[table] = per_table.get(table, 0) + rows
+                name = node_name(result["unique_id"])
+                per_node[name] = per_node.get(name, 0) + rows
+    finally:
+        con.close()
+    top = sorted(per_node.items(), key=lambda item: -item[1])[:10]
+    return dict(sorted(per_table.items())), top
+
+
+def raw_table_rows(database: Path) -> dict[str, int]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema like 'raw\\_%' escape '\\' order by 1, 2"
+        ).fetchall()
+        return {
+            f"{schema}.{table}": int(con.execute(f"select count(*) from {schema}.{table}").fetchone()[0])  # type: ignore[index]
+            for schema, table in tables
+        }
+    finally:
+        con.close()
+
+
+def node_name(unique_id: str) -> str:
+    """A readable name for a run_results node: the model or seed name, a data test's name without
+    dbt's hash suffix, '<model>:<unit test>' for a unit test."""
+    kind, _, *rest = unique_id.split(".")
+    if kind == "test" and len(rest) > 1 and re.fullmatch(r"[0-9a-f]{10}", rest[-1]):
+        rest = rest[:-1]
+    return ":".join(rest) if kind == "unit_test" else ".".join(rest)
 
 
 def _dbt_step(
@@ -109,7 +278,7 @@ def _dbt_step(
     results = target_dir / "run_results.json"
     if args[0] in {"build", "run"} and results.exists():
         timings = [
-            (str(r["unique_id"]).split(".")[-1], float(r["execution_time"]))
+            (node_name(str(r["unique_id"])), float(r["execution_time"]))
             for r in json.loads(results.read_text())["results"]
         ]
         slowest = sorted(timings, key=lambda item: -item[1])[:8]
@@ -124,7 +293,8 @@ def _dbt_step(
 
 
 def run(
-    leads: int, events_per_lead: int, seed: int, anchor: date, database: Path, target: str, intent_repeat: int
+    leads: int, events_per_lead: int, seed: int, anchor: date, database: Path, target: str, intent_repeat: int,
+    measure_reads: bool = True,
 ) -> BuildBenchmark:
     config = GeneratorConfig(leads=leads, events_per_lead=events_per_lead, seed=seed, anchor_date=anchor)
     result = BuildBenchmark(leads, events_per_lead, target, str(database))
@@ -156,12 +326,24 @@ def run(
         ("full parse", ["parse", "--no-partial-parse"], as_of),
         ("partial parse", ["parse"], as_of),
     ]
+    if target == "duckdb":
+        result.duckdb_settings = duckdb_settings(database)
     for name, args, step_as_of in plan:
+        if target == "duckdb" and name == "full build":
+            held, result.daily_late_rows = withhold_rows_arrived_after(database, day_before)
+            print(f"held back {sum(held.values()):,} raw rows that arrived after {day_before}", flush=True)
+        if target == "duckdb" and name == "daily incremental build":
+            result.daily_rows_landed = land_withheld_rows(database)
+            print(f"landed {sum(result.daily_rows_landed.values()):,} raw rows (a day of arrivals)", flush=True)
         print(f"{name} (as_of {step_as_of}) ...", flush=True)
         step = _dbt_step(name, args, database, target_dir, step_as_of, target, env)
         parse_phase = "" if step.dbt_parse_seconds is None else f", dbt's parse phase {step.dbt_parse_seconds:.2f} s"
         print(f"  {step.seconds:.1f} s, peak {_megabytes(step.peak_rss_mb)}{parse_phase}", flush=True)
         result.steps.append(step)
+        if target == "duckdb" and name == "daily incremental build" and measure_reads:
+            print("the daily run's raw reads (its tables and tests again, under EXPLAIN ANALYZE) ...", flush=True)
+            result.daily_rows_scanned, result.daily_rows_scanned_by_node = rows_scanned(database, target_dir)
+            result.raw_table_rows = raw_table_rows(database)
     print("dbt startup floor (importing dbt, no project) ...", flush=True)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "from dbt.cli.main import dbtRunner"], cwd=PROJECT_ROOT, check=True)
@@ -203,6 +385,27 @@ def report(result: BuildBenchmark) -> str:
             f"intent models vs bare aggregate ({result.bare_aggregate_seconds:.2f} s): ratio full rebuild "
             f"{result.intent_full_ratio:.2f}x, daily run {result.intent_daily_ratio:.2f}x"
         )
+    if result.daily_rows_landed:
+        landed = {name: rows for name, rows in result.daily_rows_landed.items() if rows}
+        lines.append(
+            f"raw rows that landed for the daily run: {sum(landed.values()):,} in {len(landed)} tables "
+            "(late: events that happened before the full build's as_of): "
+            + ", ".join(
+                f"{name} {rows:,}" + (f" (late {result.daily_late_rows[name]:,})" if result.daily_late_rows.get(name) else "")
+                for name, rows in sorted(landed.items(), key=lambda item: -item[1])
+            )
+        )
+    if result.daily_rows_scanned:
+        lines.append("rows the daily run read per raw table (all its scans; the table's rows; landed that day):")
+        for name, rows in sorted(result.daily_rows_scanned.items(), key=lambda item: -item[1]):
+            total = result.raw_table_rows.get(name, 0)
+            share = f"{rows / total:.1%}" if total else "n/a"
+            lines.append(
+                f"  {name:<45}{rows:>14,} of {total:>12,} ({share}); landed {result.daily_rows_landed.get(name, 0):,}"
+            )
+        lines.append("  read most by: " + ", ".join(f"{n} {r:,}" for n, r in result.daily_rows_scanned_by_node))
+    if result.duckdb_settings:
+        lines.append("DuckDB settings: " + ", ".join(f"{k} {v}" for k, v in result.duckdb_settings.items()))
     for step in result.steps:
         if step.slowest_models:
             lines.append(f"slowest in {step.name}: " + ", ".join(f"{n} {t:.1f}s" for n, t in step.slowest_models))
@@ -226,9 +429,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database", type=Path,
                         help="DuckDB file (default target/benchmark/leadflow_<leads>x<events>.duckdb)")
     parser.add_argument("--intent-repeat", type=int, default=3, help="alternating intent/bare runs (3; 0 skips)")
+    parser.add_argument("--no-read-count", action="store_true",
+                        help="skip counting the daily run's raw reads (it runs the daily run's tables and tests "
+                             "again under EXPLAIN ANALYZE, about as long as the daily run)")
     args = parser.parse_args(argv)
     database = args.database or PROJECT_ROOT / "target" / "benchmark" / f"leadflow_{args.leads}x{args.events_per_lead}.duckdb"
-    result = run(args.leads, args.events_per_lead, args.seed, args.anchor_date, database, args.target, args.intent_repeat)
+    result = run(
+        args.leads, args.events_per_lead, args.seed, args.anchor_date, database, args.target, args.intent_repeat,
+        measure_reads=not args.no_read_count,
+    )
     print(report(result))
     out = PROJECT_ROOT / "target" / "benchmark" / f"build_{args.leads}x{args.events_per_lead}_{args.target}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

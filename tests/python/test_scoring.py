@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,17 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     assert "partial parse: dbt's parse phase" in completed.stdout
     assert steps["full build"]["slowest_models"] and result["intent_full_ratio"] > 0 and result["intent_daily_ratio"] > 0
     assert "daily incremental build" in completed.stdout and "ratio" in completed.stdout
+    # the daily run saw rows the full build had not: a day of arrivals by the loaders' stamps, late ones among them
+    assert sum(result["daily_rows_landed"].values()) > 0 and result["daily_rows_landed"]["raw_segment.pages"] > 0
+    assert all(result["daily_late_rows"][name] <= rows for name, rows in result["daily_rows_landed"].items()
+               if name in result["daily_late_rows"])
+    assert result["duckdb_settings"]["memory_limit"]
+    # the daily run's reads, counted from DuckDB's own plans: the landed page views were read
+    assert result["daily_rows_scanned"]["raw_segment.pages"] >= result["daily_rows_landed"]["raw_segment.pages"]
+    assert set(result["daily_rows_scanned"]) <= set(result["raw_table_rows"]) and result["daily_rows_scanned_by_node"]
+    # nodes are named, data tests without dbt's hash suffix
+    names = [name for step in result["steps"] for name, _ in step["slowest_models"]]
+    assert names and not any(re.search(r"\.[0-9a-f]{10}$", name) or re.fullmatch(r"[0-9a-f]{10}", name) for name in names)
 
 
 def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_path: Path) -> None:
