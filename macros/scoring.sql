@@ -44,101 +44,119 @@
 {#- The decayed intent points of each row of `moments_cte` (one row per `key_column`, with
     lead_key and the moment in `moment_column`): every counted, not excluded event of the person
     (int_intent__signal_events: no cross-CRM duplicate) up to the moment, decayed to it (the sum
-    dim_leads takes at as_of, taken at the moment). Rows whose person has no event are left out:
-    coalesce to 0.
+    dim_leads takes at as_of, taken at the moment). A moment whose person has no event gets 0.
+    With key_column none the moments are told apart by (lead_key, moment) alone, and the rows
+    come back as lead_key, the moment column and intent_points (no key to build and join on: the
+    lean form for millions of moments).
 
-    Per-half-life running sums, not a join of every moment with every earlier event (quadratic in
-    a person's events: int_scoring__qualifications has a moment at nearly every event). With u an
-    instant in half-lives since 1970 (days / half_life_days), an event's points decayed to a moment
-    are p * 2^(u_event - u_moment) = 2^(-(u_moment - b)) * [p * 2^(u_event - b)] for any base b, so
-    the moment's sum over a half-life is one multiplication of a running sum of the bracketed
-    terms. b is the start of the moment's era (eras of `era_half_lives` half-lives, so no term
-    exceeds 2^500 and nothing overflows a double); the era before is added as its total times
-    2^-500, and events two eras back (older than 500 half-lives: 9.6 years at the shortest
-    half-life of 7 days) are left out: their weight is below 2^-500. A moment sorts after the
-    events of its own instant, so they count (`occurred_at <= moment`). -#}
+    Running sums, not a join of every moment with every earlier event (quadratic in a person's
+    events: int_scoring__qualifications has a moment at nearly every event). An event's points
+    decayed to a moment, with d an instant in days and h the half-life, are
+    p * 2^((d_event - d_moment) / h) = 2^(-(d_moment - b) / h) * [p * 2^((d_event - b) / h)] for any
+    base b: per half-life, the moment's sum is one multiplication of a running sum of the
+    bracketed terms. The events and moments of a person are sorted once, with one running sum
+    column per half-life of seeds/intent_signals.csv (slots 1..`intent_half_life_slots`, the seed's
+    distinct half-lives in order; tests/singular/assert_intent_half_lives_fit_the_running_sums.sql
+    fails when the seed has more). b is the start of the moment's era of 500 shortest half-lives
+    (3,500 days at 7 days), so no term exceeds 2^500 and nothing overflows a double; the era before
+    is added as its total times 2^(-era days / h), and older events (more than 500 shortest
+    half-lives old) weigh less than 2^-500: left out. A moment sorts after the events of its own
+    instant, so they count (occurred_at <= moment). -#}
 {% macro intent_points_at(moments_cte, key_column, moment_column) -%}
-    {%- set era_half_lives = 500 -%}
+    {%- set slots = range(1, var('intent_half_life_slots') + 1) -%}
     {%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" -%}
+    {%- set running_window -%}
+        over (
+            partition by lead_key, era
+            order by occurred_at, row_kind
+            rows between unbounded preceding and current row
+        )
+    {%- endset -%}
     with
+
+    half_lives as (
+        select
+            half_life_days,
+            cast(dense_rank() over (order by half_life_days) as integer) as slot
+        from (select distinct half_life_days from {{ ref('intent_signals') }}) as distinct_half_lives
+    ),
+
+    slot_half_lives as (
+        select
+            {%- for slot in slots %}
+            max(case when slot = {{ slot }} then half_life_days end) as half_life_{{ slot }},
+            {%- endfor %}
+            500 * min(half_life_days) as era_days
+        from half_lives
+    ),
 
     moment_leads as (
         select distinct lead_key from {{ moments_cte }}
     ),
 
     events as (
-        -- the events of the people with moments, each instant in half-lives since 1970
+        -- the events of the people with moments, each instant in days since 1970
         select
             scored_events.lead_key,
-            scored_events.half_life_days,
             scored_events.occurred_at,
             scored_events.counted_points,
-            {{ leadflow.seconds_between(epoch, 'scored_events.occurred_at') }}
-            / 86400.0 / scored_events.half_life_days as half_lives
+            scored_events.half_life_days,
+            half_lives.slot,
+            {{ leadflow.seconds_between(epoch, 'scored_events.occurred_at') }} / 86400.0 as days
         from {{ ref('int_intent__signal_events') }} as scored_events
         inner join moment_leads
             on scored_events.lead_key = moment_leads.lead_key
+        inner join half_lives
+            on scored_events.half_life_days = half_lives.half_life_days
         where not scored_events.is_excluded
     ),
 
     event_terms as (
         select
-            lead_key,
-            half_life_days,
-            occurred_at,
-            floor(half_lives / {{ era_half_lives }}) as era,
-            counted_points * power(2, half_lives - floor(half_lives / {{ era_half_lives }}) * {{ era_half_lives }})
-                as term
+            events.lead_key,
+            events.occurred_at,
+            events.slot,
+            floor(events.days / slot_half_lives.era_days) as era,
+            events.counted_points * power(
+                2, (events.days - floor(events.days / slot_half_lives.era_days) * slot_half_lives.era_days)
+                / events.half_life_days
+            ) as term
         from events
+        cross join slot_half_lives
     ),
 
-    person_half_lives as (
-        select distinct
-            lead_key,
-            half_life_days
-        from events
-    ),
-
-    moment_rows as (
-        -- each moment once per half-life its person has events of, placed in its era
+    moment_days as (
         select
-            moments.{{ key_column }} as moment_key,
-            moments.lead_key,
-            person_half_lives.half_life_days,
-            moments.{{ moment_column }} as occurred_at,
-            moments.days_since_epoch / person_half_lives.half_life_days as half_lives
-        from (
-            select
-                {{ key_column }},
-                lead_key,
-                {{ moment_column }},
-                {{ leadflow.seconds_between(epoch, moment_column) }} / 86400.0 as days_since_epoch
-            from {{ moments_cte }}
-        ) as moments
-        inner join person_half_lives
-            on moments.lead_key = person_half_lives.lead_key
+            {{ key_column if key_column else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as moment_key,
+            lead_key,
+            {{ moment_column }} as occurred_at,
+            {{ leadflow.seconds_between(epoch, moment_column) }} / 86400.0 as days
+        from {{ moments_cte }}
     ),
 
     timeline as (
+        -- the moments (row_kind 1, after the events of their instant) among their person's events
         select
-            moment_key,
-            lead_key,
-            half_life_days,
-            occurred_at,
-            floor(half_lives / {{ era_half_lives }}) as era,
-            half_lives - floor(half_lives / {{ era_half_lives }}) * {{ era_half_lives }} as half_lives_into_era,
+            moment_days.moment_key,
+            moment_days.lead_key,
+            moment_days.occurred_at,
+            floor(moment_days.days / slot_half_lives.era_days) as era,
+            moment_days.days
+            - floor(moment_days.days / slot_half_lives.era_days) * slot_half_lives.era_days as days_into_era,
             1 as row_kind,
+            cast(null as integer) as slot,
             0.0 as term
-        from moment_rows
+        from moment_days
+        cross join slot_half_lives
         union all
         select
             cast(null as {{ dbt.type_string() }}) as moment_key,
             lead_key,
-            half_life_days,
             occurred_at,
             era,
-            cast(null as double) as half_lives_into_era,
+            cast(null as double) as days_into_era,
             0 as row_kind,
+            slot,
             term
         from event_terms
     ),
@@ -147,42 +165,52 @@
         select
             moment_key,
             lead_key,
-            half_life_days,
+            occurred_at,
             era,
-            half_lives_into_era,
+            days_into_era,
             row_kind,
-            sum(term) over (
-                partition by lead_key, half_life_days, era
-                order by occurred_at, row_kind
-                rows between unbounded preceding and current row
-            ) as era_sum
+            {%- for slot in slots %}
+            sum(case when slot = {{ slot }} then term else 0 end) {{ running_window }} as era_sum_{{ slot }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
         from timeline
     ),
 
     era_totals as (
         select
             lead_key,
-            half_life_days,
             era,
-            sum(term) as era_sum
+            {%- for slot in slots %}
+            sum(case when slot = {{ slot }} then term else 0 end) as era_sum_{{ slot }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
         from event_terms
-        group by lead_key, half_life_days, era
+        group by lead_key, era
     )
 
     select
+        {%- if key_column %}
         running.moment_key as {{ key_column }},
-        sum(
-            power(2, -running.half_lives_into_era)
-            * (running.era_sum + power(2, -{{ era_half_lives }}) * coalesce(era_before.era_sum, 0))
-        ) as intent_points
+        {%- else %}
+        running.lead_key,
+        running.occurred_at as {{ moment_column }},
+        {%- endif %}
+        {%- for slot in slots %}
+        coalesce(
+            power(2, -running.days_into_era / slot_half_lives.half_life_{{ slot }})
+            * (
+                running.era_sum_{{ slot }}
+                + power(2, -slot_half_lives.era_days / slot_half_lives.half_life_{{ slot }})
+                * coalesce(era_before.era_sum_{{ slot }}, 0)
+            ),
+            0
+        ){{ " +" if not loop.last }}
+        {%- endfor %} as intent_points
     from running
+    cross join slot_half_lives
     left join era_totals as era_before
-        on
-            running.lead_key = era_before.lead_key
-            and running.half_life_days = era_before.half_life_days
-            and running.era - 1 = era_before.era
+        on running.lead_key = era_before.lead_key and running.era - 1 = era_before.era
     where running.row_kind = 1
-    group by running.moment_key
 {%- endmacro %}
 
 {#- The same sum as leadflow.intent_points_at, written directly: every moment joined with every

@@ -37,6 +37,14 @@ def scalar(database: Path, sql: str) -> object:
     return rows[0][0] if rows else None
 
 
+def database_path(folder: Path, label: str) -> Path:
+    """A database file for a test: `<folder>/<label>/leadflow.duckdb`. One file name for every
+    test database lets dbt start from an earlier run's partial parse (leadflow_tools.dbt.run_dbt):
+    the DuckDB path is part of the profile, and a new profile means a full parse."""
+    (folder / label).mkdir(parents=True, exist_ok=True)
+    return folder / label / "leadflow.duckdb"
+
+
 def build(database: Path, target: Path, args: Sequence[str] = ("build",), **dbt_vars: object) -> None:
     run_dbt(list(args), database, {"as_of": AS_OF, **dbt_vars}, target_path=target)
 
@@ -63,7 +71,7 @@ def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 @pytest.fixture(scope="session")
 def small_generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small dataset for builds that only need to prove a configuration works."""
-    database = tmp_path_factory.mktemp("small") / "small.duckdb"
+    database = tmp_path_factory.mktemp("small") / "leadflow.duckdb"
     generate(
         GeneratorConfig(leads=1_500, events_per_lead=10, seed=7, anchor_date=ANCHOR),
         database,

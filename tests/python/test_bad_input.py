@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ANCHOR, AS_OF, build, query, scalar
+from conftest import ANCHOR, AS_OF, build, database_path, query, scalar
 
 from leadflow_tools.dbt import run_dbt
 from leadflow_tools.faults.fake_crm import TOKEN, FakeCrm, push, warehouse_ids
@@ -111,7 +111,7 @@ def _dirty(database: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bad_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    database = tmp_path_factory.mktemp("bad") / "bad.duckdb"
+    database = tmp_path_factory.mktemp("bad") / "leadflow.duckdb"
     generate(GeneratorConfig(leads=300, events_per_lead=3, seed=11, anchor_date=ANCHOR), database, progress=lambda _: None)
     _dirty(database)
     build(database, tmp_path_factory.mktemp("bad_target"), ("build", "--exclude", "exit_reasons_recorded"),
@@ -290,7 +290,7 @@ def test_the_sync_refuses_marts_from_a_build_that_was_killed(bad_db: Path, tmp_p
     from conftest import ROOT
     from leadflow_tools.incremental import kill_mid_run
 
-    database = tmp_path / "killed.duckdb"
+    database = database_path(tmp_path, "killed")
     shutil.copy(bad_db, database)
     assert kill_mid_run(database, datetime(2026, 11, 1, 1), tmp_path / "target", ["+dim_leads"], after_models=3) >= 3
     # a later run of staging alone does not make the marts whole again
@@ -311,7 +311,7 @@ def test_a_null_in_every_nullable_column_never_blocks_the_build(small_generated_
     (test_the_failing_hygiene_test_names_the_record), so that hygiene test is left out here."""
     from leadflow_tools.raw_contract import load_contract
 
-    database = tmp_path / "nulls.duckdb"
+    database = database_path(tmp_path, "nulls")
     database.write_bytes(small_generated_db.read_bytes())
     con = duckdb.connect(str(database))
     nulled = 0
@@ -372,7 +372,7 @@ def test_an_opt_out_and_an_unsubscribe_are_resent_in_the_next_sync(
     after the day's build and push; the day is rebuilt at the same as_of (an orchestrator's rerun)
     and the next sync resends exactly those people's records, with their email consent, whatever
     the score threshold."""
-    database = tmp_path / "consent.duckdb"
+    database = database_path(tmp_path, "consent")
     shutil.copy(bad_db, database)  # built at AS_OF (given with an offset); its hygiene failure left out
     rebuild = ("build", "--exclude", "exit_reasons_recorded")
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import build, query, scalar
+from conftest import build, database_path, query, scalar
 
 from leadflow_tools.dbt import run_dbt
 from leadflow_tools.generator.shapes import Shape, apply_shape
@@ -53,7 +53,7 @@ def _assert_built_and_accounted(database: Path) -> None:
 @pytest.fixture(scope="module")
 def required_only_db(small_generated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("required_only")
-    database = _shaped(small_generated_db, folder / "required.duckdb", Shape(columns="required-columns"))
+    database = _shaped(small_generated_db, database_path(folder, "required"), Shape(columns="required-columns"))
     build(database, folder / "target")
     return database
 
@@ -62,7 +62,7 @@ def required_only_db(small_generated_db: Path, tmp_path_factory: pytest.TempPath
 def thin_old_db(small_generated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("thin_old")
     shape = Shape(without_optional_tables=True, old_hubspot_connector=True, extra_columns=True)
-    database = _shaped(small_generated_db, folder / "thin.duckdb", shape)
+    database = _shaped(small_generated_db, database_path(folder, "thin"), shape)
     con = duckdb.connect(str(database))
     try:
         # a table landed under another name, named with Fivetran's <family>_<table>_identifier var
@@ -204,7 +204,7 @@ def test_extra_columns_are_ignored_unless_passed_through(thin_old_db: Path) -> N
 
 
 def test_a_missing_required_column_stops_the_build_naming_it(small_generated_db: Path, tmp_path: Path) -> None:
-    database = tmp_path / "broken.duckdb"
+    database = database_path(tmp_path, "broken")
     shutil.copy(small_generated_db, database)
     con = duckdb.connect(str(database))
     try:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import duckdb
-from conftest import ROOT
+from conftest import ROOT, database_path
 
 
 def _run(database: Path, docs: Path) -> subprocess.CompletedProcess[str]:
@@ -29,7 +29,7 @@ def test_suites_pass_on_the_build_and_write_data_docs(built_db: Path, tmp_path: 
 
 
 def test_a_broken_load_fails_and_names_the_records(built_db: Path, tmp_path: Path) -> None:
-    broken = tmp_path / "broken.duckdb"
+    broken = database_path(tmp_path, "broken")
     shutil.copy(built_db, broken)
     con = duckdb.connect(str(broken))
     try:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
-from conftest import build, query, scalar
+from conftest import build, database_path, query, scalar
 
 FOUR_SYSTEM_PEOPLE = """
 with people as (
@@ -82,7 +82,7 @@ def test_anonymous_history_belongs_to_the_person(built_db: Path) -> None:
 def test_lead_key_is_stable_across_a_full_rebuild_of_shuffled_raw_data(
     built_db: Path, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "rebuild.duckdb"
+    copy = database_path(tmp_path, "rebuild")
     shutil.copy(built_db, copy)
     con = duckdb.connect(str(copy))
     try:

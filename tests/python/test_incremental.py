@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, query, scalar
+from conftest import ROOT, database_path, query, scalar
 from leadflow_tools.dbt import run_dbt
 from leadflow_tools.incremental import compare_databases
 
@@ -92,7 +92,7 @@ def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     """int_intent__activity keeps only events some signal pattern matches: after a pattern
     changes, older events the new pattern matches are missing, so the run must stop."""
     workdir, _ = simulation
-    database = tmp_path / "patterns.duckdb"
+    database = database_path(tmp_path, "patterns")
     shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
     as_of = {"as_of": "2026-11-02 00:00:00"}
     unchanged = run_dbt(["run", "--select", "int_intent__activity"], database, as_of,
@@ -115,7 +115,7 @@ def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
     """The edge the 30-day replay does not produce: an old page view that resolved through its
     anonymous id to person Q gets a user id that a later identify ties to another person P.
     Only P's handles change; the incremental run must still take the view away from Q."""
-    incremental = tmp_path / "incremental.duckdb"
+    incremental = database_path(tmp_path, "incremental")
     shutil.copy(small_generated_db, incremental)
     target = tmp_path / "target"
     day_one, day_two = "2026-10-31 00:00:00", "2026-11-01 00:00:00"
@@ -153,7 +153,7 @@ def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
     finally:
         con.close()
     run_dbt(["run", "--select", "+fct_intent_signals"], incremental, {"as_of": day_two}, target_path=target)
-    full = tmp_path / "full.duckdb"
+    full = database_path(tmp_path, "full")
     shutil.copy(incremental, full)
     run_dbt(["run", "--select", "+fct_intent_signals", "--full-refresh"], full, {"as_of": day_two}, target_path=target)
 

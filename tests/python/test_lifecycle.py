@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import build, query, scalar
+from conftest import build, database_path, query, scalar
 
 # a converted lead is sql in Salesforce's status, then its opportunity moves it on
 CONVERTED_STAGES = ("sql", "opportunity", "customer", "recycled")
@@ -90,7 +90,7 @@ def test_intent_at_mql_equals_a_rebuild_at_that_moment(built_db: Path, tmp_path:
     )
     assert person, "no MQL with a mid-range intent score in the generated data"
     lead_key, mql_at, intent_at_mql = person[0]
-    then = tmp_path / "then.duckdb"
+    then = database_path(tmp_path, "then")
     shutil.copy(built_db, then)
     build(
         then, tmp_path / "target",

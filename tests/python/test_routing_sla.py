@@ -6,13 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import build, query, scalar
+from conftest import build, database_path, query, scalar
 
 ROUTING_COLUMNS = "lead_key, routing_rule_id, assignment_method, assigned_team, assigned_owner_id, routing_reason"
 
 
 def test_routing_is_deterministic(built_db: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again.duckdb"
+    again = database_path(tmp_path, "again")
     shutil.copy(built_db, again)
     build(again, tmp_path / "target", ("run", "--select", "fct_lead_routing"))
     first = query(built_db, f"select {ROUTING_COLUMNS} from marts.fct_lead_routing order by lead_key")
@@ -120,7 +120,7 @@ def test_sla_clocks_are_frozen_at_their_start(built_db: Path, tmp_path: Path) ->
     # a person whose key changed in between (a record created later merged into them) has new
     # clock ids: identity, not the clock, moved; those people are left out
     later_people = {row[0] for row in query(built_db, "select lead_key from marts.dim_leads")}
-    earlier_db = tmp_path / "earlier.duckdb"
+    earlier_db = database_path(tmp_path, "earlier")
     shutil.copy(built_db, earlier_db)
     compared_stopped = 0
     for step, as_of in enumerate(("2026-10-25 00:00:00", "2026-10-18 00:00:00")):

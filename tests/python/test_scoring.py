@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build, query, scalar
+from conftest import ROOT, build, database_path, query, scalar
 
 SCORING_SEEDS = (
     "fit_scoring_rules", "fit_grade_thresholds", "intent_signals", "intent_band_thresholds", "priority_matrix",
@@ -74,7 +74,7 @@ def test_consent_exclusion_is_visible_and_keeps_hand_raises(built_db: Path) -> N
 
 
 def test_moving_as_of_forward_never_raises_intent_without_new_events(built_db: Path, tmp_path: Path) -> None:
-    earlier = tmp_path / "earlier.duckdb"
+    earlier = database_path(tmp_path, "earlier")
     shutil.copy(built_db, earlier)
     # a past as_of is a full refresh of the incremental activity (an incremental run refuses to rewind)
     build(earlier, tmp_path / "target", ("run", "--full-refresh", "--select", "+dim_leads"), as_of=EARLIER_AS_OF)
@@ -165,7 +165,8 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
 def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_path: Path) -> None:
     """leadflow.intent_points_at (per-half-life running sums, linear in a person's events) against
     leadflow.intent_points_at_direct (every moment joined with every earlier event): the intent at
-    every scored event's instant, the moments int_scoring__qualifications evaluates."""
+    every scored event's instant, the moments int_scoring__qualifications evaluates; keyed by a
+    moment key (routing, SLA) and by (lead_key, moment) alone (qualifications)."""
     comparison = """
         with moments as (
             select distinct lead_key || ':' || cast(occurred_at as varchar) as moment_key, lead_key,
@@ -173,15 +174,19 @@ def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_pa
             from {{ ref('int_intent__signal_events') }}
         ),
         running_sums as ({{ leadflow.intent_points_at('moments', 'moment_key', 'moment_at') }}),
-        direct as ({{ leadflow.intent_points_at_direct('moments', 'moment_key', 'moment_at') }})
+        direct as ({{ leadflow.intent_points_at_direct('moments', 'moment_key', 'moment_at') }}),
+        unkeyed as ({{ leadflow.intent_points_at('moments', none, 'moment_at') }})
         select
             count(*) as moments,
             max(abs(coalesce(running_sums.intent_points, 0) - coalesce(direct.intent_points, 0))) as max_difference,
             sum(case when {{ leadflow.intent_score('running_sums.intent_points') }}
-                <> {{ leadflow.intent_score('direct.intent_points') }} then 1 else 0 end) as differing_scores
+                <> {{ leadflow.intent_score('direct.intent_points') }} then 1 else 0 end) as differing_scores,
+            max(abs(coalesce(unkeyed.intent_points, 0) - coalesce(direct.intent_points, 0))) as max_difference_unkeyed,
+            count(unkeyed.lead_key) as unkeyed_rows
         from moments
         left join running_sums on moments.moment_key = running_sums.moment_key
         left join direct on moments.moment_key = direct.moment_key
+        left join unkeyed on moments.lead_key = unkeyed.lead_key and moments.moment_at = unkeyed.moment_at
     """
     from leadflow_tools.dbt import run_dbt
 
@@ -192,3 +197,4 @@ def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_pa
     row = json.loads(result.output[result.output.index("{"):])["show"][0]
     assert row["moments"] > 50_000
     assert row["max_difference"] < 1e-9 and row["differing_scores"] == 0, row
+    assert row["max_difference_unkeyed"] < 1e-9 and row["unkeyed_rows"] == row["moments"], row

@@ -6,14 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build, query
+from conftest import build, database_path, query
 
 
 @pytest.mark.parametrize("family", ["salesforce", "hubspot", "segment"])
 def test_project_builds_with_a_source_family_switched_off(
     small_generated_db: Path, tmp_path: Path, family: str
 ) -> None:
-    database = tmp_path / f"without_{family}.duckdb"
+    database = database_path(tmp_path, f"without_{family}")
     shutil.copy(small_generated_db, database)
     build(database, tmp_path / "target", **{f"using_{family}": False})
     tables = [row[0] for row in query(database, "select source_table from marts.audit_row_reconciliation")]

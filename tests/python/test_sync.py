@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, query
+from conftest import ROOT, database_path, query
 from fake_crm import TOKEN, FakeCrm, push
 from leadflow_tools.sync.changes import Change, changed_records
 from leadflow_tools.sync.cli import main
@@ -82,7 +82,7 @@ def test_the_rate_limiter_waits_for_the_window() -> None:
 
 @pytest.fixture()
 def sync_db(built_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "sync.duckdb"
+    copy = database_path(tmp_path, "sync")
     shutil.copy(built_db, copy)
     return copy
 
@@ -154,7 +154,7 @@ def test_churn_carries_the_written_state_forward_so_a_creeping_score_is_sent_onc
 def test_churn_measurement_counts_the_people_a_daily_sync_sends(built_db: Path, tmp_path: Path) -> None:
     from leadflow_tools.sync.churn import measure, render
 
-    database = tmp_path / "churn.duckdb"
+    database = database_path(tmp_path, "churn")
     shutil.copy(built_db, database)
     report = measure(database, "2026-11-01 00:00:00", days=2, thresholds=(10.0, 1000.0), target_path=tmp_path / "t")
     assert [day.as_of for day in report.days] == ["2026-10-31 00:00:00", "2026-11-01 00:00:00"]

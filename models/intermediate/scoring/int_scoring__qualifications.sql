@@ -1,9 +1,10 @@
 {#-
     leadflow's own MQL, evaluated over time: one row per qualification, the first moment in a
     lifecycle cycle at which a person's scores met seeds/qualification_rules.csv.
-      moments        every counted scored event (int_intent__signal_events, points > 0): intent
-                     rises only at an event and decays between events, so the first moment the
-                     intent minimum is met is an event
+      moments        every counted scored event (int_intent__signal_events, points > 0) of a
+                     person whose profile can qualify (fit known, at least the minimum, required
+                     fields present): intent rises only at an event and decays between events,
+                     so the first moment the intent minimum is met is an event
       intent_score   the events up to the moment, decayed to it (leadflow.intent_points_at)
       fit_score      the current profile's fit (int_scoring__fit: the connectors keep no
                      history of title, size or industry on most records)
@@ -62,50 +63,71 @@ required_fields as (
     cross join rules
 ),
 
+candidates as (
+    -- people whose profile can qualify at all (fit known and high enough, required fields present:
+    -- none of it moves with time); only their events are evaluated
+    select fit.lead_key
+    from fit
+    inner join required_fields
+        on fit.lead_key = required_fields.lead_key
+    cross join rules
+    where fit.is_fit_known and fit.fit_score >= rules.min_fit_score and required_fields.has_required_fields
+),
+
 moments as (
     select distinct
-        scored_events.lead_key || ':' || {{ leadflow.epoch_micros_text('scored_events.occurred_at') }} as moment_key,
         scored_events.lead_key,
         scored_events.occurred_at as qualified_at
     from scored_events
-    inner join fit
-        on scored_events.lead_key = fit.lead_key
+    inner join candidates
+        on scored_events.lead_key = candidates.lead_key
     where not scored_events.is_excluded and scored_events.counted_points > 0
+),
+
+intent_at as (
+    {{ leadflow.intent_points_at('moments', none, 'qualified_at') }}
+),
+
+intent_met as (
+    -- the moments whose intent reached the minimum: only these can qualify, so the stage, the
+    -- cell and the key are worked out for them alone
+    select
+        intent_at.lead_key || ':' || {{ leadflow.epoch_micros_text('intent_at.qualified_at') }} as moment_key,
+        intent_at.lead_key,
+        intent_at.qualified_at,
+        {{ leadflow.intent_score('intent_at.intent_points') }} as intent_score
+    from intent_at
+    cross join rules
+    where {{ leadflow.intent_score('intent_at.intent_points') }} >= rules.min_intent_score
 ),
 
 stage_at as (
     -- the stage just before the moment, and how many recycles came before it
     select
-        moments.moment_key,
+        intent_met.moment_key,
         max_by(stage_changes.lifecycle_stage, stage_changes.change_number) as stage_at,
         {{ leadflow.count_where("stage_changes.lifecycle_stage = 'recycled'") }} as recycles_before
-    from moments
+    from intent_met
     inner join stage_changes
-        on moments.lead_key = stage_changes.lead_key and moments.qualified_at > stage_changes.changed_at
-    group by moments.moment_key
-),
-
-intent_at as (
-    {{ leadflow.intent_points_at('moments', 'moment_key', 'qualified_at') }}
+        on intent_met.lead_key = stage_changes.lead_key and intent_met.qualified_at > stage_changes.changed_at
+    group by intent_met.moment_key
 ),
 
 scored_moments as (
     select
-        moments.moment_key,
-        moments.lead_key,
-        moments.qualified_at,
+        intent_met.moment_key,
+        intent_met.lead_key,
+        intent_met.qualified_at,
         stage_at.stage_at,
         coalesce(stage_at.recycles_before, 0) as recycle_cycle,
         fit.fit_score,
         fit.is_fit_known,
-        {{ leadflow.intent_score('intent_at.intent_points') }} as intent_score
-    from moments
+        intent_met.intent_score
+    from intent_met
     inner join fit
-        on moments.lead_key = fit.lead_key
+        on intent_met.lead_key = fit.lead_key
     left join stage_at
-        on moments.moment_key = stage_at.moment_key
-    left join intent_at
-        on moments.moment_key = intent_at.moment_key
+        on intent_met.moment_key = stage_at.moment_key
 ),
 
 cells as (
