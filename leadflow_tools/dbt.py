@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -40,6 +42,16 @@ def dbt_environment(database: Path) -> dict[str, str]:
     }
 
 
+# partial_parse.msgpack of earlier runs, one per (database file name, vars, dbt target, DuckDB settings)
+PARSE_CACHE = PROJECT_ROOT / "target" / "parse_cache"
+_PROFILE_ENV = ("LEADFLOW_TARGET", "LEADFLOW_DUCKDB_MEMORY_LIMIT", "LEADFLOW_DUCKDB_THREADS", "LEADFLOW_DUCKDB_TEMP_DIRECTORY")
+
+
+def _parse_cache_file(database: Path, command_vars: str, env: Mapping[str, str]) -> Path:
+    key = json.dumps([database.name, command_vars, [env.get(name) for name in _PROFILE_ENV]])
+    return PARSE_CACHE / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
+
+
 def run_dbt(
     args: Sequence[str],
     database: Path,
@@ -53,16 +65,31 @@ def run_dbt(
 
     `dbt_vars` are passed as --vars JSON; `target_path` keeps artefacts of parallel builds
     apart. With check=True a failing dbt raises DbtError showing the end of its output.
+
+    dbt re-parses the whole project (10-30 s) when the profile differs from the one its saved
+    parse was made with, and the DuckDB path is part of the profile. So dbt runs in the
+    database's folder with LEADFLOW_DB set to the file's name alone: every database of one
+    name has the same profile, and a new target path starts from the partial parse of an
+    earlier run with the same name, vars and settings (PARSE_CACHE). dbt checks every file's
+    hash before it trusts a saved parse, so a stale one only costs the full parse it replaces.
     """
-    command = [dbt_executable(), *args]
+    database = database.resolve()
+    target = (target_path or PROJECT_ROOT / "target").resolve()
+    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT), "--target-path", str(target)]
+    command_vars = json.dumps(dict(dbt_vars)) if dbt_vars else ""
     if dbt_vars:
-        command += ["--vars", json.dumps(dict(dbt_vars))]
-    if target_path is not None:
-        command += ["--target-path", str(target_path)]
+        command += ["--vars", command_vars]
     process_env = {**dbt_environment(database), **(env or {})}
+    if process_env["LEADFLOW_DB"] == str(database):
+        process_env["LEADFLOW_DB"] = database.name
+    saved_parse = target / "partial_parse.msgpack"
+    cached_parse = _parse_cache_file(database, command_vars, process_env)
+    if not saved_parse.exists() and cached_parse.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached_parse, saved_parse)
     completed = subprocess.run(
         command,
-        cwd=PROJECT_ROOT,
+        cwd=database.parent,
         env=process_env,
         stdout=None if echo else subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -70,6 +97,11 @@ def run_dbt(
         check=False,
     )
     output = completed.stdout or ""
+    if saved_parse.exists() and not cached_parse.exists():
+        PARSE_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached_parse.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(saved_parse, partial)
+        os.replace(partial, cached_parse)  # atomic: another pytest worker may write the same parse
     if check and completed.returncode != 0:
         tail = "\n".join(output.splitlines()[-60:])
         raise DbtError(f"dbt {' '.join(args)} failed ({completed.returncode}):\n{tail}")
