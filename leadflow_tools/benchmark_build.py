@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import time
@@ -30,13 +30,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+
 from . import PROJECT_ROOT, add_generated_data_arguments
 from .benchmark import INTENT_MODELS
 from .benchmark import report as intent_report
 from .benchmark import run as run_intent_benchmark
 from .dbt import dbt_environment, dbt_executable
-import duckdb
-
 from .generator import GeneratorConfig, generate
 from .generator.shapes import Shape
 
@@ -149,12 +149,12 @@ def withhold_rows_arrived_after(database: Path, stamp: str) -> tuple[dict[str, i
     held: dict[str, int] = {}
     late: dict[str, int] = {}
     try:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.columns "
-            "where table_schema like 'raw\\_%' escape '\\' "
-            "and column_name = case when table_schema = 'raw_segment' then 'received_at' else '_fivetran_synced' end "
+        stamped = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_schema like 'raw\\_%' escape '\\' and column_name in ('received_at', '_fivetran_synced') "
             "order by 1, 2"
         ).fetchall()
+        tables = [(schema, table) for schema, table, column in stamped if column == _arrival_column(schema)]
         con.execute(f"create schema if not exists {WITHHELD_SCHEMA}")
         for schema, table in tables:
             arrived_after = f"{_arrival_column(schema)} > timestamp '{stamp}'"
