@@ -88,17 +88,25 @@ intent_at as (
     {{ leadflow.intent_points_at('moments', none, 'qualified_at') }}
 ),
 
+intent_scores as (
+    select
+        lead_key,
+        qualified_at,
+        {{ leadflow.intent_score('intent_points') }} as intent_score
+    from intent_at
+),
+
 intent_met as (
     -- the moments whose intent reached the minimum: only these can qualify, so the stage, the
     -- cell and the key are worked out for them alone
     select
-        intent_at.lead_key || ':' || {{ leadflow.epoch_micros_text('intent_at.qualified_at') }} as moment_key,
-        intent_at.lead_key,
-        intent_at.qualified_at,
-        {{ leadflow.intent_score('intent_at.intent_points') }} as intent_score
-    from intent_at
+        intent_scores.lead_key || ':' || {{ leadflow.epoch_micros_text('intent_scores.qualified_at') }} as moment_key,
+        intent_scores.lead_key,
+        intent_scores.qualified_at,
+        intent_scores.intent_score
+    from intent_scores
     cross join rules
-    where {{ leadflow.intent_score('intent_at.intent_points') }} >= rules.min_intent_score
+    where intent_scores.intent_score >= rules.min_intent_score
 ),
 
 stage_at as (
