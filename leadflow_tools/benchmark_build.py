@@ -39,6 +39,7 @@ from .benchmark import run as run_intent_benchmark
 from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
 from .generator.shapes import Shape
+from .raw_contract import arrival_column
 
 # Runs a command and prints the peak RSS (KiB) of its process tree on the last line.
 RSS_WRAPPER = (
@@ -115,9 +116,6 @@ _OCCURRED = {
 }
 
 
-def _arrival_column(schema: str) -> str:
-    return "received_at" if schema == "raw_segment" else "_fivetran_synced"
-
 
 def land_withheld_rows(database: Path) -> dict[str, int]:
     """Put rows held back by `withhold_rows_arrived_after` into their raw tables (also repairs a
@@ -154,10 +152,10 @@ def withhold_rows_arrived_after(database: Path, stamp: str) -> tuple[dict[str, i
             "where table_schema like 'raw\\_%' escape '\\' and column_name in ('received_at', '_fivetran_synced') "
             "order by 1, 2"
         ).fetchall()
-        tables = [(schema, table) for schema, table, column in stamped if column == _arrival_column(schema)]
+        tables = [(schema, table) for schema, table, column in stamped if column == arrival_column(schema)]
         con.execute(f"create schema if not exists {WITHHELD_SCHEMA}")
         for schema, table in tables:
-            arrived_after = f"{_arrival_column(schema)} > timestamp '{stamp}'"
+            arrived_after = f"{arrival_column(schema)} > timestamp '{stamp}'"
             con.execute(
                 f"create table {WITHHELD_SCHEMA}.{schema}__{table} as select * from {schema}.{table} where {arrived_after}"
             )

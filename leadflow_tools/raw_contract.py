@@ -26,6 +26,12 @@ import yaml
 from . import PROJECT_ROOT
 
 FAMILIES = ("salesforce", "hubspot", "segment")
+
+
+def arrival_column(schema: str) -> str:
+    """The loader's arrival stamp of a raw table in `schema` (as macros/event_versions.sql
+    raw_arrival_column): when Segment received the message, or when Fivetran wrote the row."""
+    return "received_at" if schema.endswith("segment") else "_fivetran_synced"
 MACRO_PATH = PROJECT_ROOT / "macros" / "raw_contract.sql"
 DOC_PATH = PROJECT_ROOT / "docs" / "raw_sources.md"
 BEGIN = "<!-- BEGIN generated column tables (python -m leadflow_tools.raw_contract) -->"

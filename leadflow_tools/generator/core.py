@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..raw_contract import arrival_column
 from . import sql
 from .config import GeneratorConfig
 from .shapes import Shape, apply_shape
@@ -40,6 +41,23 @@ def _steps(cfg: GeneratorConfig) -> list[tuple[str, str]]:
         + sql.hubspot_sql(cfg)
         + sql.segment_sql(cfg)
     )
+
+
+def write_in_arrival_order(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite every raw table sorted by its loader stamp, as a loader appending rows leaves it:
+    an incremental run's filter on the stamp (and on the event time, which follows it within
+    days) then skips whole row groups by their min/max. Returns how many tables were rewritten."""
+    stamped = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema like 'raw\\_%' escape '\\' "
+        "and column_name in ('received_at', '_fivetran_synced') order by 1, 2"
+    ).fetchall()
+    tables = [(schema, table) for schema, table, column in stamped if column == arrival_column(schema)]
+    con.execute("set preserve_insertion_order = true")
+    for schema, table in tables:
+        con.execute(f"create or replace table {schema}.{table} as select * from {schema}.{table} order by {arrival_column(schema)}")
+    con.execute("set preserve_insertion_order = false")
+    return len(tables)
 
 
 def generate(
@@ -87,6 +105,9 @@ def generate(
             }
             report.rows = {name: rows for name, rows in report.rows.items() if name in remaining}
             progress(f"shape applied in {time.perf_counter() - t0:.1f}s")
+        t0 = time.perf_counter()
+        ordered = write_in_arrival_order(con)
+        progress(f"{ordered} raw tables written in arrival order in {time.perf_counter() - t0:.1f}s")
         con.execute("checkpoint")
     finally:
         con.close()
