@@ -14,6 +14,13 @@ FLOATING = ("DOUBLE", "FLOAT", "REAL")
 
 # Compared besides every table of the marts schema: the incremental models themselves.
 INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (
+    ("staging", "base_hubspot__email_events"),
+    ("staging", "base_hubspot__form_submissions"),
+    ("staging", "base_salesforce__campaign_members"),
+    ("staging", "base_salesforce__events"),
+    ("staging", "base_salesforce__tasks"),
+    ("staging", "base_segment__pages"),
+    ("staging", "base_segment__tracks"),
     ("intermediate", "int_intent__activity"),
     ("intermediate", "int_intent__scored_events"),
     ("intermediate", "int_routing__decision_moments"),

@@ -1,9 +1,10 @@
 """Prove the incremental models equal a full refresh: replay days of late-arriving events.
 
-A generated raw database is the world as of its anchor. Event rows "arrive" some time after they
-happen: most within minutes, a share (`late_share`) up to `max_delay_hours` later. For each day the
-simulation shows dbt only the event rows that had arrived by that day's as_of, builds the
-incremental models, moves on; at the end it builds the whole project incrementally and, in a
+A generated raw database is the world as of its anchor. Event rows arrive when their loader stamp
+says (Segment's received_at, Fivetran's _fivetran_synced): most within minutes of the event, a
+share (the generator's `late_arrivals`) hours to three days later. For each day the simulation
+shows dbt only the event rows whose stamp is at or before that day's as_of, in arrival order as a
+loader appends them, builds the incremental models, moves on; at the end it builds the whole project incrementally and, in a
 second database, with --full-refresh over the same raw tables, and compares every mart row by row.
 
 What orchestrators do to a daily run is replayed too: on one day the CRM data changes after the
@@ -26,7 +27,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +35,7 @@ import duckdb
 
 from . import PROJECT_ROOT
 from .compare import INCREMENTAL_MODELS, difference, mart_tables, table_columns
+from .raw_contract import arrival_column
 
 
 @dataclass(frozen=True)
@@ -67,22 +69,6 @@ INCREMENTAL_TESTED = (
 )
 
 
-@dataclass(frozen=True)
-class Arrival:
-    """How late event rows arrive: a hash-chosen share is late by up to max_delay_hours."""
-
-    late_share: float = 0.15
-    max_delay_hours: float = 72.0
-
-    def arrival_sql(self, table: EventTable) -> str:
-        key = f"cast({table.id_column} as varchar)"
-        late = f"(hash({key} || '|late') % 10000) < {int(self.late_share * 10000)}"
-        delay_seconds = f"(hash({key} || '|delay') % {int(self.max_delay_hours * 3600)})"
-        prompt_seconds = f"(hash({key} || '|prompt') % 600)"
-        seconds = f"case when {late} then {delay_seconds} else {prompt_seconds} end"
-        return f"{table.occurred_column} + to_seconds(cast({seconds} as bigint))"
-
-
 @dataclass
 class TableDiff:
     relation: str
@@ -109,11 +95,12 @@ class SimulationReport:
         return sum(d.only_incremental + d.only_full_refresh for d in self.diffs + self.rerun_diffs)
 
 
-def load_raw_as_of(source: Path, target: Path, as_of: datetime, arrival: Arrival) -> int:
+def load_raw_as_of(source: Path, target: Path, as_of: datetime) -> int:
     """Copy the raw schemas of `source` into `target` as they looked at `as_of`.
 
     CRM object tables are copied whole (a loader lands current snapshots); event tables keep the
-    rows that had arrived by as_of. Returns how many kept rows arrived late (over an hour).
+    rows whose loader stamp is at or before as_of, in the order they arrived. Returns how many
+    kept rows arrived late (over an hour after the event).
     """
     con = duckdb.connect(str(target))
     late = 0
@@ -130,11 +117,11 @@ def load_raw_as_of(source: Path, target: Path, as_of: datetime, arrival: Arrival
             event = event_names.get((schema, table))
             where = ""
             if event is not None:
-                arrival_at = arrival.arrival_sql(event)
-                where = f" where {arrival_at} <= timestamp '{stamp}'"
+                arrival_at = arrival_column(schema)
+                where = f" where {arrival_at} <= timestamp '{stamp}' order by {arrival_at}"
                 late += int(
                     con.execute(
-                        f"select count(*) from src.{schema}.{table}{where} "
+                        f"select count(*) from src.{schema}.{table} where {arrival_at} <= timestamp '{stamp}' "
                         f"and {arrival_at} > {event.occurred_column} + interval 1 hour"
                     ).fetchone()[0]  # type: ignore[index]
                 )
@@ -277,7 +264,6 @@ def simulate(
     workdir: Path,
     last_as_of: datetime,
     days: int,
-    arrival: Arrival,
     progress: Callable[[str], None] = print,
     incremental_selector: Sequence[str] = ("+int_intent__scored_events", "+fct_routing_decisions"),
     changed_rerun_day: int | None = 10,
@@ -299,13 +285,13 @@ def simulate(
     selector = ["--select", *incremental_selector]
     report = SimulationReport(days, first_as_of.strftime(TIMESTAMP_FORMAT), last_as_of.strftime(TIMESTAMP_FORMAT), 0)
 
-    load_raw_as_of(raw, incremental_db, first_as_of, arrival)
+    load_raw_as_of(raw, incremental_db, first_as_of)
     dbt(incremental_db, first_as_of, "seed")
     dbt(incremental_db, first_as_of, "run", *selector)
     progress(f"day 0  {first_as_of:%Y-%m-%d}: first build of the incremental models")
     for day in range(1, days + 1):
         as_of = first_as_of + timedelta(days=day)
-        load_raw_as_of(raw, incremental_db, as_of, arrival)
+        load_raw_as_of(raw, incremental_db, as_of)
         if day == killed_day:
             report.killed_day = day
             report.models_done_before_kill = kill_mid_run(
@@ -317,7 +303,7 @@ def simulate(
         if day == changed_rerun_day:
             report.changed_rerun_day = day
             report.opted_out_on_rerun = opt_out_after_the_run(raw, as_of)
-            load_raw_as_of(raw, incremental_db, as_of, arrival)
+            load_raw_as_of(raw, incremental_db, as_of)
             dbt(incremental_db, as_of, "run", *selector)
             progress(f"day {day:<2} {as_of:%Y-%m-%d}: {report.opted_out_on_rerun} people opted out; run again")
     dbt(incremental_db, last_as_of, "run")
@@ -325,7 +311,7 @@ def simulate(
     dbt(incremental_db, last_as_of, "test", "--select", *INCREMENTAL_TESTED)
     progress("incremental database: whole project built at the last as_of; incremental models' tests pass")
 
-    report.late_rows = load_raw_as_of(raw, full_db, last_as_of, arrival)
+    report.late_rows = load_raw_as_of(raw, full_db, last_as_of)
     dbt(full_db, last_as_of, "seed")
     dbt(full_db, last_as_of, "run", "--full-refresh")
     progress("full-refresh database: built from the same raw tables")
@@ -343,8 +329,8 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Replay days of late-arriving events through the incremental models and prove they "
             "equal a --full-refresh build: generates a small raw dataset (or reads --source), builds "
-            "--days days one by one with as_of moving forward (a share of event rows arriving up to "
-            "--max-delay-hours late; a third of the way in people opt out after the run and the day "
+            "--days days one by one with as_of moving forward (event rows arriving when their loader "
+            "stamp says: --late-share of them hours to three days late; a third of the way in people opt out after the run and the day "
             "is run again; two thirds of the way in the run is killed mid-way and run again: days "
             "10 and 20 of 30), builds the whole project, "
             "then compares every mart with a full refresh over the same raw tables, and again after "
@@ -362,9 +348,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the last day's as_of, UTC 'YYYY-MM-DD HH:MM:SS' (default 2026-11-01 00:00:00; the anchor of generated data)",
     )
     parser.add_argument("--days", type=int, default=30, help="days replayed one by one (30)")
-    parser.add_argument("--late-share", type=float, default=0.15, help="share of event rows arriving late (0.15)")
     parser.add_argument(
-        "--max-delay-hours", type=float, default=72.0, help="latest arrival of a late row, hours (72 = the lookback)"
+        "--late-share", type=float, default=0.15,
+        help="share of generated rows loaded hours to three days late (the generator's late_arrivals; 0.15)",
     )
     parser.add_argument("--workdir", type=Path, help="where the two databases go (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="write the report as JSON here")
@@ -379,17 +365,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = args.source
     if source is None:
         from .generator import GeneratorConfig, generate
+        from .generator.config import DirtRates
 
         source = workdir / "raw.duckdb"
         source.unlink(missing_ok=True)
         config = GeneratorConfig(
-            leads=args.leads, events_per_lead=args.events_per_lead, seed=args.seed, anchor_date=last_as_of.date()
+            leads=args.leads, events_per_lead=args.events_per_lead, seed=args.seed, anchor_date=last_as_of.date(),
+            dirt=replace(DirtRates(), late_arrivals=args.late_share),
         )
         generate(config, source, progress=lambda _line: None)
         print(f"generated {args.leads} leads x {args.events_per_lead} events into {source}")
-    arrival = Arrival(late_share=args.late_share, max_delay_hours=args.max_delay_hours)
     report = simulate(
-        source, workdir, last_as_of, args.days, arrival, progress=lambda line: print(line, flush=True),
+        source, workdir, last_as_of, args.days, progress=lambda line: print(line, flush=True),
         changed_rerun_day=max(1, args.days // 3), killed_day=max(2, 2 * args.days // 3),
     )
 

@@ -176,7 +176,7 @@
     `tied_version` (audit_quarantine names it; the warn test assert_no_tied_versions counts them),
     an identical copy stays a plain duplicate_version. Event tables are ranked by their stamps
     alone: their versions are re-deliveries of one event. -#}
-{% macro source_row_outcomes(family, table, warn=false) %}
+{% macro source_row_outcomes(family, table, warn=false, row_filter=none) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set null_parts = [] -%}
     {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
@@ -226,7 +226,7 @@
                 {%- if breaks_ties %},
                 {{ leadflow.row_fingerprint(family, table) }} as _row_fingerprint
                 {%- endif %}
-            from ({{ leadflow.filled_source(family, table, warn=warn) }}) as src
+            from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
         ) as fingerprinted
     ) as ranked
 {% endmacro %}
@@ -241,11 +241,24 @@
     md5(concat_ws('|', {{ parts | join(', ') }}))
 {%- endmacro %}
 
-{#- The rows a staging model is built from: latest version, not deleted, passing every check. -#}
+{#- The rows a staging model is built from: latest version, not deleted, passing every check.
+    An event table's versions are ranked once, in its incremental base model (event_versions);
+    the other tables are ranked here, over the whole raw table. -#}
 {% macro staged_source_rows(family, table) %}
+    {%- set spec = leadflow.raw_table_specs()[family][table] -%}
+    {%- if spec.get('event_time') %}
+    select * from {{ ref(leadflow.base_model_name(spec)) }}
+    {%- else %}
     select * from ({{ leadflow.source_row_outcomes(family, table, warn=true) }}) as outcomes
+    {%- endif %}
     where _row_outcome = 'staged'
 {% endmacro %}
+
+{#- The incremental base model holding an event table's latest versions (base_<source>__<entity>,
+    named after the staging model it feeds). -#}
+{% macro base_model_name(spec) -%}
+    {{ return(spec.model | replace('stg_', 'base_', 1)) }}
+{%- endmacro %}
 
 {#- The source table's display name: '<schema var>.<table name>' (the name var
     <family>_<table>_identifier overrides, as in Fivetran's packages). -#}

@@ -131,9 +131,10 @@
     A FROM item (subquery body) reading a raw table through its contract: every contract column
     under its contract name, absent ones as typed NULLs, extra warehouse columns left out; an
     absent optional table gives the same columns and no rows. With warn=true (staging models),
-    absent optional columns and tables are reported in a warning.
+    absent optional columns and tables are reported in a warning. `row_filter`, a condition on
+    the raw table's own columns, is applied in the scan (event_versions reads its window so).
 -#}
-{% macro filled_source(family, table, warn=false) -%}
+{% macro filled_source(family, table, warn=false, row_filter=none) -%}
     {%- set contract = leadflow.source_contract(family, table) -%}
     {#- a column whose var is set to null is the org's choice, not news: audit_source_columns lists it -#}
     {%- set absent = [] -%}
@@ -156,6 +157,9 @@
     {%- endfor %}
     {%- if contract.table_present %}
     from {{ source(family, table) }} as src
+    {%- if row_filter %}
+    where {{ row_filter }}
+    {%- endif %}
     {%- else %}
     where 1 = 0
     {%- endif %}

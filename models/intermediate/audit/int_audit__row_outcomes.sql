@@ -5,6 +5,10 @@
     row each; a quarantined row keeps its key and the values needed to fix it (identical
     quarantined rows share a row, counted in row_count). sum(row_count) per table is the raw
     table's row count.
+
+    An event table's outcomes come from its incremental base model (base_<source>__<entity>,
+    macros/event_versions.sql), which holds the latest version of every event with its outcome
+    and the number of versions it superseded: a run reads those, not every raw row again.
 -#}
 {%- set needs_no_attention = "('staged', 'duplicate_version', 'soft_deleted')" -%}
 with
@@ -21,8 +25,22 @@ with
         case
             when _row_outcome not in {{ needs_no_attention }}
                 then {{ leadflow.describe_row(spec.describe) }}
-        end as raw_values
+        end as raw_values,
+        cast(1 as {{ dbt.type_bigint() }}) as row_count
+    {%- if spec.get('event_time') %}
+    from {{ ref(leadflow.base_model_name(spec)) }}
+    union all
+    select
+        '{{ leadflow.raw_table_name(family, table) }}' as source_table,
+        'duplicate_version' as row_outcome,
+        cast(null as {{ dbt.type_string() }}) as source_record_id,
+        cast(null as {{ dbt.type_string() }}) as raw_values,
+        _superseded_versions as row_count
+    from {{ ref(leadflow.base_model_name(spec)) }}
+    where _superseded_versions > 0
+    {%- else %}
     from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
+    {%- endif %}
 ),
 
 {% endfor %}
@@ -40,7 +58,7 @@ final as (
         row_outcome not in {{ needs_no_attention }} as is_quarantined,
         source_record_id,
         raw_values,
-        count(*) as row_count
+        cast(sum(row_count) as {{ dbt.type_bigint() }}) as row_count
     from unioned
     group by source_table, row_outcome, source_record_id, raw_values
 )

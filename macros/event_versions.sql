@@ -1,0 +1,127 @@
+{#-
+    The base model of an event raw table (base_<source>__<entity>): the latest version of every
+    event with its row outcome, ranked once, kept incrementally by UTC day of the event.
+
+    Every reader of an event table (its staging view, the row audit, int_intent__activity, the
+    data tests) used to rank every version of the whole raw table again; at 1M people that is
+    most of a daily run. Here a run re-ranks only the days that can have changed and replaces them
+    (`day_partitioned_incremental` on `_event_day`):
+      - the days of the raw rows that arrived since the newest arrival stamp the model holds,
+        minus var('raw_arrival_lookback_hours') for loads that land out of order;
+      - the days holding a row quarantined as future_timestamp (it stages once as_of reaches it).
+    Versions of an event share its event time (raw_table_specs), so every version of an event is
+    on the day re-read: the ranking and the count of superseded versions are exact. The filter on
+    the arrival stamp and on the event time reach the raw scan, where DuckDB skips the row groups
+    outside them (a loader appends rows in arrival order; so does the generator).
+
+    A row keeps every contract column under its contract name (filled_source), and:
+      _row_outcome          staged, soft_deleted or a quarantine reason (source_row_outcomes)
+      _superseded_versions  how many older versions of the event it won over (their outcome is
+                            duplicate_version); 0 for a row without a key (never collapsed)
+      _event_day            the UTC day of the event; 1900-01-01 when the event time is missing
+                            (those rows are re-read whenever such a row arrives)
+    An as_of earlier than the one the stored rows were judged at is refused (--full-refresh).
+-#}
+{% macro event_versions(family, table) %}
+    {%- set spec = leadflow.raw_table_specs()[family][table] -%}
+    {%- set event_time = spec.event_time -%}
+    {%- set key_columns = spec.key + [event_time] -%}
+    {%- set null_parts = [] -%}
+    {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
+    {%- set window = leadflow.event_versions_window(family, table) -%}
+    {%- set excluded = ['_version_rank', '_row_fingerprint', '_stamp_rank', '_winner_fingerprint'] -%}
+with
+
+outcomes as (
+    {{ leadflow.source_row_outcomes(family, table, warn=true, row_filter=window) }}
+),
+
+counted as (
+    select
+        outcomes.*,
+        count(*) over (partition by {{ key_columns | join(', ') }}) as _versions
+    from outcomes
+),
+
+latest as (
+    -- a row without a key is never collapsed: each one stands for itself
+    select * from counted
+    where _version_rank = 1 or ({{ null_parts | join(' or ') }})
+),
+
+final as (
+    select
+        {%- for column in leadflow.source_contract(family, table).columns %}
+        {{ adapter.quote(column.name) if column.name in ('timestamp', 'from') else column.name }},
+        {%- endfor %}
+        _row_outcome,
+        case when {{ null_parts | join(' or ') }} then 0 else _versions - 1 end as _superseded_versions,
+        coalesce(cast({{ event_time }} as date), cast('1900-01-01' as date)) as _event_day
+    from latest
+)
+
+select * from final
+{% endmacro %}
+
+{#-
+    The raw rows an event_versions run re-reads, as a condition on the raw table's columns; none
+    on a first or --full-refresh run (read everything). See event_versions for the rule.
+-#}
+{% macro event_versions_window(family, table) %}
+    {%- if not (execute and is_incremental() and leadflow.source_contract(family, table).table_present) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set spec = leadflow.raw_table_specs()[family][table] -%}
+    {%- set event_time = spec.event_time -%}
+    {%- set arrival = leadflow.raw_arrival_column(family) -%}
+    {%- set probe -%}
+        with stored as (
+            select
+                {{ leadflow.add_hours('max(' ~ arrival ~ ')', -1 * var('raw_arrival_lookback_hours')) }} as since,
+                min(case when _row_outcome = 'future_timestamp' then _event_day end) as first_future_day,
+                max(case when _row_outcome = 'staged' then {{ event_time }} end) > {{ leadflow.future_limit() }}
+                    as is_rewound
+            from {{ this }}
+        ),
+
+        arrived as (
+            select
+                min(cast(raw.{{ event_time }} as date)) as first_day,
+                max(case when raw.{{ event_time }} is null then 1 else 0 end) as has_missing_time
+            from {{ source(family, table) }} as raw
+            cross join stored
+            where raw.{{ arrival }} > stored.since or stored.since is null
+        )
+
+        select
+            cast(least(
+                coalesce(arrived.first_day, stored.first_future_day),
+                coalesce(stored.first_future_day, arrived.first_day)
+            ) as {{ dbt.type_string() }}) as first_day,
+            coalesce(arrived.has_missing_time, 0) as has_missing_time,
+            coalesce(stored.is_rewound, false) as is_rewound
+        from stored
+        cross join arrived
+    {%- endset -%}
+    {%- set row = run_query(probe).rows[0] -%}
+    {%- if row[2] -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " holds rows staged at a later as_of than " ~ leadflow.as_of_literal()
+            ~ " (events after its future limit). An incremental run cannot rewind time: rebuild it with"
+            ~ " --full-refresh (dbt build --full-refresh -s " ~ this.identifier ~ "+).") }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- if row[0] is not none -%}
+        {%- do parts.append(event_time ~ " >= cast('" ~ row[0] ~ "' as timestamp)") -%}
+    {%- endif -%}
+    {%- if row[1] | int == 1 -%}
+        {%- do parts.append(event_time ~ ' is null') -%}
+    {%- endif -%}
+    {{ return('(' ~ (parts | join(' or ') if parts else '1 = 0') ~ ')') }}
+{% endmacro %}
+
+{#- The loader's arrival stamp of a raw table: when Segment received the message, or when
+    Fivetran wrote the row (both move when a row arrives late or changes). -#}
+{% macro raw_arrival_column(family) -%}
+    {{ return('received_at' if family == 'segment' else '_fivetran_synced') }}
+{%- endmacro %}
