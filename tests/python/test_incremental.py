@@ -86,6 +86,51 @@ def test_an_incremental_run_refuses_to_rewind_time(simulation: tuple[Path, dict[
     assert "Nothing was built" in result.output and "OK created" not in result.output
 
 
+def test_an_event_base_model_refuses_to_rewind_time(simulation: tuple[Path, dict[str, object]]) -> None:
+    """base_segment__pages judged its rows at 2026-11-01: at an earlier as_of, rows it staged would
+    be in the future, and only a full refresh re-judges every day."""
+    workdir, _ = simulation
+    result = run_dbt(
+        ["run", "--select", "base_segment__pages"],
+        workdir / "incremental" / "leadflow.duckdb",
+        {"as_of": "2026-10-15 00:00:00"},
+        target_path=workdir / "target-rewind-base",
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "base_segment__pages" in result.output and "cannot rewind time" in result.output, result.output[-3000:]
+
+
+def test_an_event_quarantined_as_future_stages_once_as_of_reaches_it(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """A page view stamped days ahead of its arrival (a device clock) is quarantined as
+    future_timestamp. When as_of reaches it, the incremental run must re-judge its day and stage it,
+    as a full refresh would, although the only new arrival then is a later event on a later day
+    (no arrival lookback here, so nothing else re-reads the day)."""
+    workdir, _ = simulation
+    database = database_path(tmp_path, "future")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    arrivals = [
+        ("page-from-the-future", "2026-11-04 12:00:00", "2026-11-01 23:00:00", "2026-11-02 00:00:00"),
+        ("page-the-day-after", "2026-11-05 00:30:00", "2026-11-05 00:31:00", "2026-11-05 01:00:00"),
+    ]
+    outcomes = []
+    for page_id, happened, received, as_of in arrivals:
+        con = duckdb.connect(str(database))
+        try:
+            con.execute(
+                f"insert into raw_segment.pages by name select '{page_id}' as id, 'anon-future' as anonymous_id, "
+                f"'/pricing' as path, timestamp '{happened}' as \"timestamp\", timestamp '{received}' as received_at"
+            )
+        finally:
+            con.close()
+        run_dbt(["run", "--select", "base_segment__pages"], database, {"as_of": as_of, "raw_arrival_lookback_hours": 0},
+                target_path=tmp_path / "target")
+        outcomes.append(scalar(database, "select _row_outcome from staging.base_segment__pages where id = 'page-from-the-future'"))
+    assert outcomes == ["future_timestamp", "staged"]
+
+
 def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
