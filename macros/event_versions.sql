@@ -74,47 +74,41 @@ select * from final
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set event_time = spec.event_time -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
-    {%- set probe -%}
-        with stored as (
-            select
-                {{ leadflow.add_hours('max(' ~ arrival ~ ')', -1 * var('raw_arrival_lookback_hours')) }} as since,
-                min(case when _row_outcome = 'future_timestamp' then _event_day end) as first_future_day,
-                max(case when _row_outcome = 'staged' then {{ event_time }} end) > {{ leadflow.future_limit() }}
-                    as is_rewound
-            from {{ this }}
-        ),
-
-        arrived as (
-            select
-                min(cast(raw.{{ event_time }} as date)) as first_day,
-                max(case when raw.{{ event_time }} is null then 1 else 0 end) as has_missing_time
-            from {{ source(family, table) }} as raw
-            cross join stored
-            where raw.{{ arrival }} > stored.since or stored.since is null
-        )
-
+    {%- set stored_probe -%}
         select
-            cast(least(
-                coalesce(arrived.first_day, stored.first_future_day),
-                coalesce(stored.first_future_day, arrived.first_day)
-            ) as {{ dbt.type_string() }}) as first_day,
-            coalesce(arrived.has_missing_time, 0) as has_missing_time,
-            coalesce(stored.is_rewound, false) as is_rewound
-        from stored
-        cross join arrived
+            cast({{ leadflow.add_hours('max(' ~ arrival ~ ')', -1 * var('raw_arrival_lookback_hours')) }}
+                as {{ dbt.type_string() }}) as since,
+            cast(min(case when _row_outcome = 'future_timestamp' then _event_day end) as {{ dbt.type_string() }})
+                as first_future_day,
+            coalesce(max(case when _row_outcome = 'staged' then {{ event_time }} end) > {{ leadflow.future_limit() }}, false)
+                as is_rewound
+        from {{ this }}
     {%- endset -%}
-    {%- set row = run_query(probe).rows[0] -%}
-    {%- if row[2] -%}
+    {%- set stored = run_query(stored_probe).rows[0] -%}
+    {%- if stored[2] -%}
         {{ exceptions.raise_compiler_error(
             this ~ " holds rows staged at a later as_of than " ~ leadflow.as_of_literal()
             ~ " (events after its future limit). An incremental run cannot rewind time: rebuild it with"
             ~ " --full-refresh (dbt build --full-refresh -s " ~ this.identifier ~ "+).") }}
     {%- endif -%}
+    {#- the stamp as a literal, so the filter reaches the raw scan and skips row groups by it -#}
+    {%- set arrived_probe -%}
+        select
+            cast(min(cast({{ event_time }} as date)) as {{ dbt.type_string() }}) as first_day,
+            max(case when {{ event_time }} is null then 1 else 0 end) as has_missing_time
+        from {{ source(family, table) }}
+        {%- if stored[0] is not none %}
+        where {{ arrival }} > cast('{{ stored[0] }}' as timestamp)
+        {%- endif %}
+    {%- endset -%}
+    {%- set arrived = run_query(arrived_probe).rows[0] -%}
+    {%- set days = [arrived[0], stored[1]] | reject('none') | list -%}
+    {%- set first_day = days | min if days else none -%}
     {%- set parts = [] -%}
-    {%- if row[0] is not none -%}
-        {%- do parts.append(event_time ~ " >= cast('" ~ row[0] ~ "' as timestamp)") -%}
+    {%- if first_day is not none -%}
+        {%- do parts.append(event_time ~ " >= cast('" ~ first_day ~ "' as timestamp)") -%}
     {%- endif -%}
-    {%- if row[1] | int == 1 -%}
+    {%- if arrived[1] | int == 1 -%}
         {%- do parts.append(event_time ~ ' is null') -%}
     {%- endif -%}
     {{ return('(' ~ (parts | join(' or ') if parts else '1 = 0') ~ ')') }}
