@@ -39,7 +39,7 @@ from .benchmark import run as run_intent_benchmark
 from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
 from .generator.shapes import Shape
-from .raw_contract import arrival_column
+from .raw_contract import arrival_column, stamped_raw_tables
 
 # Runs a command and prints the peak RSS (KiB) of its process tree on the last line.
 RSS_WRAPPER = (
@@ -147,12 +147,7 @@ def withhold_rows_arrived_after(database: Path, stamp: str) -> tuple[dict[str, i
     held: dict[str, int] = {}
     late: dict[str, int] = {}
     try:
-        stamped = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema like 'raw\\_%' escape '\\' and column_name in ('received_at', '_fivetran_synced') "
-            "order by 1, 2"
-        ).fetchall()
-        tables = [(schema, table) for schema, table, column in stamped if column == arrival_column(schema)]
+        tables = stamped_raw_tables(con)
         con.execute(f"create schema if not exists {WITHHELD_SCHEMA}")
         for schema, table in tables:
             arrived_after = f"{arrival_column(schema)} > timestamp '{stamp}'"

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from . import PROJECT_ROOT
@@ -32,6 +33,17 @@ def arrival_column(schema: str) -> str:
     """The loader's arrival stamp of a raw table in `schema` (as macros/event_versions.sql
     raw_arrival_column): when Segment received the message, or when Fivetran wrote the row."""
     return "received_at" if schema.endswith("segment") else "_fivetran_synced"
+
+
+def stamped_raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(schema, table) of every raw table in the connection's database that has its loader's
+    arrival stamp (arrival_column), in order."""
+    stamped = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema like 'raw\\_%' escape '\\' "
+        "and column_name in ('received_at', '_fivetran_synced') order by 1, 2"
+    ).fetchall()
+    return [(str(schema), str(table)) for schema, table, column in stamped if column == arrival_column(str(schema))]
 MACRO_PATH = PROJECT_ROOT / "macros" / "raw_contract.sql"
 DOC_PATH = PROJECT_ROOT / "docs" / "raw_sources.md"
 BEGIN = "<!-- BEGIN generated column tables (python -m leadflow_tools.raw_contract) -->"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..raw_contract import arrival_column
+from ..raw_contract import arrival_column, stamped_raw_tables
 from . import sql
 from .config import GeneratorConfig
 from .shapes import Shape, apply_shape
@@ -47,12 +47,7 @@ def write_in_arrival_order(con: duckdb.DuckDBPyConnection) -> int:
     """Rewrite every raw table sorted by its loader stamp, as a loader appending rows leaves it:
     an incremental run's filter on the stamp (and on the event time, which follows it within
     days) then skips whole row groups by their min/max. Returns how many tables were rewritten."""
-    stamped = con.execute(
-        "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_catalog = current_database() and table_schema like 'raw\\_%' escape '\\' "
-        "and column_name in ('received_at', '_fivetran_synced') order by 1, 2"
-    ).fetchall()
-    tables = [(schema, table) for schema, table, column in stamped if column == arrival_column(schema)]
+    tables = stamped_raw_tables(con)
     con.execute("set preserve_insertion_order = true")
     for schema, table in tables:
         con.execute(f"create or replace table {schema}.{table} as select * from {schema}.{table} order by {arrival_column(schema)}")

@@ -72,33 +72,29 @@ def test_running_the_same_day_twice_changes_nothing(simulation: tuple[Path, dict
     assert [d for d in reruns if d["only_incremental"] or d["only_full_refresh"]] == []
 
 
-def test_an_incremental_run_refuses_to_rewind_time(simulation: tuple[Path, dict[str, object]]) -> None:
+@pytest.mark.parametrize(
+    ("model", "says"),
+    [
+        # the run guard refuses before anything is built
+        ("int_intent__activity", ("cannot rewind time", "--full-refresh", "Nothing was built")),
+        # base_segment__pages judged its rows at 2026-11-01: at an earlier as_of rows it staged would
+        # be in the future, and only a full refresh re-judges every day
+        ("base_segment__pages", ("base_segment__pages", "cannot rewind time", "--full-refresh")),
+    ],
+)
+def test_an_incremental_run_refuses_to_rewind_time(
+    simulation: tuple[Path, dict[str, object]], model: str, says: tuple[str, ...]
+) -> None:
     workdir, _ = simulation
     result = run_dbt(
-        ["run", "--select", "int_intent__activity"],
+        ["run", "--select", model],
         workdir / "incremental" / "leadflow.duckdb",
         {"as_of": "2026-10-15 00:00:00"},
-        target_path=workdir / "target-rewind",
+        target_path=workdir / f"target-rewind-{model}",
         check=False,
     )
-    assert result.returncode != 0
-    assert "cannot rewind time" in result.output and "--full-refresh" in result.output
-    assert "Nothing was built" in result.output and "OK created" not in result.output
-
-
-def test_an_event_base_model_refuses_to_rewind_time(simulation: tuple[Path, dict[str, object]]) -> None:
-    """base_segment__pages judged its rows at 2026-11-01: at an earlier as_of, rows it staged would
-    be in the future, and only a full refresh re-judges every day."""
-    workdir, _ = simulation
-    result = run_dbt(
-        ["run", "--select", "base_segment__pages"],
-        workdir / "incremental" / "leadflow.duckdb",
-        {"as_of": "2026-10-15 00:00:00"},
-        target_path=workdir / "target-rewind-base",
-        check=False,
-    )
-    assert result.returncode != 0
-    assert "base_segment__pages" in result.output and "cannot rewind time" in result.output, result.output[-3000:]
+    assert result.returncode != 0 and "OK created" not in result.output
+    assert all(text in result.output for text in says), result.output[-3000:]
 
 
 def test_an_event_quarantined_as_future_stages_once_as_of_reaches_it(
