@@ -282,3 +282,14 @@
 {% macro spark__person_incremental() -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
+
+{#- Equality that holds when both sides are null (a join on a column that may be missing). -#}
+{% macro null_safe_equals(left, right) -%}
+    {{ return(adapter.dispatch('null_safe_equals', 'leadflow')(left, right)) }}
+{%- endmacro %}
+{% macro default__null_safe_equals(left, right) -%}
+    {{ left }} is not distinct from {{ right }}
+{%- endmacro %}
+{% macro spark__null_safe_equals(left, right) -%}
+    {{ left }} <=> {{ right }}
+{%- endmacro %}

@@ -36,17 +36,36 @@ outcomes as (
     {{ leadflow.source_row_outcomes(family, table, warn=true, row_filter=window) }}
 ),
 
-counted as (
+superseded as (
+    -- the versions each event's latest one won over (few: counted apart, not by a second window
+    -- over every row)
     select
-        outcomes.*,
-        count(*) over (partition by {{ key_columns | join(', ') }}) as _versions
+        {%- for column in key_columns %}
+        {{ column }},
+        {%- endfor %}
+        count(*) as _superseded_versions
     from outcomes
+    where _version_rank > 1 and not ({{ null_parts | join(' or ') }})
+    group by {{ key_columns | join(', ') }}
 ),
 
 latest as (
     -- a row without a key is never collapsed: each one stands for itself
-    select * from counted
+    select outcomes.*
+    from outcomes
     where _version_rank = 1 or ({{ null_parts | join(' or ') }})
+),
+
+counted as (
+    select
+        latest.*,
+        coalesce(superseded._superseded_versions, 0) as _superseded_versions
+    from latest
+    left join superseded
+        on
+            {%- for column in key_columns %}
+            {{ leadflow.null_safe_equals('latest.' ~ column, 'superseded.' ~ column) }}{% if not loop.last %} and{% endif %}
+            {%- endfor %}
 ),
 
 final as (
@@ -55,9 +74,9 @@ final as (
         {{ adapter.quote(column.name) if column.name in ('timestamp', 'from') else column.name }},
         {%- endfor %}
         _row_outcome,
-        case when {{ null_parts | join(' or ') }} then 0 else _versions - 1 end as _superseded_versions,
+        _superseded_versions,
         coalesce(cast({{ event_time }} as date), cast('1900-01-01' as date)) as _event_day
-    from latest
+    from counted
 )
 
 select * from final
