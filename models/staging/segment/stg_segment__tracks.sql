@@ -1,3 +1,5 @@
+{#- a view: its base model ranked the versions; this only renames and casts -#}
+{{ config(materialized='view') }}
 with
 
 source as (
