@@ -29,7 +29,6 @@
     {%- set null_parts = [] -%}
     {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
     {%- set window = leadflow.event_versions_window(family, table) -%}
-    {%- set excluded = ['_version_rank', '_row_fingerprint', '_stamp_rank', '_winner_fingerprint'] -%}
 with
 
 outcomes as (
