@@ -4,11 +4,13 @@
 
     Every reader of an event table (its staging view, the row audit, int_intent__activity, the
     data tests) used to rank every version of the whole raw table again; at 1M people that is
-    most of a daily run. Here a run re-ranks only the days that can have changed and replaces them
-    (`day_partitioned_incremental` on `_event_day`):
+    most of a daily run. Here a run re-ranks every day from the earliest one that can have changed
+    and replaces those days (`day_partitioned_incremental` on `_event_day`), the earliest of:
       - the days of the raw rows that arrived since the newest arrival stamp the model holds,
         minus var('raw_arrival_lookback_hours') for loads that land out of order;
       - the days holding a row quarantined as future_timestamp (it stages once as_of reaches it).
+    A Salesforce task edited a year after it was created (a new version, the same CreatedDate)
+    therefore re-ranks a year of days: correct, only slower.
     Versions of an event share its event time (raw_table_specs), so every version of an event is
     on the day re-read: the ranking and the count of superseded versions are exact. The filter on
     the arrival stamp and on the event time reach the raw scan, where DuckDB skips the row groups
@@ -20,7 +22,13 @@
                             duplicate_version); 0 for a row without a key (never collapsed)
       _event_day            the UTC day of the event; 1900-01-01 when the event time is missing
                             (those rows are re-read whenever such a row arrives)
-    An as_of earlier than the one the stored rows were judged at is refused (--full-refresh).
+    A run whose future limit (as_of + future_tolerance_hours) is before a stored staged event is
+    refused (an earlier as_of: --full-refresh).
+
+    What an incremental run cannot see, so needs `--full-refresh -s base_<source>__<entity>+`: a
+    row whose loader stamp is older than the newest one stored by more than the lookback, or
+    null; an optional column that starts (or stops) landing (older days keep their old values);
+    an optional raw table that disappears.
 -#}
 {% macro event_versions(family, table) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
