@@ -166,19 +166,21 @@ def test_a_redelivered_event_collapses_to_its_latest_version(bad_db: Path) -> No
 
 
 def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Path, tmp_path: Path) -> None:
-    """The contract promises that every version of an event keeps its event time (staging ranks
-    versions within key and event time so that a day filter reaches the raw scan). A version
-    that breaks it is not collapsed silently: the staging key test fails and names the id."""
+    """The contract promises that every version of an event keeps its event time (the base model
+    ranks versions within key and event time, and re-ranks by day of the event). A version that
+    breaks it is not collapsed silently: once the daily run has read it, the staging key test
+    fails and names the id."""
     con = duckdb.connect(str(bad_db))
     try:
         con.execute(
             "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path) "
-            "select id, anonymous_id, user_id, timestamp - interval 1 day, received_at + interval 2 hour, "
-            f"'{MOVED_PATH}' from raw_segment.pages where id = 'storm-1'"
+            "select id, anonymous_id, user_id, timestamp - interval 1 day, "
+            f"timestamp '{AS_OF}' - interval 1 hour, '{MOVED_PATH}' from raw_segment.pages where id = 'storm-1'"
         )
     finally:
         con.close()
     try:
+        run_dbt(["run", "--select", "base_segment__pages"], bad_db, {"as_of": AS_OF}, target_path=tmp_path / "target")
         result = run_dbt(
             ["test", "--select", "stg_segment__pages,test_name:unique", "--store-failures"],
             bad_db, {"as_of": AS_OF}, target_path=tmp_path / "target", check=False,
@@ -193,6 +195,9 @@ def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Pa
             con.execute(f"delete from raw_segment.pages where path = '{MOVED_PATH}'")
         finally:
             con.close()
+        # the module's other tests share the database: rank the pages again without the moved version
+        run_dbt(["run", "--select", "base_segment__pages", "--full-refresh"], bad_db, {"as_of": AS_OF},
+                target_path=tmp_path / "target")
 
 
 def test_a_refresh_storm_counts_once_per_cap(bad_db: Path) -> None:
