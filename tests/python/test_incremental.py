@@ -2,7 +2,9 @@
 
 scripts/simulate_incremental.py generates 800 leads x 20 events, shows dbt each day only the event
 rows whose loader stamp is at or before that day's as_of (15% of rows loaded hours to three days
-late, late identify calls included, so old anonymous views get re-attributed), runs the incremental models day by day, then
+late, late identify calls included, so old anonymous views get re-attributed; a tenth of event
+rows reaching the warehouse 20 hours after their stamp, which only the base models' arrival
+lookback covers: with raw_arrival_lookback_hours 0 the replay differs by 192 rows), runs the incremental models day by day, then
 builds everything and compares every mart with a --full-refresh build over the same raw tables,
 and again after running the last day a second time.
 """
