@@ -129,6 +129,56 @@ def test_an_event_quarantined_as_future_stages_once_as_of_reaches_it(
     assert outcomes == ["future_timestamp", "staged"]
 
 
+def test_a_raw_row_an_incremental_run_missed_is_unaccounted_in_the_reconciliation(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """The row audit reads an event table's base model, so the reconciliation counts the raw table
+    itself: a page view loaded with a stamp older than the arrival lookback (an incremental run
+    cannot see it) is one unaccounted row, and the singular test names the table; a page view that
+    lands after the base model ran (a loader writing while dbt runs) is not counted yet; a
+    --full-refresh of the base model accounts for both."""
+    workdir, report = simulation
+    as_of = {"as_of": str(report["last_as_of"])}
+    database = database_path(tmp_path, "missed")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+
+    def land(page_id: str, received: str) -> None:
+        con = duckdb.connect(str(database))
+        try:
+            con.execute(
+                f"insert into raw_segment.pages by name select '{page_id}' as id, 'anon-missed' as anonymous_id, "
+                f"'/pricing' as path, timestamp '2026-10-20 12:00:00' as \"timestamp\", {received} as received_at"
+            )
+        finally:
+            con.close()
+
+    def unaccounted() -> object:
+        return scalar(
+            database,
+            "select unaccounted_rows from marts.audit_row_reconciliation where source_table = 'raw_segment.pages'",
+        )
+
+    land("page-stamped-too-early", "timestamp '2026-10-20 12:05:00'")
+    run_dbt(["run", "--select", "base_segment__pages", "int_audit__row_outcomes"], database, as_of,
+            target_path=tmp_path / "target")
+    assert scalar(database, "select count(*) from staging.base_segment__pages where id = 'page-stamped-too-early'") == 0
+    land("page-landing-during-the-run", "(select max(received_at) + interval 1 hour from raw_segment.pages)")
+    run_dbt(["run", "--select", "audit_row_reconciliation"], database, as_of, target_path=tmp_path / "target")
+    assert unaccounted() == 1
+    failed = run_dbt(["test", "--select", "assert_no_unaccounted_raw_rows"], database, as_of,
+                     target_path=tmp_path / "target", check=False)
+    assert failed.returncode != 0 and "Got 1 result" in failed.output, failed.output[-3000:]
+
+    run_dbt(["run", "--full-refresh", "--select", "base_segment__pages", "int_audit__row_outcomes",
+             "audit_row_reconciliation"], database, as_of, target_path=tmp_path / "target")
+    assert unaccounted() == 0
+    assert scalar(
+        database,
+        "select count(*) from staging.base_segment__pages "
+        "where id in ('page-stamped-too-early', 'page-landing-during-the-run') and _row_outcome = 'staged'",
+    ) == 2
+
+
 def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:

@@ -1,9 +1,14 @@
 {#-
     One row per raw table: every raw row is a collapsed duplicate version, soft-deleted,
     quarantined at staging, or staged. `unaccounted_rows` must be 0 (a singular test fails the
-    build otherwise). Raw, duplicate and deleted counts come from int_audit__row_outcomes (one
-    pass over the raw tables), the quarantined count from audit_quarantine, and the staged count
-    from the staging model itself, so a staging model that drops or multiplies rows shows up here.
+    build otherwise). Duplicate and deleted counts come from int_audit__row_outcomes (one pass
+    over the raw tables), the quarantined count from audit_quarantine, and the staged count from
+    the staging model itself, so a staging model that drops or multiplies rows shows up here.
+    The raw count of a CRM object table is the sum of its outcomes (int_audit__row_outcomes ranks
+    the whole raw table); an event table's outcomes come from its incremental base model, so its
+    raw count is counted on the raw table itself (macro event_raw_row_count: every row up to the
+    newest loader stamp the base model holds), and a raw row an incremental run missed shows up
+    as unaccounted.
     A staging model whose code cannot change its row count (macro is_pure_projection: it only
     renames and casts its staged raw rows) is not counted again: its staged count is the staged
     outcome count of int_audit__row_outcomes, which saves re-ranking every version of the large
@@ -31,6 +36,11 @@ raw_tables as (
         cast(null as bigint) as counted_staged_rows
         {%- else -%}
         (select count(*) from {{ ref(spec.model) }}) as counted_staged_rows
+        {%- endif %},
+        {% if spec.get('event_time') and leadflow.source_contract(family, table).table_present -%}
+        {{ leadflow.event_raw_row_count(family, table) }} as counted_raw_rows
+        {%- else -%}
+        cast(null as bigint) as counted_raw_rows
         {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -62,7 +72,7 @@ per_table as (
         raw_tables.staging_model,
         -- counted from the staging model, or (a pure projection) its staged outcome count
         coalesce(raw_tables.counted_staged_rows, outcome_counts.staged_outcome_rows, 0) as staged_rows,
-        coalesce(outcome_counts.raw_rows, 0) as raw_rows,
+        coalesce(raw_tables.counted_raw_rows, outcome_counts.raw_rows, 0) as raw_rows,
         coalesce(outcome_counts.duplicate_versions, 0) as duplicate_versions,
         coalesce(outcome_counts.soft_deleted_rows, 0) as soft_deleted_rows,
         coalesce(quarantine_counts.quarantined_rows, 0) as quarantined_rows,
