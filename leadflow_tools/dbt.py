@@ -70,7 +70,8 @@ def run_dbt(
     parse was made with, and the DuckDB path is part of the profile. So dbt runs in the
     database's folder with LEADFLOW_DB set to the file's name alone: every database of one
     name has the same profile, and a new target path starts from the partial parse of an
-    earlier run with the same name, vars and settings (PARSE_CACHE). dbt checks every file's
+    earlier run with the same name, vars and settings (PARSE_CACHE), also when the target path
+    holds a parse made with other vars (partial_parse.key says which). dbt checks every file's
     hash before it trusts a saved parse, so a stale one only costs the full parse it replaces.
     """
     database = database.resolve()
@@ -83,8 +84,11 @@ def run_dbt(
     if process_env["LEADFLOW_DB"] == str(database):
         process_env["LEADFLOW_DB"] = database.name
     saved_parse = target / "partial_parse.msgpack"
+    saved_key = target / "partial_parse.key"  # which cache entry the saved parse was made for
     cached_parse = _parse_cache_file(database, command_vars, process_env)
-    if not saved_parse.exists() and cached_parse.exists():
+    made_for = saved_key.read_text() if saved_key.exists() and saved_parse.exists() else None
+    if cached_parse.exists() and made_for != cached_parse.name:
+        # no saved parse here, or one made with other vars (dbt would parse the whole project again)
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached_parse, saved_parse)
     completed = subprocess.run(
@@ -97,11 +101,13 @@ def run_dbt(
         check=False,
     )
     output = completed.stdout or ""
-    if saved_parse.exists() and not cached_parse.exists():
-        PARSE_CACHE.mkdir(parents=True, exist_ok=True)
-        partial = cached_parse.with_suffix(f".{os.getpid()}.tmp")
-        shutil.copyfile(saved_parse, partial)
-        os.replace(partial, cached_parse)  # atomic: another pytest worker may write the same parse
+    if saved_parse.exists():
+        saved_key.write_text(cached_parse.name)
+        if not cached_parse.exists() or saved_parse.stat().st_mtime > cached_parse.stat().st_mtime:
+            PARSE_CACHE.mkdir(parents=True, exist_ok=True)
+            partial = cached_parse.with_suffix(f".{os.getpid()}.tmp")
+            shutil.copyfile(saved_parse, partial)
+            os.replace(partial, cached_parse)  # atomic: another pytest worker may write the same parse
     if check and completed.returncode != 0:
         tail = "\n".join(output.splitlines()[-60:])
         raise DbtError(f"dbt {' '.join(args)} failed ({completed.returncode}):\n{tail}")
