@@ -1,7 +1,8 @@
 """`make test-spark`: build the whole project on Spark and prove it equals the DuckDB build.
 
   1. generate small raw data into a DuckDB file (skipped when it already holds that data)
-  2. `dbt build --full-refresh` on DuckDB (seeds, models, data and unit tests)
+  2. `dbt build --full-refresh` on DuckDB (seeds, models and data tests; the unit tests read
+     their own fixtures, not this data, and run in `make test` and the demo)
   3. copy the raw tables into the local Spark warehouse (leadflow_tools.spark load)
   4. `dbt build --full-refresh --target spark` from the same raw data, same as_of: seeds and
      models; the data and unit tests too with --tests (they ran on DuckDB in step 2, and step 5
@@ -80,7 +81,8 @@ def run(
 
     print("dbt build on DuckDB ...", flush=True)
     started = time.perf_counter()
-    run_dbt(["build", "--full-refresh"], database, {"as_of": as_of}, target_path=home / "dbt_duckdb")
+    run_dbt(["build", "--full-refresh", "--exclude-resource-type", "unit_test"], database, {"as_of": as_of},
+            target_path=home / "dbt_duckdb")
     _timed(check, "duckdb build", started)
 
     print("loading the raw tables into Spark ...", flush=True)
@@ -133,8 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="spark_check",
         description=(
             "Build the whole project on a local Spark session (dbt-spark, method session) from the same "
-            "generated raw data as a DuckDB build (every data and unit test runs on DuckDB; on Spark too with "
-            "--tests), then compare every mart and intermediate table row by row (doubles rounded). Needs "
+            "generated raw data as a DuckDB build (every data test runs on DuckDB; on Spark too, with the unit "
+            "tests, with --tests), then compare every mart and intermediate table row by row (doubles rounded). Needs "
             "Java 17 and the pinned pyspark/dbt-spark. Exits 1 when a relation differs."
         ),
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -49,34 +51,66 @@ def build(database: Path, target: Path, args: Sequence[str] = ("build",), **dbt_
     run_dbt(list(args), database, {"as_of": AS_OF, **dbt_vars}, target_path=target)
 
 
+def made_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+              make: Callable[[Path], None]) -> Path:
+    """`<name>/leadflow.duckdb`, made by `make` once per test session: the first pytest-xdist
+    worker that asks makes it in the session's shared temp folder while the others wait on a
+    lock, then each copies it (a test may change its copy). Building the 10,000-person database
+    once instead of once per worker spares a generation and a full dbt build."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # pytest-N, above popen-gw0, popen-gw1
+    made = shared / "shared" / name / "leadflow.duckdb"
+    made.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(made.parent / "lock"):
+        if not (made.parent / "done").exists():
+            make(made)
+            assert not made.with_name(made.name + ".wal").exists(), "dbt left a write-ahead log behind"
+            (made.parent / "done").touch()
+    return made
+
+
 @pytest.fixture(scope="session")
-def generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def generated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """Raw tables only: 10,000 people with every kind of dirt at the generator's rates."""
+
+    def make(database: Path) -> None:
+        generate(
+            GeneratorConfig(leads=LEADS, events_per_lead=EVENTS_PER_LEAD, seed=42, anchor_date=ANCHOR),
+            database,
+            progress=lambda _line: None,
+        )
+
     database = tmp_path_factory.mktemp("raw") / "leadflow.duckdb"
-    generate(
-        GeneratorConfig(leads=LEADS, events_per_lead=EVENTS_PER_LEAD, seed=42, anchor_date=ANCHOR),
-        database,
-        progress=lambda _line: None,
-    )
+    shutil.copyfile(made_once(tmp_path_factory, worker_id, "raw", make), database)
     return database
 
 
 @pytest.fixture(scope="session")
-def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The same database after a full `dbt build` (seeds, models, data and unit tests)."""
-    build(generated_db, tmp_path_factory.mktemp("target"))
+def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+    """The same database after a full `dbt build` (seeds, models, data and unit tests), built once
+    per session; this worker's generated_db file becomes the built one."""
+
+    def make(database: Path) -> None:
+        shutil.copyfile(generated_db, database)
+        build(database, database.parent / "target")
+
+    shutil.copyfile(made_once(tmp_path_factory, worker_id, "built", make), generated_db)
     yield generated_db
 
 
 @pytest.fixture(scope="session")
-def small_generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_generated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """A small dataset for builds that only need to prove a configuration works."""
+
+    def make(database: Path) -> None:
+        generate(
+            GeneratorConfig(leads=1_500, events_per_lead=10, seed=7, anchor_date=ANCHOR),
+            database,
+            progress=lambda _line: None,
+        )
+
     database = tmp_path_factory.mktemp("small") / "leadflow.duckdb"
-    generate(
-        GeneratorConfig(leads=1_500, events_per_lead=10, seed=7, anchor_date=ANCHOR),
-        database,
-        progress=lambda _line: None,
-    )
+    shutil.copyfile(made_once(tmp_path_factory, worker_id, "small", make), database)
     return database
 
 
