@@ -68,7 +68,7 @@ lint: setup ## sqlfluff over every model, macro-rendered
 test: setup browser ## the whole test suite (pytest drives the generator and dbt; lint included), on 2 workers
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile tests/python
 
-test-spark: setup ## the whole project on a local Spark session, every mart and intermediate table compared with DuckDB (Java 17)
+test-spark: setup ## the whole project on a local Spark session, every staging, intermediate and mart relation compared with DuckDB (Java 17)
 	$(PY) scripts/spark_check.py
 
 clean: ## remove build output and the demo database

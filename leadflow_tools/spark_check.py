@@ -8,7 +8,8 @@
      models; the data and unit tests too with --tests (they ran on DuckDB in step 2, and step 5
      proves Spark built the same rows, so by default Spark skips them: they are two thirds of
      the Spark build's time)
-  5. export every Spark mart and intermediate table as Parquet and compare each with the DuckDB
+  5. export every Spark staging, intermediate and mart relation (the incremental base models
+     included) as Parquet and compare each with the DuckDB
      table row by row: doubles rounded to --precision places, zero differing rows expected
 Prints a table, writes target/spark/check.json, exits 1 on any difference or dbt failure.
 """
@@ -103,11 +104,12 @@ def run(
     )
     _timed(check, "spark build", started)
 
-    print("comparing every mart and intermediate table ...", flush=True)
+    print("comparing every staging, intermediate and mart relation ...", flush=True)
     started = time.perf_counter()
     exported = home / "export"
-    _python_step(["export", "--folder", str(exported), "--schema", "marts", "--schema", "intermediate"], home)
-    check.diffs = compare_with_duckdb(database, exported, ("intermediate", "marts"), precision)
+    schemas = ("staging", "intermediate", "marts")
+    _python_step(["export", "--folder", str(exported), *(f"--schema={schema}" for schema in schemas)], home)
+    check.diffs = compare_with_duckdb(database, exported, schemas, precision)
     _timed(check, "compare", started)
     return check
 
@@ -136,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=(
             "Build the whole project on a local Spark session (dbt-spark, method session) from the same "
             "generated raw data as a DuckDB build (every data test runs on DuckDB; on Spark too, with the unit "
-            "tests, with --tests), then compare every mart and intermediate table row by row (doubles rounded). Needs "
+            "tests, with --tests), then compare every staging, intermediate and mart relation row by row (doubles rounded). Needs "
             "Java 17 and the pinned pyspark/dbt-spark. Exits 1 when a relation differs."
         ),
     )
