@@ -90,7 +90,9 @@ def run_dbt(
     if cached_parse.exists() and made_for != cached_parse.name:
         # no saved parse here, or one made with other vars (dbt would parse the whole project again)
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached_parse, saved_parse)
+        shutil.copy2(cached_parse, saved_parse)
+        saved_key.write_text(cached_parse.name)
+    before = saved_parse.stat().st_mtime_ns if saved_parse.exists() else None
     completed = subprocess.run(
         command,
         cwd=database.parent,
@@ -101,13 +103,13 @@ def run_dbt(
         check=False,
     )
     output = completed.stdout or ""
-    if saved_parse.exists():
+    if saved_parse.exists() and saved_parse.stat().st_mtime_ns != before:
+        # dbt saved a parse (not every command parses, and a failed parse saves none)
         saved_key.write_text(cached_parse.name)
-        if not cached_parse.exists() or saved_parse.stat().st_mtime > cached_parse.stat().st_mtime:
-            PARSE_CACHE.mkdir(parents=True, exist_ok=True)
-            partial = cached_parse.with_suffix(f".{os.getpid()}.tmp")
-            shutil.copyfile(saved_parse, partial)
-            os.replace(partial, cached_parse)  # atomic: another pytest worker may write the same parse
+        PARSE_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached_parse.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copy2(saved_parse, partial)
+        os.replace(partial, cached_parse)  # atomic: another pytest worker may write the same parse
     if check and completed.returncode != 0:
         tail = "\n".join(output.splitlines()[-60:])
         raise DbtError(f"dbt {' '.join(args)} failed ({completed.returncode}):\n{tail}")

@@ -147,6 +147,12 @@ select * from final
     the newest stored minus the lookback, or null) is counted, so audit_row_reconciliation shows
     it as unaccounted. DuckDB answers the plain count(*) from the table's metadata and the stamp
     filter from the few row groups after the stamp, so no column of the whole table is read.
+    Known limits (a raw table does not say when a row landed, only its loader stamp): a load that
+    lands while dbt runs, between the base model and the reconciliation, with stamps not after
+    that newest one (a lagging Segment batch) is counted before the base model has read it, so
+    the run reports it unaccounted and the next run (within the lookback) accounts for it; and a
+    superseded version whose loader stamp is newer than its winner's (a re-delivery whose
+    modstamp went backwards) sets no newest stamp, so it would show as -1.
 -#}
 {% macro event_raw_row_count(family, table) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -51,26 +52,38 @@ def build(database: Path, target: Path, args: Sequence[str] = ("build",), **dbt_
     run_dbt(list(args), database, {"as_of": AS_OF, **dbt_vars}, target_path=target)
 
 
-def made_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
-              make: Callable[[Path], None]) -> Path:
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """`<name>/leadflow.duckdb`, made by `make` once per test session: the first pytest-xdist
     worker that asks makes it in the session's shared temp folder while the others wait on a
     lock, then each copies it (a test may change its copy). Building the 10,000-person database
     once instead of once per worker spares a generation and a full dbt build."""
     base = tmp_path_factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent  # pytest-N, above popen-gw0, popen-gw1
+    # under pytest-xdist, pytest-N holds one folder per worker (popen-gw0, popen-gw1)
+    shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
     made = shared / "shared" / name / "leadflow.duckdb"
     made.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(made.parent / "lock"):
+        if (made.parent / "failed").exists():
+            pytest.fail(f"making the shared {name} database failed in another worker (see its error)")
         if not (made.parent / "done").exists():
-            make(made)
-            assert not made.with_name(made.name + ".wal").exists(), "dbt left a write-ahead log behind"
+            try:
+                make(made)
+                assert not made.with_name(made.name + ".wal").exists(), "dbt left a write-ahead log behind"
+            except BaseException:
+                (made.parent / "failed").touch()
+                raise
             (made.parent / "done").touch()
     return made
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """Replace `target` by a copy of `source`, without a write-ahead log of the file it replaces."""
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+
+
 @pytest.fixture(scope="session")
-def generated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Raw tables only: 10,000 people with every kind of dirt at the generator's rates."""
 
     def make(database: Path) -> None:
@@ -81,12 +94,12 @@ def generated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pa
         )
 
     database = tmp_path_factory.mktemp("raw") / "leadflow.duckdb"
-    shutil.copyfile(made_once(tmp_path_factory, worker_id, "raw", make), database)
+    copy_database(made_once(tmp_path_factory, "raw", make), database)
     return database
 
 
 @pytest.fixture(scope="session")
-def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The same database after a full `dbt build` (seeds, models, data and unit tests), built once
     per session; this worker's generated_db file becomes the built one."""
 
@@ -94,12 +107,12 @@ def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory, worke
         shutil.copyfile(generated_db, database)
         build(database, database.parent / "target")
 
-    shutil.copyfile(made_once(tmp_path_factory, worker_id, "built", make), generated_db)
+    copy_database(made_once(tmp_path_factory, "built", make), generated_db)
     yield generated_db
 
 
 @pytest.fixture(scope="session")
-def small_generated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def small_generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small dataset for builds that only need to prove a configuration works."""
 
     def make(database: Path) -> None:
@@ -110,7 +123,7 @@ def small_generated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str)
         )
 
     database = tmp_path_factory.mktemp("small") / "leadflow.duckdb"
-    shutil.copyfile(made_once(tmp_path_factory, worker_id, "small", make), database)
+    copy_database(made_once(tmp_path_factory, "small", make), database)
     return database
 
 

@@ -3,8 +3,9 @@
     both audit marts, which used to rescan every raw table each. Rows that need no attention
     (staged, collapsed duplicate versions, soft-deleted) are counted per table and outcome, one
     row each; a quarantined row keeps its key and the values needed to fix it (identical
-    quarantined rows share a row, counted in row_count). sum(row_count) per table is the raw
-    table's row count.
+    quarantined rows share a row, counted in row_count). sum(row_count) per table is a CRM
+    table's raw row count; for an event table it is the rows its base model has read, and
+    audit_row_reconciliation counts the raw table itself (macro event_raw_row_count).
 
     An event table's outcomes come from its incremental base model (base_<source>__<entity>,
     macros/event_versions.sql), which holds the latest version of every event with its outcome
