@@ -82,20 +82,22 @@ def copy_database(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
+def generated_once(tmp_path_factory: pytest.TempPathFactory, name: str, config: GeneratorConfig) -> Path:
+    """This worker's copy of raw tables generated once per session (made_once)."""
+
+    def make(database: Path) -> None:
+        generate(config, database, progress=lambda _line: None)
+
+    database = tmp_path_factory.mktemp(name) / "leadflow.duckdb"
+    copy_database(made_once(tmp_path_factory, name, make), database)
+    return database
+
+
 @pytest.fixture(scope="session")
 def generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Raw tables only: 10,000 people with every kind of dirt at the generator's rates."""
-
-    def make(database: Path) -> None:
-        generate(
-            GeneratorConfig(leads=LEADS, events_per_lead=EVENTS_PER_LEAD, seed=42, anchor_date=ANCHOR),
-            database,
-            progress=lambda _line: None,
-        )
-
-    database = tmp_path_factory.mktemp("raw") / "leadflow.duckdb"
-    copy_database(made_once(tmp_path_factory, "raw", make), database)
-    return database
+    config = GeneratorConfig(leads=LEADS, events_per_lead=EVENTS_PER_LEAD, seed=42, anchor_date=ANCHOR)
+    return generated_once(tmp_path_factory, "raw", config)
 
 
 @pytest.fixture(scope="session")
@@ -114,17 +116,8 @@ def built_db(generated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 @pytest.fixture(scope="session")
 def small_generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small dataset for builds that only need to prove a configuration works."""
-
-    def make(database: Path) -> None:
-        generate(
-            GeneratorConfig(leads=1_500, events_per_lead=10, seed=7, anchor_date=ANCHOR),
-            database,
-            progress=lambda _line: None,
-        )
-
-    database = tmp_path_factory.mktemp("small") / "leadflow.duckdb"
-    copy_database(made_once(tmp_path_factory, "small", make), database)
-    return database
+    config = GeneratorConfig(leads=1_500, events_per_lead=10, seed=7, anchor_date=ANCHOR)
+    return generated_once(tmp_path_factory, "small", config)
 
 
 @pytest.fixture()
