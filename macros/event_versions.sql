@@ -20,6 +20,9 @@
       _row_outcome          staged, soft_deleted or a quarantine reason (source_row_outcomes)
       _superseded_versions  how many older versions of the event it won over (their outcome is
                             duplicate_version); 0 for a row without a key (never collapsed)
+      _newest_arrival       the newest loader stamp among the versions of the event the model
+                            has read: the row's own, or a superseded version's when that one
+                            arrived later (a re-delivery whose modstamp went backwards)
       _event_day            the UTC day of the event; 1900-01-01 when the event time is missing
                             (those rows are re-read whenever such a row arrives)
     A run whose future limit (as_of + future_tolerance_hours) is before a stored staged event is
@@ -36,6 +39,7 @@
     {%- set key_columns = spec.key + [event_time] -%}
     {%- set null_parts = [] -%}
     {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
+    {%- set arrival = leadflow.raw_arrival_column(family) -%}
     {%- set window = leadflow.event_versions_window(family, table) -%}
 with
 
@@ -50,7 +54,8 @@ superseded as (
         {%- for column in key_columns %}
         {{ column }},
         {%- endfor %}
-        count(*) as _superseded_versions
+        count(*) as _superseded_versions,
+        max({{ arrival }}) as _superseded_newest_arrival
     from outcomes
     where _version_rank > 1 and not ({{ null_parts | join(' or ') }})
     group by {{ key_columns | join(', ') }}
@@ -66,7 +71,8 @@ latest as (
 counted as (
     select
         latest.*,
-        coalesce(superseded._superseded_versions, 0) as _superseded_versions
+        coalesce(superseded._superseded_versions, 0) as _superseded_versions,
+        superseded._superseded_newest_arrival
     from latest
     left join superseded
         on
@@ -82,6 +88,8 @@ final as (
         {%- endfor %}
         _row_outcome,
         _superseded_versions,
+        -- greatest() skips nulls on DuckDB and Spark
+        greatest({{ arrival }}, _superseded_newest_arrival) as _newest_arrival,
         coalesce(cast({{ event_time }} as date), cast('1900-01-01' as date)) as _event_day
     from counted
 )
@@ -102,7 +110,7 @@ select * from final
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
     {%- set stored_probe -%}
         select
-            cast({{ leadflow.add_hours('max(' ~ arrival ~ ')', -1 * var('raw_arrival_lookback_hours')) }}
+            cast({{ leadflow.add_hours('max(_newest_arrival)', -1 * var('raw_arrival_lookback_hours')) }}
                 as {{ dbt.type_string() }}) as since,
             cast(min(case when _row_outcome = 'future_timestamp' then _event_day end) as {{ dbt.type_string() }})
                 as first_future_day,
@@ -150,9 +158,9 @@ select * from final
     Known limits (a raw table does not say when a row landed, only its loader stamp): a load that
     lands while dbt runs, between the base model and the reconciliation, with stamps not after
     that newest one (a lagging Segment batch) is counted before the base model has read it, so
-    the run reports it unaccounted and the next run (within the lookback) accounts for it; and a
-    superseded version whose loader stamp is newer than its winner's (a re-delivery whose
-    modstamp went backwards) sets no newest stamp, so it would show as -1.
+    the run reports it unaccounted and the next run (within the lookback) accounts for it. The
+    newest stamp is the base model's _newest_arrival, which counts superseded versions too: a
+    version that lost to an older-stamped one (its modstamp went backwards) was read all the same.
 -#}
 {% macro event_raw_row_count(family, table) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
@@ -164,7 +172,7 @@ select * from final
     {%- set newest = none -%}
     {%- if built -%}
         {%- set newest = run_query(
-            'select cast(max(' ~ arrival ~ ') as ' ~ dbt.type_string() ~ ') from ' ~ base).rows[0][0] -%}
+            'select cast(max(_newest_arrival) as ' ~ dbt.type_string() ~ ') from ' ~ base).rows[0][0] -%}
     {%- endif -%}
     {%- if not built -%}
         (select count(*) from {{ raw }})

@@ -179,6 +179,42 @@ def test_a_raw_row_an_incremental_run_missed_is_unaccounted_in_the_reconciliatio
     ) == 2
 
 
+def test_a_version_that_lost_to_an_older_stamped_one_is_accounted(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """Salesforce versions rank by SystemModstamp, not by the loader's stamp: a re-delivered task
+    whose modstamp went backwards loses to the version already stored although Fivetran wrote it
+    later. The row was read all the same, so the reconciliation counts it (the base model's
+    _newest_arrival includes superseded versions): 0 unaccounted, not -1."""
+    workdir, report = simulation
+    as_of = {"as_of": str(report["last_as_of"])}
+    database = database_path(tmp_path, "backwards")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    con = duckdb.connect(str(database))
+    try:
+        task_id = con.execute(
+            "select id from staging.base_salesforce__tasks where _row_outcome = 'staged' "
+            "and _superseded_versions = 0 and system_modstamp is not null order by _fivetran_synced desc, id limit 1"
+        ).fetchone()
+        assert task_id is not None
+        con.execute(
+            "insert into raw_salesforce.task select * replace ("
+            "system_modstamp - interval 1 hour as system_modstamp, "
+            "(select max(_fivetran_synced) + interval 1 minute from raw_salesforce.task) as _fivetran_synced) "
+            "from raw_salesforce.task where id = ? order by _fivetran_synced desc limit 1",
+            [task_id[0]],
+        )
+    finally:
+        con.close()
+    run_dbt(["run", "--select", "base_salesforce__tasks", "int_audit__row_outcomes", "audit_row_reconciliation"],
+            database, as_of, target_path=tmp_path / "target")
+    winner = query(database, "select _superseded_versions, _fivetran_synced < _newest_arrival "
+                             f"from staging.base_salesforce__tasks where id = '{task_id[0]}'")
+    assert winner == [(1, True)]  # the stored version still wins, and the model knows a later stamp
+    assert scalar(database, "select unaccounted_rows from marts.audit_row_reconciliation "
+                            "where source_table = 'raw_salesforce.task'") == 0
+
+
 def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
