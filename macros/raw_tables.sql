@@ -205,13 +205,15 @@
             else 'staged'
         end as _row_outcome
     from (
+        {%- if not breaks_ties %}
+        {{ leadflow.rank_repeated_versions(family, table, version_partition, spec.order_by, warn, row_filter) }}
+        {%- else %}
         select
             fingerprinted.*,
             row_number() over (
                 partition by {{ version_partition | join(', ') }}
-                order by {{ spec.order_by }}{% if breaks_ties %}, _row_fingerprint desc{% endif %}
-            ) as _version_rank
-            {%- if breaks_ties %},
+                order by {{ spec.order_by }}, _row_fingerprint desc
+            ) as _version_rank,
             rank() over (
                 partition by {{ version_partition | join(', ') }} order by {{ spec.order_by }}
             ) as _stamp_rank,
@@ -219,16 +221,60 @@
                 partition by {{ version_partition | join(', ') }}
                 order by {{ spec.order_by }}, _row_fingerprint desc
             ) as _winner_fingerprint
-            {%- endif %}
         from (
             select
-                src.*
-                {%- if breaks_ties %},
+                src.*,
                 {{ leadflow.row_fingerprint(family, table) }} as _row_fingerprint
-                {%- endif %}
             from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
         ) as fingerprinted
+        {%- endif %}
     ) as ranked
+{% endmacro %}
+
+{#-
+    An event table's rows with _version_rank (1 = the latest version of its event), ranking only
+    the events that arrived more than once. Nearly every event has one version; a window over
+    every row sorted all of them with every wide column (URLs, titles, user agents): at 1M people
+    x 100 events it was the slowest model of the full build (base_segment__pages). Here the
+    events whose key and event time occur more than once are found by a narrow aggregate, the
+    other rows take rank 1 directly, and only the repeated ones are ranked by `order_by`: the
+    same ranks as the window over every row. Rows with a null key part group together, as they
+    do in that window (their outcome is missing_key or their own, never duplicate_version).
+-#}
+{% macro rank_repeated_versions(family, table, partition, order_by, warn, row_filter) %}
+    {%- set repeated_columns = [] -%}
+    {%- for column in partition -%}{%- do repeated_columns.append('_repeated_' ~ loop.index) -%}{%- endfor -%}
+    {%- set on_parts = [] -%}
+    {%- for column in partition -%}
+        {%- do on_parts.append(leadflow.null_safe_equals('src.' ~ column, 'repeated.' ~ repeated_columns[loop.index0])) -%}
+    {%- endfor -%}
+    {%- set repeated -%}
+        select
+            {%- for column in partition %}
+            {{ column }} as {{ repeated_columns[loop.index0] }},
+            {%- endfor %}
+            count(*) as _versions
+        from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
+        group by {{ partition | join(', ') }}
+        having count(*) > 1
+    {%- endset -%}
+        select
+            src.*,
+            cast(1 as bigint) as _version_rank
+        from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
+        left join ({{ repeated }}) as repeated
+            on {{ on_parts | join(' and ') }}
+        where repeated._versions is null
+        union all
+        select
+            src.*,
+            cast(row_number() over (
+                partition by {{ partition | join(', ') }}
+                order by {{ order_by }}
+            ) as bigint) as _version_rank
+        from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
+        inner join ({{ repeated }}) as repeated
+            on {{ on_parts | join(' and ') }}
 {% endmacro %}
 
 {#- md5 of every contract column of a raw table (as filled_source names them): two versions
