@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -290,7 +291,7 @@ def _dbt_step(
 
 def run(
     leads: int, events_per_lead: int, seed: int, anchor: date, database: Path, target: str, intent_repeat: int,
-    measure_reads: bool = True,
+    measure_reads: bool = True, keep_full_build: Path | None = None,
 ) -> BuildBenchmark:
     config = GeneratorConfig(leads=leads, events_per_lead=events_per_lead, seed=seed, anchor_date=anchor)
     result = BuildBenchmark(leads, events_per_lead, target, str(database))
@@ -336,6 +337,13 @@ def run(
         parse_phase = "" if step.dbt_parse_seconds is None else f", dbt's parse phase {step.dbt_parse_seconds:.2f} s"
         print(f"  {step.seconds:.1f} s, peak {_megabytes(step.peak_rss_mb)}{parse_phase}", flush=True)
         result.steps.append(step)
+        if target == "duckdb" and name == "full build" and keep_full_build is not None:
+            print(f"copying the built database (day's rows still held back) to {keep_full_build} ...", flush=True)
+            keep_full_build.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(database, keep_full_build)
+            wal = Path(f"{database}.wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{keep_full_build}.wal"))
         if target == "duckdb" and name == "daily incremental build" and measure_reads:
             print("the daily run's raw reads (its tables and tests again, under EXPLAIN ANALYZE) ...", flush=True)
             result.daily_rows_scanned, result.daily_rows_scanned_by_node = rows_scanned(database, target_dir)
@@ -428,11 +436,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-read-count", action="store_true",
                         help="skip counting the daily run's raw reads (it runs the daily run's tables and tests "
                              "again under EXPLAIN ANALYZE, about as long as the daily run)")
+    parser.add_argument("--keep-full-build", type=Path, metavar="FILE",
+                        help="after the full build, copy the database to FILE (DuckDB only; the day's rows are "
+                             "still held back in schema benchmark_withheld), so the daily run can be profiled "
+                             "again without a new full build: copy FILE back, land the rows "
+                             "(leadflow_tools.benchmark_build.land_withheld_rows) and run `dbt build` at the anchor")
     args = parser.parse_args(argv)
     database = args.database or PROJECT_ROOT / "target" / "benchmark" / f"leadflow_{args.leads}x{args.events_per_lead}.duckdb"
     result = run(
         args.leads, args.events_per_lead, args.seed, args.anchor_date, database, args.target, args.intent_repeat,
-        measure_reads=not args.no_read_count,
+        measure_reads=not args.no_read_count, keep_full_build=args.keep_full_build,
     )
     print(report(result))
     out = PROJECT_ROOT / "target" / "benchmark" / f"build_{args.leads}x{args.events_per_lead}_{args.target}.json"
