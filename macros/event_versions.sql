@@ -108,6 +108,7 @@ select * from final
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set event_time = spec.event_time -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
+    {%- do leadflow.refuse_base_model_without_newest_arrival(this) -%}
     {%- set stored_probe -%}
         select
             cast({{ leadflow.add_hours('max(_newest_arrival)', -1 * var('raw_arrival_lookback_hours')) }}
@@ -171,6 +172,7 @@ select * from final
     {%- set built = execute and load_relation(base) is not none -%}
     {%- set newest = none -%}
     {%- if built -%}
+        {%- do leadflow.refuse_base_model_without_newest_arrival(base) -%}
         {%- set newest = run_query(
             'select cast(max(_newest_arrival) as ' ~ dbt.type_string() ~ ') from ' ~ base).rows[0][0] -%}
     {%- endif -%}
@@ -181,6 +183,20 @@ select * from final
     {%- else -%}
         ((select count(*) from {{ raw }})
             - (select count(*) from {{ raw }} where {{ arrival }} > cast('{{ newest }}' as timestamp)))
+    {%- endif -%}
+{% endmacro %}
+
+{#-
+    A base model built before 2026-12-02 (night) has no _newest_arrival column; the probes above
+    read it while the model compiles, before on_schema_change could stop the run, so say what to
+    do instead of a binder error.
+-#}
+{% macro refuse_base_model_without_newest_arrival(relation) %}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- if names and '_newest_arrival' not in names -%}
+        {{ exceptions.raise_compiler_error(
+            relation ~ " was built by an earlier leadflow and has no _newest_arrival column (CHANGELOG,"
+            ~ " 2026-12-02): rebuild it once with dbt build --full-refresh -s " ~ relation.identifier ~ "+") }}
     {%- endif -%}
 {% endmacro %}
 

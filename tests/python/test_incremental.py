@@ -213,6 +213,24 @@ def test_a_version_that_lost_to_an_older_stamped_one_is_accounted(
     assert winner == [(1, True)]  # the stored version still wins, and the model knows a later stamp
     assert scalar(database, "select unaccounted_rows from marts.audit_row_reconciliation "
                             "where source_table = 'raw_salesforce.task'") == 0
+    # the next run starts its window from that later stamp (minus the lookback) and changes nothing
+    run_dbt(["run", "--select", "base_salesforce__tasks", "int_audit__row_outcomes", "audit_row_reconciliation"],
+            database, as_of, target_path=tmp_path / "target")
+    assert query(database, "select _superseded_versions, _fivetran_synced < _newest_arrival "
+                           f"from staging.base_salesforce__tasks where id = '{task_id[0]}'") == winner
+    assert scalar(database, "select unaccounted_rows from marts.audit_row_reconciliation "
+                            "where source_table = 'raw_salesforce.task'") == 0
+    # a base model built before the column existed: a clear refusal naming the rebuild, not a binder error
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("alter table staging.base_salesforce__tasks drop column _newest_arrival")
+    finally:
+        con.close()
+    outdated = run_dbt(["run", "--select", "base_salesforce__tasks"], database, as_of,
+                       target_path=tmp_path / "target", check=False)
+    assert outdated.returncode != 0
+    assert "has no _newest_arrival column" in outdated.output
+    assert "--full-refresh -s base_salesforce__tasks+" in outdated.output
 
 
 def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
