@@ -174,8 +174,9 @@
     highest row fingerprint (md5 of every contract column), so every engine and every query plan
     stages the same one; a losing version whose content differs from the winner's is
     `tied_version` (audit_quarantine names it; the warn test assert_no_tied_versions counts them),
-    an identical copy stays a plain duplicate_version. Event tables are ranked by their stamps
-    alone: their versions are re-deliveries of one event. -#}
+    an identical copy stays a plain duplicate_version. Event tables' versions are re-deliveries of
+    one event: ranked by their stamps, then by the fingerprint (rank_repeated_versions), and a
+    loser is always a duplicate_version. -#}
 {% macro source_row_outcomes(family, table, warn=false, row_filter=none) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set null_parts = [] -%}
@@ -240,6 +241,9 @@
     other rows take rank 1 directly, and only the repeated ones are ranked by `order_by`: the
     same ranks as the window over every row. Rows with a null key part group together, as they
     do in that window (their outcome is missing_key or their own, never duplicate_version).
+    Versions equal on `order_by` (a redelivery stamped in the same instant with other values) are
+    ordered by the row fingerprint, highest first, as the CRM tables' versions are, so every
+    engine and query plan stages the same one; only the repeated rows pay for the md5.
 -#}
 {% macro rank_repeated_versions(family, table, partition, order_by, warn, row_filter) %}
     {%- set repeated_columns = [] -%}
@@ -270,7 +274,7 @@
             src.*,
             cast(row_number() over (
                 partition by {{ partition | join(', ') }}
-                order by {{ order_by }}
+                order by {{ order_by }}, {{ leadflow.row_fingerprint(family, table) }} desc
             ) as bigint) as _version_rank
         from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
         inner join ({{ repeated }}) as repeated

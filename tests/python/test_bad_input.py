@@ -201,6 +201,43 @@ def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Pa
                 target_path=tmp_path / "target")
 
 
+def test_event_versions_tied_on_every_stamp_stage_the_same_one_in_any_order(bad_db: Path, tmp_path: Path) -> None:
+    """Two deliveries of one page view with the same event time and the same received_at but
+    other values: which one stages must not depend on the order the rows landed in (nor on the
+    engine): the highest row fingerprint wins, as for CRM versions. Landed in one order, then in
+    the other, the same version stages."""
+    insert = (
+        "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path) "
+        f"values ('tied-page', 'tied-anon', null, timestamp '{AS_OF}' - interval 2 day, "
+        f"timestamp '{AS_OF}' - interval 2 day + interval 5 second, ?)"
+    )
+    staged = []
+    try:
+        for paths in (("/tied-a", "/tied-b"), ("/tied-b", "/tied-a")):
+            con = duckdb.connect(str(bad_db))
+            try:
+                con.execute("delete from raw_segment.pages where id = 'tied-page'")
+                for path in paths:
+                    con.execute(insert, [path])
+            finally:
+                con.close()
+            run_dbt(["run", "--select", "base_segment__pages", "--full-refresh"], bad_db, {"as_of": AS_OF},
+                    target_path=tmp_path / "target")
+            staged.append(query(bad_db, "select path, _row_outcome from staging.base_segment__pages "
+                                        "where id = 'tied-page' order by _row_outcome"))
+        assert staged[0] == staged[1]
+        assert [outcome for _, outcome in staged[0]] == ["staged"]  # the loser is counted in the winner
+        assert scalar(bad_db, "select _superseded_versions from staging.base_segment__pages where id = 'tied-page'") == 1
+    finally:
+        con = duckdb.connect(str(bad_db))
+        try:
+            con.execute("delete from raw_segment.pages where id = 'tied-page'")
+        finally:
+            con.close()
+        run_dbt(["run", "--select", "base_segment__pages", "--full-refresh"], bad_db, {"as_of": AS_OF},
+                target_path=tmp_path / "target")
+
+
 def test_a_refresh_storm_counts_once_per_cap(bad_db: Path) -> None:
     storm = query(
         bad_db,
