@@ -19,10 +19,12 @@
       - every event of the UTC days from `activity_lookback_days` before the latest event held
         (the days int_intent__activity replaced), for everyone, and
       - every event of the people whose stored rows identity or consent changes invalidated:
-        the old and new person of each handle int_identity__handle_changes stamped after this
-        table's last run, plus the current person of every event naming such a handle (an
-        event that now resolves through its user id used to resolve through its anonymous id,
-        and the other way round).
+        the old and new person of each handle int_identity__handle_changes recorded at or
+        after this table's last as_of (but not the history's first snapshot at that as_of),
+        plus the current person of every event naming such a handle (an event that now
+        resolves through its user id used to resolve through its anonymous id, and the other
+        way round). A --full-refresh of int_identity__handle_changes takes its downstream
+        with it (`+`): a new snapshot at the as_of this table last scored is not read again.
     The strategy (get_incremental_replace_days_and_people_sql) deletes those days and people
     and inserts what the run scored. The temp batch also carries one marker row per rescored
     person (event_id null), so a person whose events all moved away is deleted too; markers are
@@ -49,12 +51,27 @@ handle_history as (
     select * from {{ ref('int_identity__handle_changes') }}
 ),
 
+history_start as (
+    select min(changed_at) as first_changed_at from handle_history
+),
+
 changes_since as (
+    -- the changes the last run may not have seen: stamped after it, and those stamped at its
+    -- as_of (a rerun at that as_of may have recorded more since), except the first snapshot:
+    -- when the last run's as_of is the history's first stamp, the history's first run (a full
+    -- build) recorded every handle at revision 0, and taking them again rescored every person
+    -- in the first daily run after a full build (3.8M handles at 1M people); a rerun at that
+    -- as_of records its changes at revision 1 or more.
     select handle_history.*
     from handle_history
     cross join previous_run
-    -- >=: a rerun at the same as_of may have recorded further revisions at that stamp
-    where handle_history.changed_at >= previous_run.scored_through
+    cross join history_start
+    where
+        handle_history.changed_at > previous_run.scored_through
+        or (
+            handle_history.changed_at = previous_run.scored_through
+            and (handle_history.revision > 0 or history_start.first_changed_at < previous_run.scored_through)
+        )
 ),
 
 changed_handles as (
@@ -81,7 +98,14 @@ owners_before as (
             handle_history.handle_type = changed_handles.handle_type
             and handle_history.handle_id = changed_handles.handle_id
     cross join previous_run
-    where handle_history.changed_at < previous_run.scored_through
+    cross join history_start
+    where
+        handle_history.changed_at < previous_run.scored_through
+        or (
+            handle_history.changed_at = previous_run.scored_through
+            and handle_history.revision = 0
+            and history_start.first_changed_at = previous_run.scored_through
+        )
 ),
 
 events_naming_changes as (
