@@ -40,6 +40,17 @@ def scalar(database: Path, sql: str) -> object:
     return rows[0][0] if rows else None
 
 
+def execute(database: Path, *statements: str) -> None:
+    """Run statements that change the database (raw rows landing, a tampered table), then close
+    the connection so dbt can open the file."""
+    con = duckdb.connect(str(database))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
 def database_path(folder: Path, label: str) -> Path:
     """A database file for a test: `<folder>/<label>/leadflow.duckdb`. One file name for every
     test database lets dbt start from an earlier run's partial parse (leadflow_tools.dbt.run_dbt):

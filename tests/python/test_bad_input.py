@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ANCHOR, AS_OF, build, database_path, query, scalar
+from conftest import ANCHOR, AS_OF, build, database_path, execute, query, scalar
 
 from leadflow_tools.dbt import run_dbt
 from leadflow_tools.faults.fake_crm import TOKEN, FakeCrm, push, warehouse_ids
@@ -206,21 +206,18 @@ def test_event_versions_tied_on_every_stamp_stage_the_same_one_in_any_order(bad_
     other values: which one stages must not depend on the order the rows landed in (nor on the
     engine): the highest row fingerprint wins, as for CRM versions. Landed in one order, then in
     the other, the same version stages."""
-    insert = (
-        "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path) "
-        f"values ('tied-page', 'tied-anon', null, timestamp '{AS_OF}' - interval 2 day, "
-        f"timestamp '{AS_OF}' - interval 2 day + interval 5 second, ?)"
-    )
+    def delivery(path: str) -> str:
+        return (
+            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path) "
+            f"values ('tied-page', 'tied-anon', null, timestamp '{AS_OF}' - interval 2 day, "
+            f"timestamp '{AS_OF}' - interval 2 day + interval 5 second, '{path}')"
+        )
+
     staged = []
     try:
         for paths in (("/tied-a", "/tied-b"), ("/tied-b", "/tied-a")):
-            con = duckdb.connect(str(bad_db))
-            try:
-                con.execute("delete from raw_segment.pages where id = 'tied-page'")
-                for path in paths:
-                    con.execute(insert, [path])
-            finally:
-                con.close()
+            execute(bad_db, "delete from raw_segment.pages where id = 'tied-page'",
+                    *(delivery(path) for path in paths))
             run_dbt(["run", "--select", "base_segment__pages", "--full-refresh"], bad_db, {"as_of": AS_OF},
                     target_path=tmp_path / "target")
             staged.append(query(bad_db, "select path, _row_outcome from staging.base_segment__pages "
@@ -229,11 +226,7 @@ def test_event_versions_tied_on_every_stamp_stage_the_same_one_in_any_order(bad_
         assert [outcome for _, outcome in staged[0]] == ["staged"]  # the loser is counted in the winner
         assert scalar(bad_db, "select _superseded_versions from staging.base_segment__pages where id = 'tied-page'") == 1
     finally:
-        con = duckdb.connect(str(bad_db))
-        try:
-            con.execute("delete from raw_segment.pages where id = 'tied-page'")
-        finally:
-            con.close()
+        execute(bad_db, "delete from raw_segment.pages where id = 'tied-page'")
         run_dbt(["run", "--select", "base_segment__pages", "--full-refresh"], bad_db, {"as_of": AS_OF},
                 target_path=tmp_path / "target")
 

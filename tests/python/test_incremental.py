@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, database_path, query, scalar
+from conftest import ROOT, database_path, execute, query, scalar
 from leadflow_tools.dbt import run_dbt
 from leadflow_tools.incremental import compare_databases
 
@@ -221,11 +221,7 @@ def test_a_version_that_lost_to_an_older_stamped_one_is_accounted(
     assert scalar(database, "select unaccounted_rows from marts.audit_row_reconciliation "
                             "where source_table = 'raw_salesforce.task'") == 0
     # a base model built before the column existed: a clear refusal naming the rebuild, not a binder error
-    con = duckdb.connect(str(database))
-    try:
-        con.execute("alter table staging.base_salesforce__tasks drop column _newest_arrival")
-    finally:
-        con.close()
+    execute(database, "alter table staging.base_salesforce__tasks drop column _newest_arrival")
     outdated = run_dbt(["run", "--select", "base_salesforce__tasks"], database, as_of,
                        target_path=tmp_path / "target", check=False)
     assert outdated.returncode != 0
@@ -245,11 +241,7 @@ def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     unchanged = run_dbt(["run", "--select", "int_intent__activity"], database, as_of,
                         target_path=tmp_path / "target", check=False)
     assert unchanged.returncode == 0, unchanged.output[-3000:]
-    con = duckdb.connect(str(database))
-    try:
-        con.execute("update config.intent_signals set match_pattern = '^/(blog|pricing)' where signal_id = 'pricing_page'")
-    finally:
-        con.close()
+    execute(database, "update config.intent_signals set match_pattern = '^/(blog|pricing)' where signal_id = 'pricing_page'")
     changed = run_dbt(["run", "--select", "int_intent__activity"], database, as_of,
                       target_path=tmp_path / "target", check=False)
     assert changed.returncode != 0
