@@ -55,23 +55,28 @@ history_start as (
     select min(changed_at) as first_changed_at from handle_history
 ),
 
-changes_since as (
-    -- the changes the last run may not have seen: stamped after it, and those stamped at its
+read_history as (
+    -- is_unread: a change the last run may not have seen: stamped after it, or stamped at its
     -- as_of (a rerun at that as_of may have recorded more since), except the first snapshot:
     -- when the last run's as_of is the history's first stamp, the history's first run (a full
     -- build) recorded every handle at revision 0, and taking them again rescored every person
     -- in the first daily run after a full build (3.8M handles at 1M people); a rerun at that
-    -- as_of records its changes at revision 1 or more.
-    select handle_history.*
-    from handle_history
-    cross join previous_run
-    cross join history_start
-    where
+    -- as_of records its changes at revision 1 or more. The rest is what the last run read.
+    select
+        handle_history.*,
         handle_history.changed_at > previous_run.scored_through
         or (
             handle_history.changed_at = previous_run.scored_through
             and (handle_history.revision > 0 or history_start.first_changed_at < previous_run.scored_through)
-        )
+        ) as is_unread
+    from handle_history
+    cross join previous_run
+    cross join history_start
+),
+
+changes_since as (
+    select * from read_history
+    where is_unread
 ),
 
 changed_handles as (
@@ -82,30 +87,22 @@ changed_handles as (
 ),
 
 owners_before as (
-    -- who held each changed handle before the stamps read above (every person named from
-    -- that stamp on is in changes_since)
+    -- who held each changed handle before the changes read above (the history the last run
+    -- had read)
     select
-        handle_history.handle_type,
-        handle_history.handle_id,
-        handle_history.lead_key,
+        read_history.handle_type,
+        read_history.handle_id,
+        read_history.lead_key,
         row_number() over (
-            partition by handle_history.handle_type, handle_history.handle_id
-            order by handle_history.changed_at desc, handle_history.revision desc
+            partition by read_history.handle_type, read_history.handle_id
+            order by read_history.changed_at desc, read_history.revision desc
         ) as recency
-    from handle_history
+    from read_history
     inner join changed_handles
         on
-            handle_history.handle_type = changed_handles.handle_type
-            and handle_history.handle_id = changed_handles.handle_id
-    cross join previous_run
-    cross join history_start
-    where
-        handle_history.changed_at < previous_run.scored_through
-        or (
-            handle_history.changed_at = previous_run.scored_through
-            and handle_history.revision = 0
-            and history_start.first_changed_at = previous_run.scored_through
-        )
+            read_history.handle_type = changed_handles.handle_type
+            and read_history.handle_id = changed_handles.handle_id
+    where not read_history.is_unread
 ),
 
 events_naming_changes as (
