@@ -171,15 +171,12 @@ def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Pa
     ranks versions within key and event time, and re-ranks by day of the event). A version that
     breaks it is not collapsed silently: once the daily run has read it, the staging key test
     fails and names the id."""
-    con = duckdb.connect(str(bad_db))
-    try:
-        con.execute(
-            "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path) "
-            "select id, anonymous_id, user_id, timestamp - interval 1 day, "
-            f"timestamp '{AS_OF}' - interval 1 hour, '{MOVED_PATH}' from raw_segment.pages where id = 'storm-1'"
-        )
-    finally:
-        con.close()
+    execute(
+        bad_db,
+        "insert into raw_segment.pages (id, anonymous_id, user_id, timestamp, received_at, path) "
+        "select id, anonymous_id, user_id, timestamp - interval 1 day, "
+        f"timestamp '{AS_OF}' - interval 1 hour, '{MOVED_PATH}' from raw_segment.pages where id = 'storm-1'"
+    )
     try:
         run_dbt(["run", "--select", "base_segment__pages"], bad_db, {"as_of": AS_OF}, target_path=tmp_path / "target")
         result = run_dbt(
@@ -191,11 +188,7 @@ def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Pa
             ("storm-1", 2)
         ]
     finally:
-        con = duckdb.connect(str(bad_db))
-        try:
-            con.execute(f"delete from raw_segment.pages where path = '{MOVED_PATH}'")
-        finally:
-            con.close()
+        execute(bad_db, f"delete from raw_segment.pages where path = '{MOVED_PATH}'")
         # the module's other tests share the database: rank the pages again without the moved version
         run_dbt(["run", "--select", "base_segment__pages", "--full-refresh"], bad_db, {"as_of": AS_OF},
                 target_path=tmp_path / "target")

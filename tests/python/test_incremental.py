@@ -115,14 +115,11 @@ def test_an_event_quarantined_as_future_stages_once_as_of_reaches_it(
     ]
     outcomes = []
     for page_id, happened, received, as_of in arrivals:
-        con = duckdb.connect(str(database))
-        try:
-            con.execute(
-                f"insert into raw_segment.pages by name select '{page_id}' as id, 'anon-future' as anonymous_id, "
-                f"'/pricing' as path, timestamp '{happened}' as \"timestamp\", timestamp '{received}' as received_at"
-            )
-        finally:
-            con.close()
+        execute(
+            database,
+            f"insert into raw_segment.pages by name select '{page_id}' as id, 'anon-future' as anonymous_id, "
+            f"'/pricing' as path, timestamp '{happened}' as \"timestamp\", timestamp '{received}' as received_at"
+        )
         run_dbt(["run", "--select", "base_segment__pages"], database, {"as_of": as_of, "raw_arrival_lookback_hours": 0},
                 target_path=tmp_path / "target")
         outcomes.append(scalar(database, "select _row_outcome from staging.base_segment__pages where id = 'page-from-the-future'"))
@@ -143,14 +140,11 @@ def test_a_raw_row_an_incremental_run_missed_is_unaccounted_in_the_reconciliatio
     shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
 
     def land(page_id: str, received: str) -> None:
-        con = duckdb.connect(str(database))
-        try:
-            con.execute(
-                f"insert into raw_segment.pages by name select '{page_id}' as id, 'anon-missed' as anonymous_id, "
-                f"'/pricing' as path, timestamp '2026-10-20 12:00:00' as \"timestamp\", {received} as received_at"
-            )
-        finally:
-            con.close()
+        execute(
+            database,
+            f"insert into raw_segment.pages by name select '{page_id}' as id, 'anon-missed' as anonymous_id, "
+            f"'/pricing' as path, timestamp '2026-10-20 12:00:00' as \"timestamp\", {received} as received_at"
+        )
 
     def unaccounted() -> object:
         return scalar(
@@ -273,24 +267,17 @@ def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
         "select lead_key, handle_id from intermediate.int_identity__event_handles "
         f"where handle_type = 'email' and lead_key != '{owner}' order by lead_key limit 1",
     )[0]
-    con = duckdb.connect(str(incremental))
-    try:
-        con.execute(f"update raw_segment.pages set user_id = 'edge-user' where id = '{view_id}'")
-    finally:
-        con.close()
+    execute(incremental, f"update raw_segment.pages set user_id = 'edge-user' where id = '{view_id}'")
     run_dbt(["run", "--select", "+fct_intent_signals", "--full-refresh"], incremental, {"as_of": day_one},
             target_path=target)
     assert scalar(incremental, f"select lead_key from marts.fct_intent_signals where event_id = 'page_view:{view_id}'") == owner
-    con = duckdb.connect(str(incremental))
-    try:
-        con.execute(
-            "insert into raw_segment.identifies select * replace ("
-            "'edge-identify' as id, 'edge-anonymous' as anonymous_id, 'edge-user' as user_id, "
-            f"'{email}' as email, timestamp '2026-10-31 06:00:00' as \"timestamp\", "
-            "timestamp '2026-10-31 06:00:00' as received_at) from raw_segment.identifies limit 1"
-        )
-    finally:
-        con.close()
+    execute(
+        incremental,
+        "insert into raw_segment.identifies select * replace ("
+        "'edge-identify' as id, 'edge-anonymous' as anonymous_id, 'edge-user' as user_id, "
+        f"'{email}' as email, timestamp '2026-10-31 06:00:00' as \"timestamp\", "
+        "timestamp '2026-10-31 06:00:00' as received_at) from raw_segment.identifies limit 1"
+    )
     run_dbt(["run", "--select", "+fct_intent_signals"], incremental, {"as_of": day_two}, target_path=target)
     full = database_path(tmp_path, "full")
     shutil.copy(incremental, full)
