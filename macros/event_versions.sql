@@ -186,18 +186,10 @@ select * from final
     {%- endif -%}
 {% endmacro %}
 
-{#-
-    A base model built before 2026-12-02 (night) has no _newest_arrival column; the probes above
-    read it while the model compiles, before on_schema_change could stop the run, so say what to
-    do instead of a binder error.
--#}
+{#- A base model built before 2026-12-02 (night) has no _newest_arrival column; the probes above
+    read it while the model compiles, before on_schema_change could stop the run. -#}
 {% macro refuse_base_model_without_newest_arrival(relation) %}
-    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-    {%- if names and '_newest_arrival' not in names -%}
-        {{ exceptions.raise_compiler_error(
-            relation ~ " was built by an earlier leadflow and has no _newest_arrival column (CHANGELOG,"
-            ~ " 2026-12-02): rebuild it once with dbt build --full-refresh -s " ~ relation.identifier ~ "+") }}
-    {%- endif -%}
+    {%- do leadflow.refuse_relation_without_column(relation, '_newest_arrival', '2026-12-02') -%}
 {% endmacro %}
 
 {#- The loader's arrival stamp of a raw table: when Segment received the message, or when

@@ -94,11 +94,28 @@
 {#-
     The final select of a replace_people model: the rows of `rows_cte`, and on an incremental run
     (`incremental_run` true) one more row per stored person whose lead_key is no longer in
-    `current_people` (merged into another), with every other column null: a decided_at null
-    names a person to delete. The columns are the model's documented ones (its YAML), in order;
-    the nulls take their types from `rows_cte` (joined on false).
+    `current_people` (merged into another), with every other column null: a null marker column
+    (the strategy's) names a person to delete.
 -#}
 {% macro replace_people_select(rows_cte, current_people, incremental_run) -%}
+    {%- set vanished -%}
+        select distinct stored.lead_key
+        from {{ this }} as stored
+        left join {{ current_people }} as current_people
+            on stored.lead_key = current_people.lead_key
+        where current_people.lead_key is null
+    {%- endset -%}
+    {{ leadflow.rows_and_person_markers(rows_cte, vanished if incremental_run else none) }}
+{%- endmacro %}
+
+{#-
+    The rows of `rows_cte` and, when `marked_people` (a query of lead_keys) is given, one more row
+    per person it names with every column but lead_key null: the replace_people strategy deletes
+    those people's stored rows and inserts only the real rows. The columns are the model's
+    documented ones (its YAML), in order; the nulls take their types from `rows_cte` (joined on
+    false).
+-#}
+{% macro rows_and_person_markers(rows_cte, marked_people) -%}
     {%- set columns = model.columns.keys() | list if model.columns else [] -%}
     {%- if not columns %}
     select * from {{ rows_cte }}
@@ -108,19 +125,15 @@
         {{ rows_cte }}.{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ rows_cte }}
-    {%- if incremental_run %}
+    {%- if marked_people %}
     union all
     select
         {%- for column in columns %}
-        {{ 'vanished' if column == 'lead_key' else rows_cte }}.{{ column }}{% if not loop.last %},{% endif %}
+        {{ 'marked' if column == 'lead_key' else rows_cte }}.{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from (
-        select distinct stored.lead_key
-        from {{ this }} as stored
-        left join {{ current_people }} as current_people
-            on stored.lead_key = current_people.lead_key
-        where current_people.lead_key is null
-    ) as vanished
+        {{ marked_people | indent(8) }}
+    ) as marked
     left join {{ rows_cte }}
         on false
     {%- endif %}
@@ -129,18 +142,20 @@
 
 {#-
     Incremental strategy replace_people (the decision-log models int_routing__decision_moments,
-    int_routing__decision_facts, fct_routing_decisions): the batch holds the whole
-    re-derived history of every person it names; delete their stored rows and insert the batch.
-    A batch row with a null decided_at only names a person to delete (a lead_key that no longer
-    exists after a merge); it is never inserted. Both steps run in the model's transaction, so a
-    failed run leaves the table as it was.
+    int_routing__decision_facts, fct_routing_decisions; int_lifecycle__stage_changes): the
+    batch holds the whole re-derived history of every person it names; delete their stored rows
+    and insert the batch. A batch row whose marker column (meta replace_people_marker, default
+    decided_at) is null only names a person (a lead_key that no longer exists after a merge, a
+    person re-derived to no rows); it is never inserted. Both steps run in the model's
+    transaction, so a failed run leaves the table as it was.
 -#}
 {% macro get_incremental_replace_people_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set batch = arg_dict['temp_relation'] -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
+    {%- set marker = (config.get('meta') or {}).get('replace_people_marker', 'decided_at') -%}
     delete from {{ target }}
     where lead_key in (select lead_key from {{ batch }});
     insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ batch }} where decided_at is not null
+    select {{ columns }} from {{ batch }} where {{ marker }} is not null
 {%- endmacro %}

@@ -284,11 +284,7 @@
 {#- md5 of every contract column of a raw table (as filled_source names them): two versions
     with the same fingerprint hold the same values. -#}
 {% macro row_fingerprint(family, table) -%}
-    {%- set parts = [] -%}
-    {%- for column in leadflow.raw_contract()[family][table].columns -%}
-        {%- do parts.append("coalesce(cast(" ~ column.name ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
-    {%- endfor -%}
-    md5(concat_ws('|', {{ parts | join(', ') }}))
+    {{ leadflow.values_fingerprint(leadflow.raw_contract()[family][table].columns | map(attribute='name') | list) }}
 {%- endmacro %}
 
 {#- The rows a staging model is built from: latest version, not deleted, passing every check.

@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -319,3 +320,68 @@ def test_a_day_filter_on_an_event_view_reaches_the_base_table_scan(built_db: Pat
     base = view.replace("stg_", "base_", 1)
     scan = plan[plan.index(base):] if base in plan else ""
     assert "Window" not in plan and "raw_" not in plan and day in scan, plan
+
+
+def _stage_changes_only_in(left: Path, right: Path) -> int:
+    """Rows of int_lifecycle__stage_changes in `left` and not in `right` (duplicates counted)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        table = "intermediate.int_lifecycle__stage_changes"
+        return int(con.execute(f"select count(*) from (select * from l.{table} except all select * from r.{table})")
+                   .fetchone()[0])  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules_changed(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """int_lifecycle__stage_changes re-derives a person when their input fingerprint changes: one
+    person's CRM fact disappears, and only that person is re-derived (a stored row of another
+    person, tampered with on purpose, survives the run); a changed var re-derives everyone; each
+    time the table equals a full refresh. A table built before the fingerprint column is refused."""
+    workdir, _ = simulation
+    database = database_path(tmp_path, "lifecycle")
+    reference = database_path(tmp_path, "lifecycle_full_refresh")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    as_of = {"as_of": "2026-11-01 00:00:00"}
+    table = "intermediate.int_lifecycle__stage_changes"
+    changed, untouched = query(database, f"select lead_key from {table} group by lead_key having count(*) >= 3 "
+                                         "order by lead_key limit 2")
+    execute(
+        database,
+        # the changed person's latest move was never recorded
+        "delete from intermediate.int_lifecycle__crm_events where source_event_id = ("
+        f"select source_event_id from {table} where lead_key = '{changed[0]}' order by change_number desc limit 1)",
+        f"update {table} set reason_raw = 'tampered' where lead_key = '{untouched[0]}'",
+    )
+    moves_before = scalar(database, f"select count(*) from {table} where lead_key = '{changed[0]}'")
+
+    def run_both(dbt_vars: Mapping[str, object]) -> None:
+        run_dbt(["run", "--select", "int_lifecycle__stage_changes"], database, dbt_vars,
+                target_path=tmp_path / "target")
+        shutil.copy(database, reference)
+        run_dbt(["run", "--select", "int_lifecycle__stage_changes", "--full-refresh"], reference, dbt_vars,
+                target_path=tmp_path / "target")
+
+    run_both(as_of)
+    assert scalar(database, f"select count(*) from {table} where lead_key = '{changed[0]}'") == int(moves_before) - 1  # type: ignore[call-overload]
+    assert scalar(database, f"select count(*) from {table} where reason_raw = 'tampered'") > 0  # type: ignore[operator]
+    # apart from the tampered rows the full refresh rewrote, the incremental table is the full refresh
+    assert _stage_changes_only_in(reference, database) == scalar(
+        reference, f"select count(*) from {table} where lead_key = '{untouched[0]}'")
+    assert _stage_changes_only_in(database, reference) == _stage_changes_only_in(reference, database)
+
+    # a rule changed: every person is re-derived, the tampered rows included
+    run_both({**as_of, "lifecycle_dedup_minutes": 0})
+    assert scalar(database, f"select count(*) from {table} where reason_raw = 'tampered'") == 0
+    assert _stage_changes_only_in(database, reference) == 0 and _stage_changes_only_in(reference, database) == 0
+
+    execute(database, f"alter table {table} drop column inputs_fingerprint")
+    outdated = run_dbt(["run", "--select", "int_lifecycle__stage_changes"], database, as_of,
+                       target_path=tmp_path / "target", check=False)
+    assert outdated.returncode != 0
+    assert "has no inputs_fingerprint column" in outdated.output
+    assert "--full-refresh -s int_lifecycle__stage_changes+" in outdated.output

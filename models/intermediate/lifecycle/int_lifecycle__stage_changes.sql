@@ -22,10 +22,20 @@
     within var('lifecycle_reason_window_hours'), mapped to a code by seeds/rejection_reasons
     (lower case, single spaces), else the map's default (opportunity lost). An exit without a
     reason keeps a null reason_code and fails the exit_reasons_recorded test by name.
+
+    Incremental by person (replace_people, DuckDB; rebuilt whole on Spark): a person's history
+    depends only on their own CRM facts and the rules, so each row carries inputs_fingerprint
+    (leadflow.person_fingerprints over the person's int_lifecycle__crm_events rows, with the
+    lifecycle_stages and rejection_reasons seeds and the two vars) and a run re-derives only the
+    people whose fingerprint changed, appeared or vanished: about 1% of people on a day.
 -#}
+{{ config(meta={'replace_people_marker': 'stage_change_id'}, **leadflow.person_incremental()) }}
+{%- if is_incremental() -%}
+    {%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-03') -%}
+{%- endif %}
 with
 
-crm_events as (
+all_crm_events as (
     select * from {{ ref('int_lifecycle__crm_events') }}
     where lead_key is not null
 ),
@@ -37,6 +47,52 @@ stages as (
 rejection_reasons as (
     select * from {{ ref('rejection_reasons') }}
 ),
+
+rules_fingerprint as (
+    -- what the history is derived with besides the person's facts: a change re-derives everyone
+    select
+        {{ leadflow.values_fingerprint([
+            'stage_rules.rules', 'reason_rules.rules',
+            "'" ~ var('lifecycle_dedup_minutes') ~ "'", "'" ~ var('lifecycle_reason_window_hours') ~ "'"
+        ]) }} as rules_fingerprint
+    from (
+        select {{ leadflow.ordered_string_agg(
+            leadflow.values_fingerprint(['lifecycle_stage', 'stage_order', 'is_exit']),
+            leadflow.values_fingerprint(['lifecycle_stage', 'stage_order', 'is_exit']), ',') }} as rules
+        from stages
+    ) as stage_rules
+    cross join (
+        select {{ leadflow.ordered_string_agg(
+            leadflow.values_fingerprint(['variant', 'reason_code']),
+            leadflow.values_fingerprint(['variant', 'reason_code']), ',') }} as rules
+        from rejection_reasons
+    ) as reason_rules
+),
+
+person_inputs as (
+    {{ leadflow.person_fingerprints(
+        '(select * from all_crm_events cross join rules_fingerprint) as events',
+        leadflow.fingerprint_expressions(ref('int_lifecycle__crm_events'), exclude=['lead_key']),
+        'rules_fingerprint'
+    ) | indent(4) }}
+),
+
+{% if is_incremental() -%}
+people_in_scope as (
+    {{ leadflow.changed_people('person_inputs', 'inputs_fingerprint') | indent(4) }}
+),
+
+crm_events as (
+    select all_crm_events.*
+    from all_crm_events
+    inner join people_in_scope
+        on all_crm_events.lead_key = people_in_scope.lead_key
+),
+{%- else -%}
+crm_events as (
+    select * from all_crm_events
+),
+{%- endif %}
 
 mapped_stage_events as (
     select *
@@ -258,7 +314,8 @@ final as (
             and with_previous.stage_order < with_previous.previous_stage_order,
             false
         ) as is_regression,
-        skipped.skipped_stages
+        skipped.skipped_stages,
+        person_inputs.inputs_fingerprint
     from with_previous
     left join exit_reasons
         on with_previous.lead_key = exit_reasons.lead_key and with_previous.change_number = exit_reasons.change_number
@@ -266,6 +323,8 @@ final as (
         on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
     left join skipped
         on with_previous.lead_key = skipped.lead_key and with_previous.change_number = skipped.change_number
+    inner join person_inputs
+        on with_previous.lead_key = person_inputs.lead_key
 )
 
-select * from final
+{{ leadflow.rows_and_person_markers('final', 'select lead_key from people_in_scope' if is_incremental() else none) }}
