@@ -184,11 +184,22 @@
 
 {#- The people whose routing decisions an incremental run of the decision-log models
     (int_routing__decision_moments, int_routing__decision_facts, fct_routing_decisions)
-    re-derives: anyone with a lifecycle move, an owner change, a counted sales touch or an intent
-    event on or after `window_start`, or with events int_intent__scored_events rescored in this
-    run (late rows, consent and identity changes), and anyone whose profile_fingerprint in
-    `current_fingerprints` (lead_key, profile_fingerprint) differs from the one stored in the
-    model. The callers name the four models read here in depends_on comments. -#}
+    re-derives:
+      - anyone with a lifecycle move, an owner change or a counted sales touch on or after
+        `window_start` (a moment, or a touch, that is new or may have changed);
+      - anyone int_intent__scored_events rescored whole in this run (identity or consent
+        changes) with an event before `window_start`, and anyone whose handle
+        int_identity__handle_changes recorded on or after `window_start`, with the handle's
+        previous person: this catches a person whose only scored event moved to someone else,
+        who keeps no scored row to be found by;
+      - anyone whose profile_fingerprint in `current_fingerprints` (lead_key,
+        profile_fingerprint) differs from the one stored in the model.
+    An intent event changes a decision only at or after its own instant (intent and trial
+    starts are taken up to the moment), so a person whose events were rescored only because
+    their day is within the window (on or after `window_start`) has no stored decision they
+    change that a move or owner change on or after `window_start` does not already name: at
+    1M people that is 30% of people a day, and they are not re-derived. The callers name the
+    models read here in depends_on comments. -#}
 {% macro routing_decision_people(window_start, current_fingerprints) -%}
     select lead_key from {{ ref('int_lifecycle__stage_changes') }}
     where changed_at >= cast('{{ window_start }}' as timestamp) and changed_at <= {{ leadflow.as_of() }}
@@ -200,7 +211,34 @@
     where counts_as_touch and touched_at >= cast('{{ window_start }}' as timestamp)
     union
     select lead_key from {{ ref('int_intent__scored_events') }}
-    where occurred_on >= cast('{{ window_start }}' as date) or scored_through >= {{ leadflow.as_of() }}
+    where scored_through >= {{ leadflow.as_of() }} and occurred_on < cast('{{ window_start }}' as date)
+    union
+    select handle_people.lead_key
+    from (
+        select
+            handle_type,
+            handle_id,
+            lead_key,
+            changed_at,
+            revision,
+            lead(changed_at) over (
+                partition by handle_type, handle_id order by changed_at, revision
+            ) as next_changed_at,
+            min(changed_at) over () as first_changed_at
+        from {{ ref('int_identity__handle_changes') }}
+    ) as handle_people
+    where
+        handle_people.lead_key is not null
+        and (
+            -- a change on or after the window start, not the history's first snapshot (a full
+            -- build records every handle at revision 0: no change)
+            (
+                handle_people.changed_at >= cast('{{ window_start }}' as timestamp)
+                and (handle_people.changed_at > handle_people.first_changed_at or handle_people.revision > 0)
+            )
+            -- the person a handle had until such a change
+            or handle_people.next_changed_at >= cast('{{ window_start }}' as timestamp)
+        )
     union
     select stored.lead_key
     from (

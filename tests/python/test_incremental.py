@@ -248,13 +248,15 @@ def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
 ) -> None:
     """The edge the 30-day replay does not produce: an old page view that resolved through its
     anonymous id to person Q gets a user id that a later identify ties to another person P.
-    Only P's handles change; the incremental run must still take the view away from Q."""
+    Only P's handles change; the incremental run must still take the view away from Q, and
+    re-derive both people's routing decisions (the intent they had at each decision moment)."""
     incremental = database_path(tmp_path, "incremental")
     shutil.copy(small_generated_db, incremental)
     target = tmp_path / "target"
     day_one, day_two = "2026-10-31 00:00:00", "2026-11-01 00:00:00"
+    selection = ["+fct_intent_signals", "+fct_routing_decisions"]
     run_dbt(["seed"], incremental, {"as_of": day_one}, target_path=target)
-    run_dbt(["run", "--select", "+fct_intent_signals"], incremental, {"as_of": day_one}, target_path=target)
+    run_dbt(["run", "--select", *selection], incremental, {"as_of": day_one}, target_path=target)
     # an old, scored, anonymous page view of Q, and a person P with a valid email
     view_id, owner = query(
         incremental,
@@ -269,7 +271,7 @@ def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
         f"where handle_type = 'email' and lead_key != '{owner}' order by lead_key limit 1",
     )[0]
     execute(incremental, f"update raw_segment.pages set user_id = 'edge-user' where id = '{view_id}'")
-    run_dbt(["run", "--select", "+fct_intent_signals", "--full-refresh"], incremental, {"as_of": day_one},
+    run_dbt(["run", "--select", *selection, "--full-refresh"], incremental, {"as_of": day_one},
             target_path=target)
     assert scalar(incremental, f"select lead_key from marts.fct_intent_signals where event_id = 'page_view:{view_id}'") == owner
     execute(
@@ -279,17 +281,18 @@ def test_an_event_moving_between_two_people_is_rescored_on_both_sides(
         f"'{email}' as email, timestamp '2026-10-31 06:00:00' as \"timestamp\", "
         "timestamp '2026-10-31 06:00:00' as received_at) from raw_segment.identifies limit 1"
     )
-    run_dbt(["run", "--select", "+fct_intent_signals"], incremental, {"as_of": day_two}, target_path=target)
+    run_dbt(["run", "--select", *selection], incremental, {"as_of": day_two}, target_path=target)
     full = database_path(tmp_path, "full")
     shutil.copy(incremental, full)
-    run_dbt(["run", "--select", "+fct_intent_signals", "--full-refresh"], full, {"as_of": day_two}, target_path=target)
+    run_dbt(["run", "--select", *selection, "--full-refresh"], full, {"as_of": day_two}, target_path=target)
 
     assert query(full, f"select lead_key from marts.fct_intent_signals where event_id = 'page_view:{view_id}'") == [
         (new_owner,)
     ]
     diffs = compare_databases(incremental, full)
     compared = {d.relation for d in diffs}
-    assert {"intermediate.int_intent__scored_events", "marts.fct_intent_signals"} <= compared
+    assert {"intermediate.int_intent__scored_events", "marts.fct_intent_signals",
+            "intermediate.int_routing__decision_moments", "marts.fct_routing_decisions"} <= compared
     assert [d for d in diffs if d.only_incremental or d.only_full_refresh] == []
 
 

@@ -15,6 +15,7 @@
 -#}
 {%- set window_start = leadflow.incremental_window_start('decided_at', var('activity_lookback_days')) -%}
 -- depends_on: {{ ref('int_lifecycle__stage_changes') }} {{ ref('int_routing__owner_changes') }}
+-- depends_on: {{ ref('int_identity__handle_changes') }}
 with
 
 all_moments as (

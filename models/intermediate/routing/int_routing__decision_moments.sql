@@ -25,6 +25,7 @@
 {%- set window_start = leadflow.incremental_window_start('decided_at', var('activity_lookback_days')) -%}
 -- depends_on: {{ ref('int_intent__scored_events') }} {{ ref('int_sla__sales_touches') }}
 -- depends_on: {{ ref('int_intent__signal_events') }}
+-- depends_on: {{ ref('int_identity__handle_changes') }}
 with
 
 profiles as (

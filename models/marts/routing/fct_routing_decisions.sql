@@ -22,6 +22,7 @@
 -#}
 {%- set window_start = leadflow.incremental_window_start('decided_at', var('activity_lookback_days')) -%}
 -- depends_on: {{ ref('int_lifecycle__stage_changes') }} {{ ref('int_routing__owner_changes') }}
+-- depends_on: {{ ref('int_identity__handle_changes') }}
 -- depends_on: {{ ref('int_sla__sales_touches') }} {{ ref('int_intent__scored_events') }}
 with
 
