@@ -31,8 +31,8 @@
 -#}
 {{ config(meta={'replace_people_marker': 'stage_change_id'}, **leadflow.person_incremental()) }}
 {%- if is_incremental() -%}
-    {%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-03') -%}
-{%- endif %}
+{%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-03') -%}
+{%- endif -%}
 with
 
 all_crm_events as (
