@@ -38,18 +38,24 @@
     the set of their rows, over `expressions`, and of `rules_fingerprint` (an expression the
     whole run shares, e.g. the seeds the model reads: a changed seed re-derives everyone).
     Order-independent and cheap: the row count and two sums of 40-bit slices of each row's md5
-    (no sort; 2^23 rows per person before a bigint sum could overflow). -#}
+    (no sort; 2^23 rows per person before a bigint sum could overflow); each row's md5 is taken
+    once. -#}
 {% macro person_fingerprints(rows_relation, expressions, rules_fingerprint) -%}
-    {%- set row_hash = leadflow.values_fingerprint(expressions) -%}
     select
         lead_key,
         {{ leadflow.values_fingerprint([
             'count(*)',
-            'sum(' ~ leadflow.hex_to_bigint('substr(' ~ row_hash ~ ', 1, 10)') ~ ')',
-            'sum(' ~ leadflow.hex_to_bigint('substr(' ~ row_hash ~ ', 11, 10)') ~ ')',
-            'max(' ~ rules_fingerprint ~ ')'
+            'sum(' ~ leadflow.hex_to_bigint('substr(row_hash, 1, 10)') ~ ')',
+            'sum(' ~ leadflow.hex_to_bigint('substr(row_hash, 11, 10)') ~ ')',
+            'max(rules_fingerprint)'
         ]) }} as inputs_fingerprint
-    from {{ rows_relation }}
+    from (
+        select
+            lead_key,
+            {{ rules_fingerprint }} as rules_fingerprint,
+            {{ leadflow.values_fingerprint(expressions) }} as row_hash
+        from {{ rows_relation }}
+    ) as hashed_rows
     group by lead_key
 {%- endmacro %}
 
