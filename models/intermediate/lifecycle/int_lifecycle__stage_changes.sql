@@ -94,8 +94,20 @@ crm_events as (
 ),
 {%- endif %}
 
-mapped_stage_events as (
-    select *
+stage_facts as (
+    -- the windows below sort every stage fact of a person several times: they carry only the
+    -- keys they order and compare by (at 10M people, 50M facts with their source strings
+    -- spilled over 30 GB); the fact's source field, value and record id join back at the end
+    select
+        lead_key,
+        changed_at,
+        stage_order,
+        source_system,
+        source_event_id,
+        lifecycle_stage,
+        is_exit,
+        moves_forward_only,
+        source_field = 'lead.created' as is_record_creation
     from crm_events
     where event_type = 'stage' and lifecycle_stage is not null
 ),
@@ -106,20 +118,20 @@ first_moves as (
     select
         lead_key,
         min(changed_at) as first_changed_at
-    from mapped_stage_events
+    from stage_facts
     group by lead_key
 ),
 
 stage_events as (
     -- a record's creation is a move only as the person's first: a duplicate lead created
     -- later does not send the person back to lead
-    select mapped_stage_events.*
-    from mapped_stage_events
+    select stage_facts.*
+    from stage_facts
     inner join first_moves
-        on mapped_stage_events.lead_key = first_moves.lead_key
+        on stage_facts.lead_key = first_moves.lead_key
     where
-        mapped_stage_events.source_field <> 'lead.created'
-        or mapped_stage_events.changed_at = first_moves.first_changed_at
+        not stage_facts.is_record_creation
+        or stage_facts.changed_at = first_moves.first_changed_at
 ),
 
 ordered_stage_events as (
@@ -288,6 +300,42 @@ exit_reasons as (
     where reason_rank = 1
 ),
 
+move_sources as (
+    -- each move's source field, value and record id, joined back by the keys the windows
+    -- carried; facts equal on all of them (a loader's exact duplicate, or two raw values one
+    -- stage maps from) made one move, shown with the first by field, value and record id
+    select
+        lead_key,
+        change_number,
+        source_field,
+        source_value,
+        source_record_id,
+        default_reason_code
+    from (
+        select
+            with_previous.lead_key,
+            with_previous.change_number,
+            crm_events.source_field,
+            crm_events.source_value,
+            crm_events.source_record_id,
+            crm_events.default_reason_code,
+            row_number() over (
+                partition by with_previous.lead_key, with_previous.change_number
+                order by crm_events.source_field, crm_events.source_value, crm_events.source_record_id
+            ) as source_rank
+        from with_previous
+        inner join crm_events
+            on
+                with_previous.lead_key = crm_events.lead_key
+                and with_previous.source_event_id = crm_events.source_event_id
+                and with_previous.source_system = crm_events.source_system
+                and with_previous.changed_at = crm_events.changed_at
+                and with_previous.lifecycle_stage = crm_events.lifecycle_stage
+        where crm_events.event_type = 'stage'
+    ) as ranked
+    where source_rank = 1
+),
+
 final as (
     select
         {{ leadflow.hash_key('with_previous.stage_change_key') }} as stage_change_id,
@@ -300,13 +348,13 @@ final as (
         with_previous.previous_stage,
         with_previous.next_changed_at,
         with_previous.source_system,
-        with_previous.source_field,
-        with_previous.source_value,
-        with_previous.source_record_id,
+        move_sources.source_field,
+        move_sources.source_value,
+        move_sources.source_record_id,
         with_previous.source_event_id,
         case when with_previous.is_exit then exit_reasons.reason_raw end as reason_raw,
         case
-            when with_previous.is_exit then coalesce(rejection_reasons.reason_code, with_previous.default_reason_code)
+            when with_previous.is_exit then coalesce(rejection_reasons.reason_code, move_sources.default_reason_code)
         end as reason_code,
         coalesce(
             not with_previous.is_exit
@@ -317,6 +365,8 @@ final as (
         skipped.skipped_stages,
         person_inputs.inputs_fingerprint
     from with_previous
+    inner join move_sources
+        on with_previous.lead_key = move_sources.lead_key and with_previous.change_number = move_sources.change_number
     left join exit_reasons
         on with_previous.lead_key = exit_reasons.lead_key and with_previous.change_number = exit_reasons.change_number
     left join rejection_reasons
