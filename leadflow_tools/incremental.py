@@ -277,7 +277,9 @@ def simulate(
     last_as_of: datetime,
     days: int,
     progress: Callable[[str], None] = print,
-    incremental_selector: Sequence[str] = ("+int_intent__scored_events", "+fct_routing_decisions"),
+    incremental_selector: Sequence[str] = (
+        "+int_intent__scored_events", "+fct_routing_decisions", "+fct_lead_stage_history"
+    ),
     changed_rerun_day: int | None = 10,
     killed_day: int | None = 20,
 ) -> SimulationReport:

@@ -48,7 +48,10 @@ def test_thirty_days_of_incremental_runs_equal_a_full_refresh(simulation: tuple[
     diffs = report["diffs"]
     assert isinstance(diffs, list)
     relations = {d["relation"] for d in diffs}
-    assert {"intermediate.int_intent__activity", "marts.dim_leads", "marts.fct_intent_signals"} <= relations
+    assert {
+        "intermediate.int_intent__activity", "marts.dim_leads", "marts.fct_intent_signals",
+        "intermediate.int_lifecycle__spells", "marts.fct_lead_stage_history",
+    } <= relations
     assert all(d["rows"] > 0 for d in diffs), [d for d in diffs if d["rows"] == 0]
     differing = [d for d in diffs if d["only_incremental"] or d["only_full_refresh"]]
     assert differing == []
@@ -325,13 +328,12 @@ def test_a_day_filter_on_an_event_view_reaches_the_base_table_scan(built_db: Pat
     assert "Window" not in plan and "raw_" not in plan and day in scan, plan
 
 
-def _stage_changes_only_in(left: Path, right: Path) -> int:
-    """Rows of int_lifecycle__stage_changes in `left` and not in `right` (duplicates counted)."""
+def _stage_changes_only_in(left: Path, right: Path, table: str = "intermediate.int_lifecycle__stage_changes") -> int:
+    """Rows of `table` (the lifecycle history) in `left` and not in `right` (duplicates counted)."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{left}' as l (read_only)")
         con.execute(f"attach '{right}' as r (read_only)")
-        table = "intermediate.int_lifecycle__stage_changes"
         return int(con.execute(f"select count(*) from (select * from l.{table} except all select * from r.{table})")
                    .fetchone()[0])  # type: ignore[index]
     finally:
@@ -344,13 +346,15 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     """int_lifecycle__stage_changes re-derives a person when their input fingerprint changes: one
     person's CRM fact disappears, and only that person is re-derived (a stored row of another
     person, tampered with on purpose, survives the run); a changed var re-derives everyone; each
-    time the table equals a full refresh. A table built before the fingerprint column is refused."""
+    time the table equals a full refresh. int_lifecycle__spells follows the people whose
+    fingerprint changed there, the same way. A table built before the fingerprint column is refused."""
     workdir, _ = simulation
     database = database_path(tmp_path, "lifecycle")
     reference = database_path(tmp_path, "lifecycle_full_refresh")
     shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
     as_of = {"as_of": "2026-11-01 00:00:00"}
     table = "intermediate.int_lifecycle__stage_changes"
+    spells = "intermediate.int_lifecycle__spells"
     changed, untouched = query(database, f"select lead_key from {table} group by lead_key having count(*) >= 3 "
                                          "order by lead_key limit 2")
     execute(
@@ -359,14 +363,16 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
         "delete from intermediate.int_lifecycle__crm_events where source_event_id = ("
         f"select source_event_id from {table} where lead_key = '{changed[0]}' order by change_number desc limit 1)",
         f"update {table} set reason_raw = 'tampered' where lead_key = '{untouched[0]}'",
+        f"update {spells} set source_value = 'tampered' where lead_key = '{untouched[0]}'",
     )
     moves_before = scalar(database, f"select count(*) from {table} where lead_key = '{changed[0]}'")
 
     def run_both(dbt_vars: Mapping[str, object]) -> None:
-        run_dbt(["run", "--select", "int_lifecycle__stage_changes"], database, dbt_vars,
+        run_dbt(["run", "--select", "int_lifecycle__stage_changes", "int_lifecycle__spells"], database, dbt_vars,
                 target_path=tmp_path / "target")
         shutil.copy(database, reference)
-        run_dbt(["run", "--select", "int_lifecycle__stage_changes", "--full-refresh"], reference, dbt_vars,
+        run_dbt(["run", "--select", "int_lifecycle__stage_changes", "int_lifecycle__spells", "--full-refresh"],
+                reference, dbt_vars,
                 target_path=tmp_path / "target")
 
     run_both(as_of)
@@ -376,11 +382,18 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     assert _stage_changes_only_in(reference, database) == scalar(
         reference, f"select count(*) from {table} where lead_key = '{untouched[0]}'")
     assert _stage_changes_only_in(database, reference) == _stage_changes_only_in(reference, database)
+    assert scalar(database, f"select count(*) from {spells} where source_value = 'tampered'") > 0  # type: ignore[operator]
+    assert _stage_changes_only_in(reference, database, spells) == scalar(
+        reference, f"select count(*) from {spells} where lead_key = '{untouched[0]}'")
+    assert _stage_changes_only_in(database, reference, spells) == _stage_changes_only_in(reference, database, spells)
 
     # a rule changed: every person is re-derived, the tampered rows included
     run_both({**as_of, "lifecycle_dedup_minutes": 0})
     assert scalar(database, f"select count(*) from {table} where reason_raw = 'tampered'") == 0
     assert _stage_changes_only_in(database, reference) == 0 and _stage_changes_only_in(reference, database) == 0
+    assert scalar(database, f"select count(*) from {spells} where source_value = 'tampered'") == 0
+    assert _stage_changes_only_in(database, reference, spells) == 0
+    assert _stage_changes_only_in(reference, database, spells) == 0
 
     execute(database, f"alter table {table} drop column inputs_fingerprint")
     outdated = run_dbt(["run", "--select", "int_lifecycle__stage_changes"], database, as_of,

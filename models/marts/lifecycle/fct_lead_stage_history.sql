@@ -1,49 +1,38 @@
+{{ config(materialized='view') }}
 {#-
-    Lifecycle spells (SCD type 2): one row per person per stage they were in, from one move
-    (int_lifecycle__stage_changes) to the next. A move superseded at the very same instant
-    (Salesforce conversion = sql and the opportunity created in the same second) is a stamp
-    in fct_lead_funnel but not a spell: spells never have zero length, never overlap and
-    leave no gaps between a person's first move and as_of.
+    Lifecycle spells (SCD type 2): one row per person per stage they were in, from one move to
+    the next (int_lifecycle__spells), with the stage's owning team and the hours in stage at
+    as_of. Spells never have zero length, never overlap and leave no gaps between a person's
+    first move and as_of.
+    A view: only the open spell's hours in stage (and the as_of column) change with as_of, so
+    storing them would rewrite every spell every day; the spells themselves are stored
+    incrementally by person in int_lifecycle__spells.
 -#}
 with
 
-stage_changes as (
-    select * from {{ ref('int_lifecycle__stage_changes') }}
+spells as (
+    select * from {{ ref('int_lifecycle__spells') }}
 ),
 
 stages as (
     select * from {{ ref('lifecycle_stages') }}
 ),
 
-lasting_moves as (
-    select *
-    from stage_changes
-    where next_changed_at is null or next_changed_at > changed_at
-),
-
-spells as (
-    -- a spell ends at its move's next_changed_at: the moves at that instant end with a lasting one
-    select
-        *,
-        row_number() over (partition by lead_key order by change_number) as spell_number
-    from lasting_moves
-),
-
-{% set spell_end = 'coalesce(spells.next_changed_at, ' ~ leadflow.as_of() ~ ')' %}
+{% set spell_end = 'coalesce(spells.valid_to, ' ~ leadflow.as_of() ~ ')' %}
 final as (
     select
         spells.stage_change_id as stage_spell_id,
         spells.lead_key,
-        cast(spells.spell_number as integer) as spell_number,
+        spells.spell_number,
         spells.lifecycle_stage,
-        cast(spells.stage_order as integer) as stage_order,
+        spells.stage_order,
         stages.owning_team,
         spells.is_exit,
-        spells.changed_at as valid_from,
-        spells.next_changed_at as valid_to,
-        spells.next_changed_at is null as is_current,
+        spells.valid_from,
+        spells.valid_to,
+        spells.valid_to is null as is_current,
         cast(
-            {{ leadflow.round_to(leadflow.seconds_between('spells.changed_at', spell_end) ~ ' / 3600.0', 2) }} as double
+            {{ leadflow.round_to(leadflow.seconds_between('spells.valid_from', spell_end) ~ ' / 3600.0', 2) }} as double
         ) as hours_in_stage,
         spells.previous_stage,
         spells.source_system,
