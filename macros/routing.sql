@@ -234,7 +234,7 @@
             -- build records every handle at revision 0: no change)
             (
                 handle_people.changed_at >= cast('{{ window_start }}' as timestamp)
-                and (handle_people.changed_at > handle_people.first_changed_at or handle_people.revision > 0)
+                and {{ leadflow.is_recorded_handle_change('handle_people', 'handle_people.first_changed_at') }}
             )
             -- the person a handle had until such a change
             or handle_people.next_changed_at >= cast('{{ window_start }}' as timestamp)

@@ -67,7 +67,7 @@ read_history as (
         handle_history.changed_at > previous_run.scored_through
         or (
             handle_history.changed_at = previous_run.scored_through
-            and (handle_history.revision > 0 or history_start.first_changed_at < previous_run.scored_through)
+            and {{ leadflow.is_recorded_handle_change('handle_history', 'history_start.first_changed_at') }}
         ) as is_unread
     from handle_history
     cross join previous_run
