@@ -31,8 +31,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
-
 from . import PROJECT_ROOT, add_generated_data_arguments
 from .benchmark import INTENT_MODELS
 from .benchmark import report as intent_report
@@ -41,6 +39,7 @@ from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
 from .generator.shapes import Shape
 from .raw_contract import arrival_column, stamped_raw_tables
+from .warehouse import connect_within_budget, profile_settings
 
 # Runs a command and prints the peak RSS (KiB) of its process tree on the last line.
 RSS_WRAPPER = (
@@ -121,7 +120,7 @@ _OCCURRED = {
 def land_withheld_rows(database: Path) -> dict[str, int]:
     """Put rows held back by `withhold_rows_arrived_after` into their raw tables (also repairs a
     benchmark that stopped between the two). Returns rows landed per '<schema>.<table>'."""
-    con = duckdb.connect(str(database))
+    con = connect_within_budget(database)
     landed: dict[str, int] = {}
     try:
         held = con.execute(
@@ -130,8 +129,10 @@ def land_withheld_rows(database: Path) -> dict[str, int]:
         for (name,) in held:
             schema, table = name.split("__", 1)
             count = con.execute(f"select count(*) from {WITHHELD_SCHEMA}.{name}").fetchone()
+            con.execute("begin transaction")
             con.execute(f"insert into {schema}.{table} by name select * from {WITHHELD_SCHEMA}.{name}")
             con.execute(f"drop table {WITHHELD_SCHEMA}.{name}")
+            con.execute("commit")
             landed[f"{schema}.{table}"] = int(count[0]) if count else 0
         con.execute(f"drop schema if exists {WITHHELD_SCHEMA}")
     finally:
@@ -144,7 +145,7 @@ def withhold_rows_arrived_after(database: Path, stamp: str) -> tuple[dict[str, i
     raw tables look as they did at `stamp`. Returns (rows held, rows of them that are late events:
     happened at or before `stamp`) per '<schema>.<table>'."""
     land_withheld_rows(database)
-    con = duckdb.connect(str(database))
+    con = connect_within_budget(database)
     held: dict[str, int] = {}
     late: dict[str, int] = {}
     try:
@@ -152,10 +153,13 @@ def withhold_rows_arrived_after(database: Path, stamp: str) -> tuple[dict[str, i
         con.execute(f"create schema if not exists {WITHHELD_SCHEMA}")
         for schema, table in tables:
             arrived_after = f"{arrival_column(schema)} > timestamp '{stamp}'"
+            # one transaction per table: a run stopped here leaves each row in exactly one place
+            con.execute("begin transaction")
             con.execute(
                 f"create table {WITHHELD_SCHEMA}.{schema}__{table} as select * from {schema}.{table} where {arrived_after}"
             )
             con.execute(f"delete from {schema}.{table} where {arrived_after}")
+            con.execute("commit")
             count = con.execute(f"select count(*) from {WITHHELD_SCHEMA}.{schema}__{table}").fetchone()
             held[f"{schema}.{table}"] = int(count[0]) if count else 0
             occurred = _OCCURRED.get(schema, _OCCURRED.get(table))
@@ -171,12 +175,7 @@ def withhold_rows_arrived_after(database: Path, stamp: str) -> tuple[dict[str, i
 
 def duckdb_settings(database: Path) -> dict[str, str]:
     """The DuckDB settings the profile gives a dbt run (memory_limit, threads, temp_directory)."""
-    env = dbt_environment(database)
-    return {
-        "memory_limit": env.get("LEADFLOW_DUCKDB_MEMORY_LIMIT", "6GB"),
-        "threads": env.get("LEADFLOW_DUCKDB_THREADS", "2"),
-        "dbt_threads": env.get("LEADFLOW_THREADS", "4"),
-    }
+    return profile_settings(database, dbt_environment(database))
 
 
 def _raw_scans(plan: dict[str, object]) -> Iterator[tuple[str, int]]:
@@ -202,12 +201,11 @@ def rows_scanned(database: Path, target_dir: Path) -> tuple[dict[str, int], list
     nodes = json.loads((target_dir / "manifest.json").read_text())["nodes"]
     per_table: dict[str, int] = {}
     per_node: dict[str, int] = {}
-    con = duckdb.connect(str(database), read_only=True)
+    con = connect_within_budget(database, read_only=True)
     try:
         settings = duckdb_settings(database)
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = false")
-        con.execute(f"SET memory_limit = '{settings['memory_limit']}'")
         con.execute(f"SET threads = {int(settings['threads'])}")
         for result in results:
             node = nodes.get(result["unique_id"], {})
@@ -229,7 +227,7 @@ def rows_scanned(database: Path, target_dir: Path) -> tuple[dict[str, int], list
 
 
 def raw_table_rows(database: Path) -> dict[str, int]:
-    con = duckdb.connect(str(database), read_only=True)
+    con = connect_within_budget(database, read_only=True)
     try:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
