@@ -90,3 +90,27 @@
             ~ since ~ "): rebuild it once with dbt build --full-refresh -s " ~ relation.identifier ~ "+") }}
     {%- endif -%}
 {% endmacro %}
+
+{#- The CTEs a person-fingerprinted model starts from, each followed by a comma: on an incremental
+    run `people_in_scope` (leadflow.changed_people over `current_fingerprints`, a CTE, relation or
+    parenthesised subquery with lead_key and inputs_fingerprint) and `rows_name`, the rows of
+    `all_rows` (a CTE with a lead_key) of those people; on a full build `rows_name` is all of
+    `all_rows`. -#}
+{% macro rows_of_changed_people(all_rows, current_fingerprints, rows_name) -%}
+{%- if is_incremental() -%}
+people_in_scope as (
+    {{ leadflow.changed_people(current_fingerprints, 'inputs_fingerprint') | indent(4) }}
+),
+
+{{ rows_name }} as (
+    select {{ all_rows }}.*
+    from {{ all_rows }}
+    inner join people_in_scope
+        on {{ all_rows }}.lead_key = people_in_scope.lead_key
+),
+{%- else -%}
+{{ rows_name }} as (
+    select * from {{ all_rows }}
+),
+{%- endif %}
+{%- endmacro %}

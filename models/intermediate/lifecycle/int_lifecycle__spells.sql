@@ -18,29 +18,11 @@ all_stage_changes as (
     select * from {{ ref('int_lifecycle__stage_changes') }}
 ),
 
-{% if is_incremental() -%}
-person_inputs as (
-    select distinct
-        lead_key,
-        inputs_fingerprint
-    from all_stage_changes
-),
-
-people_in_scope as (
-    {{ leadflow.changed_people('person_inputs', 'inputs_fingerprint') | indent(4) }}
-),
-
-stage_changes as (
-    select all_stage_changes.*
-    from all_stage_changes
-    inner join people_in_scope
-        on all_stage_changes.lead_key = people_in_scope.lead_key
-),
-{%- else -%}
-stage_changes as (
-    select * from all_stage_changes
-),
-{%- endif %}
+{{ leadflow.rows_of_changed_people(
+    'all_stage_changes',
+    '(select distinct lead_key, inputs_fingerprint from all_stage_changes)',
+    'stage_changes'
+) }}
 
 lasting_moves as (
     select *

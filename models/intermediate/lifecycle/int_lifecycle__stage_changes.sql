@@ -77,22 +77,7 @@ person_inputs as (
     ) | indent(4) }}
 ),
 
-{% if is_incremental() -%}
-people_in_scope as (
-    {{ leadflow.changed_people('person_inputs', 'inputs_fingerprint') | indent(4) }}
-),
-
-crm_events as (
-    select all_crm_events.*
-    from all_crm_events
-    inner join people_in_scope
-        on all_crm_events.lead_key = people_in_scope.lead_key
-),
-{%- else -%}
-crm_events as (
-    select * from all_crm_events
-),
-{%- endif %}
+{{ leadflow.rows_of_changed_people('all_crm_events', 'person_inputs', 'crm_events') }}
 
 stage_facts as (
     -- the windows below sort every stage fact of a person several times: they carry only the
