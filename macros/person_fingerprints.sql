@@ -102,14 +102,14 @@ people_in_scope as (
     {{ leadflow.changed_people(current_fingerprints, 'inputs_fingerprint') | indent(4) }}
 ),
 
-{{ rows_name }} as (
+{{ rows_name }} as {{ leadflow.not_materialized() }} (
     select {{ all_rows }}.*
     from {{ all_rows }}
     inner join people_in_scope
         on {{ all_rows }}.lead_key = people_in_scope.lead_key
 ),
 {%- else -%}
-{{ rows_name }} as (
+{{ rows_name }} as {{ leadflow.not_materialized() }} (
     select * from {{ all_rows }}
 ),
 {%- endif %}

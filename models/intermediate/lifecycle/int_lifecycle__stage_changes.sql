@@ -35,16 +35,18 @@
 {%- endif -%}
 with
 
-all_crm_events as (
+all_crm_events as {{ leadflow.not_materialized() }} (
+    -- several steps below read it, each for a few columns: inlined, so each scans only those
+    -- (DuckDB otherwise keeps a 15-column copy of every fact: 3.3 GB at 1M people)
     select * from {{ ref('int_lifecycle__crm_events') }}
     where lead_key is not null
 ),
 
-stages as (
+stages as {{ leadflow.not_materialized() }} (
     select * from {{ ref('lifecycle_stages') }}
 ),
 
-rejection_reasons as (
+rejection_reasons as {{ leadflow.not_materialized() }} (
     select * from {{ ref('rejection_reasons') }}
 ),
 
@@ -79,10 +81,28 @@ person_inputs as (
 
 {{ leadflow.rows_of_changed_people('all_crm_events', 'person_inputs', 'crm_events') }}
 
+stage_gaps as (
+    -- every pair of stage orders and the funnel stages strictly between them (a few dozen rows):
+    -- the stages a move from the one to the other skips
+    select
+        from_stage.stage_order as from_stage_order,
+        to_stage.stage_order as to_stage_order,
+        {{ leadflow.ordered_string_agg(
+            'between_stage.lifecycle_stage', 'between_stage.stage_order', ', '
+        ) }} as skipped_stages
+    from stages as from_stage
+    inner join stages as between_stage
+        on from_stage.stage_order < between_stage.stage_order and not between_stage.is_exit
+    inner join stages as to_stage
+        on between_stage.stage_order < to_stage.stage_order
+    group by from_stage.stage_order, to_stage.stage_order
+),
+
 stage_facts as (
-    -- the windows below sort every stage fact of a person several times: they carry only the
-    -- keys they order and compare by (at 10M people, 50M facts with their source strings
-    -- spilled over 30 GB); the fact's source field, value and record id join back at the end
+    -- the steps below order and compare every stage fact of a person: they carry only the keys
+    -- they order and compare by (at 10M people, 50M facts with their source strings spilled
+    -- over 30 GB); the fact's source field, value and record id join back once, at the end.
+    -- Each step reads only the one before it, so nothing is kept aside for a second reader.
     select
         lead_key,
         changed_at,
@@ -97,37 +117,30 @@ stage_facts as (
     where event_type = 'stage' and lifecycle_stage is not null
 ),
 
-first_moves as (
-    -- a group by and a join, not min() over (partition by lead_key): at 1M people the
-    -- window's sort of 6M rows cost about 6 s, the hash aggregate under 1 s
-    select
-        lead_key,
-        min(changed_at) as first_changed_at
-    from stage_facts
-    group by lead_key
-),
-
-stage_events as (
-    -- a record's creation is a move only as the person's first: a duplicate lead created
-    -- later does not send the person back to lead
-    select stage_facts.*
-    from stage_facts
-    inner join first_moves
-        on stage_facts.lead_key = first_moves.lead_key
-    where
-        not stage_facts.is_record_creation
-        or stage_facts.changed_at = first_moves.first_changed_at
-),
-
-ordered_stage_events as (
+ordered_stage_facts as (
+    -- one sort for both: the person's first fact, and the exits before each fact (a record's
+    -- creation, dropped next unless first, is never an exit, so it changes no count)
     select
         *,
+        min(changed_at) over (
+            partition by lead_key
+            order by changed_at, stage_order, source_system, source_event_id
+            rows between unbounded preceding and unbounded following
+        ) as first_changed_at,
         coalesce(sum(case when is_exit then 1 else 0 end) over (
             partition by lead_key
             order by changed_at, stage_order, source_system, source_event_id
             rows between unbounded preceding and 1 preceding
         ), 0) as exits_before
-    from stage_events
+    from stage_facts
+),
+
+stage_events as (
+    -- a record's creation is a move only as the person's first: a duplicate lead created
+    -- later does not send the person back to lead
+    select *
+    from ordered_stage_facts
+    where not is_record_creation or changed_at = first_changed_at
 ),
 
 informed_stage_events as (
@@ -141,7 +154,7 @@ informed_stage_events as (
                 order by changed_at, stage_order, source_system, source_event_id
                 rows between unbounded preceding and 1 preceding
             ) as highest_stage_order_before
-        from ordered_stage_events
+        from stage_events
     ) as with_highest
     where
         not moves_forward_only
@@ -150,25 +163,15 @@ informed_stage_events as (
         or stage_order > highest_stage_order_before
 ),
 
-reason_events as (
-    select
-        lead_key,
-        source_system,
-        source_value as reason_raw,
-        changed_at as recorded_at,
-        source_event_id
-    from crm_events
-    where event_type = 'reason' and trim(source_value) <> ''
-),
-
 exit_instants as (
-    -- the instants at which a CRM recorded an exit (a join, not a window: see first_moves)
+    -- the instants at which a CRM recorded an exit: every exit fact reaches this point (the
+    -- steps above drop only record creations and working states, neither an exit)
     select distinct
         lead_key,
         source_system,
         changed_at
-    from informed_stage_events
-    where is_exit
+    from crm_events
+    where event_type = 'stage' and lifecycle_stage is not null and is_exit
 ),
 
 one_move_per_instant as (
@@ -183,183 +186,166 @@ one_move_per_instant as (
     where informed_stage_events.is_exit or exit_instants.lead_key is null
 ),
 
-repeated_moves as (
-    -- the later of two records of the same stage within the window: the other CRM's copy,
-    -- or another field of the same CRM (Salesforce Status = Converted and the leadConverted row)
-    select distinct later.source_event_id
-    from one_move_per_instant as later
-    inner join one_move_per_instant as earlier
-        on
-            later.lead_key = earlier.lead_key
-            and later.lifecycle_stage = earlier.lifecycle_stage
-            and (
-                later.changed_at > earlier.changed_at
-                or (
-                    later.changed_at = earlier.changed_at
-                    and earlier.source_system || earlier.source_event_id < later.source_system || later.source_event_id
-                )
-            )
-            and {{ leadflow.seconds_between('earlier.changed_at', 'later.changed_at') }}
-            <= {{ var('lifecycle_dedup_minutes') }} * 60
+records_of_a_stage as (
+    -- the record of the same stage just before each (by time, then source system and event
+    -- id): if any earlier record of the stage is within the window, this one is
+    select
+        *,
+        lag(changed_at) over (
+            partition by lead_key, lifecycle_stage
+            order by changed_at, source_system, source_event_id
+        ) as previous_record_at
+    from one_move_per_instant
 ),
 
 distinct_moves as (
+    -- the later of two records of the same stage within the window is the same move: the other
+    -- CRM's copy, or another field of the same CRM (Status = Converted and the leadConverted row)
     select
-        one_move_per_instant.*,
-        lag(one_move_per_instant.lifecycle_stage) over (
-            partition by one_move_per_instant.lead_key
-            order by
-                one_move_per_instant.changed_at, one_move_per_instant.stage_order,
-                one_move_per_instant.source_system, one_move_per_instant.source_event_id
+        *,
+        lag(lifecycle_stage) over (
+            partition by lead_key
+            order by changed_at, stage_order, source_system, source_event_id
         ) as recorded_previous_stage
-    from one_move_per_instant
-    left join repeated_moves
-        on one_move_per_instant.source_event_id = repeated_moves.source_event_id
-    where repeated_moves.source_event_id is null
+    from records_of_a_stage
+    where
+        previous_record_at is null
+        or {{ leadflow.seconds_between('previous_record_at', 'changed_at') }}
+        > {{ var('lifecycle_dedup_minutes') }} * 60
 ),
 
 moves as (
     select
         *,
-        row_number() over (
-            partition by lead_key
-            order by changed_at, stage_order, source_system, source_event_id
-        ) as change_number
+        row_number() over moves_in_order as change_number,
+        lag(lifecycle_stage) over moves_in_order as previous_stage,
+        lag(stage_order) over moves_in_order as previous_stage_order,
+        lag(is_exit) over moves_in_order as is_previous_exit,
+        lead(changed_at) over moves_in_order as next_changed_at
     from distinct_moves
     where recorded_previous_stage is null or recorded_previous_stage <> lifecycle_stage
+    window moves_in_order as (
+        partition by lead_key
+        order by changed_at, stage_order, source_system, source_event_id
+    )
 ),
 
-with_previous as (
+moves_with_sources as (
+    -- each move's source field, value and record id, joined back by the keys the steps
+    -- carried; facts equal on all of them (a loader's exact duplicate, or two raw values one
+    -- stage maps from) made one move, shown with the first by field, value and record id
     select
-        *,
-        lag(lifecycle_stage) over (partition by lead_key order by change_number) as previous_stage,
-        lag(stage_order) over (partition by lead_key order by change_number) as previous_stage_order,
-        lag(is_exit) over (partition by lead_key order by change_number) as is_previous_exit,
-        lead(changed_at) over (partition by lead_key order by change_number) as next_changed_at,
-        lead_key || ':' || cast(change_number as {{ dbt.type_string() }}) as stage_change_key
+        moves.*,
+        crm_events.source_field,
+        crm_events.source_value,
+        crm_events.source_record_id,
+        crm_events.default_reason_code,
+        moves.lead_key || ':' || cast(moves.change_number as {{ dbt.type_string() }}) as stage_change_key,
+        row_number() over (
+            partition by moves.lead_key, moves.change_number
+            order by crm_events.source_field, crm_events.source_value, crm_events.source_record_id
+        ) as source_rank
     from moves
+    inner join crm_events
+        on
+            moves.lead_key = crm_events.lead_key
+            and moves.source_event_id = crm_events.source_event_id
+            and moves.source_system = crm_events.source_system
+            and moves.changed_at = crm_events.changed_at
+            and moves.lifecycle_stage = crm_events.lifecycle_stage
+    where crm_events.event_type = 'stage'
 ),
 
-skipped as (
+reason_events as (
     select
-        with_previous.lead_key,
-        with_previous.change_number,
-        {{ leadflow.ordered_string_agg('stages.lifecycle_stage', 'stages.stage_order', ', ') }} as skipped_stages
-    from with_previous
-    inner join stages
-        on
-            with_previous.previous_stage_order < stages.stage_order
-            and with_previous.stage_order > stages.stage_order
-            and not stages.is_exit
-    where not with_previous.is_exit and not with_previous.is_previous_exit
-    group by with_previous.lead_key, with_previous.change_number
+        lead_key,
+        source_system,
+        source_value as reason_raw,
+        changed_at as recorded_at,
+        source_event_id
+    from crm_events
+    where event_type = 'reason' and trim(source_value) <> ''
 ),
 
 exit_reasons as (
-    -- the reason recorded nearest to each exit (later one first on a tie, then Salesforce)
+    -- the reason recorded nearest to each exit instant (later one first on a tie, then
+    -- Salesforce)
     select
         lead_key,
-        change_number,
+        source_system,
+        changed_at,
         reason_raw
     from (
         select
-            with_previous.lead_key,
-            with_previous.change_number,
+            exit_instants.lead_key,
+            exit_instants.source_system,
+            exit_instants.changed_at,
             reason_events.reason_raw,
             row_number() over (
-                partition by with_previous.lead_key, with_previous.change_number
+                partition by exit_instants.lead_key, exit_instants.source_system, exit_instants.changed_at
                 order by
-                    abs({{ leadflow.seconds_between('with_previous.changed_at', 'reason_events.recorded_at') }}) asc,
+                    abs({{ leadflow.seconds_between('exit_instants.changed_at', 'reason_events.recorded_at') }}) asc,
                     reason_events.recorded_at desc,
                     reason_events.source_system desc,
                     reason_events.source_event_id asc
             ) as reason_rank
-        from with_previous
+        from exit_instants
         inner join reason_events
             on
-                with_previous.lead_key = reason_events.lead_key
-                and abs({{ leadflow.seconds_between('with_previous.changed_at', 'reason_events.recorded_at') }})
+                exit_instants.lead_key = reason_events.lead_key
+                and abs({{ leadflow.seconds_between('exit_instants.changed_at', 'reason_events.recorded_at') }})
                 <= {{ var('lifecycle_reason_window_hours') }} * 3600
-        where with_previous.is_exit
     ) as ranked
     where reason_rank = 1
 ),
 
-move_sources as (
-    -- each move's source field, value and record id, joined back by the keys the windows
-    -- carried; facts equal on all of them (a loader's exact duplicate, or two raw values one
-    -- stage maps from) made one move, shown with the first by field, value and record id
-    select
-        lead_key,
-        change_number,
-        source_field,
-        source_value,
-        source_record_id,
-        default_reason_code
-    from (
-        select
-            with_previous.lead_key,
-            with_previous.change_number,
-            crm_events.source_field,
-            crm_events.source_value,
-            crm_events.source_record_id,
-            crm_events.default_reason_code,
-            row_number() over (
-                partition by with_previous.lead_key, with_previous.change_number
-                order by crm_events.source_field, crm_events.source_value, crm_events.source_record_id
-            ) as source_rank
-        from with_previous
-        inner join crm_events
-            on
-                with_previous.lead_key = crm_events.lead_key
-                and with_previous.source_event_id = crm_events.source_event_id
-                and with_previous.source_system = crm_events.source_system
-                and with_previous.changed_at = crm_events.changed_at
-                and with_previous.lifecycle_stage = crm_events.lifecycle_stage
-        where crm_events.event_type = 'stage'
-    ) as ranked
-    where source_rank = 1
-),
-
 final as (
     select
-        {{ leadflow.hash_key('with_previous.stage_change_key') }} as stage_change_id,
-        with_previous.lead_key,
-        with_previous.change_number,
-        with_previous.changed_at,
-        with_previous.lifecycle_stage,
-        with_previous.stage_order,
-        with_previous.is_exit,
-        with_previous.previous_stage,
-        with_previous.next_changed_at,
-        with_previous.source_system,
-        move_sources.source_field,
-        move_sources.source_value,
-        move_sources.source_record_id,
-        with_previous.source_event_id,
-        case when with_previous.is_exit then exit_reasons.reason_raw end as reason_raw,
+        {{ leadflow.hash_key('moves_with_sources.stage_change_key') }} as stage_change_id,
+        moves_with_sources.lead_key,
+        moves_with_sources.change_number,
+        moves_with_sources.changed_at,
+        moves_with_sources.lifecycle_stage,
+        moves_with_sources.stage_order,
+        moves_with_sources.is_exit,
+        moves_with_sources.previous_stage,
+        moves_with_sources.next_changed_at,
+        moves_with_sources.source_system,
+        moves_with_sources.source_field,
+        moves_with_sources.source_value,
+        moves_with_sources.source_record_id,
+        moves_with_sources.source_event_id,
+        case when moves_with_sources.is_exit then exit_reasons.reason_raw end as reason_raw,
         case
-            when with_previous.is_exit then coalesce(rejection_reasons.reason_code, move_sources.default_reason_code)
+            when moves_with_sources.is_exit
+                then coalesce(rejection_reasons.reason_code, moves_with_sources.default_reason_code)
         end as reason_code,
         coalesce(
-            not with_previous.is_exit
-            and not with_previous.is_previous_exit
-            and with_previous.stage_order < with_previous.previous_stage_order,
+            not moves_with_sources.is_exit
+            and not moves_with_sources.is_previous_exit
+            and moves_with_sources.stage_order < moves_with_sources.previous_stage_order,
             false
         ) as is_regression,
-        skipped.skipped_stages,
+        case
+            when not moves_with_sources.is_exit and not moves_with_sources.is_previous_exit
+                then stage_gaps.skipped_stages
+        end as skipped_stages,
         person_inputs.inputs_fingerprint
-    from with_previous
-    inner join move_sources
-        on with_previous.lead_key = move_sources.lead_key and with_previous.change_number = move_sources.change_number
+    from moves_with_sources
     left join exit_reasons
-        on with_previous.lead_key = exit_reasons.lead_key and with_previous.change_number = exit_reasons.change_number
+        on
+            moves_with_sources.lead_key = exit_reasons.lead_key
+            and moves_with_sources.source_system = exit_reasons.source_system
+            and moves_with_sources.changed_at = exit_reasons.changed_at
     left join rejection_reasons
         on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
-    left join skipped
-        on with_previous.lead_key = skipped.lead_key and with_previous.change_number = skipped.change_number
+    left join stage_gaps
+        on
+            moves_with_sources.previous_stage_order = stage_gaps.from_stage_order
+            and moves_with_sources.stage_order = stage_gaps.to_stage_order
     inner join person_inputs
-        on with_previous.lead_key = person_inputs.lead_key
+        on moves_with_sources.lead_key = person_inputs.lead_key
+    where moves_with_sources.source_rank = 1
 )
 
 {{ leadflow.rows_and_person_markers('final', 'select lead_key from people_in_scope' if is_incremental() else none) }}
