@@ -82,6 +82,30 @@ def test_python_is_fully_typed() -> None:
     assert result.returncode == 0, result.stdout[-4000:]
 
 
+IMPORT_CTE = re.compile(
+    r"^(?P<name>[a-z_0-9]+) as (?P<marker>\{\{ leadflow\.not_materialized\(\) \}\} )?\(\n"
+    r"\s+select \* from \{\{ (?:ref|source)\([^)]*\) \}\}(?:\n\s+where [^\n]*)?\n\)",
+    re.MULTILINE,
+)
+
+
+def test_import_ctes_read_more_than_once_are_inlined() -> None:
+    """DuckDB materializes a CTE that several steps read: an import CTE (select * from a ref)
+    would become a copy of the whole table, every column, before any step filters or projects it
+    (3.3 GB of int_lifecycle__crm_events at 1M people). Such CTEs say
+    leadflow.not_materialized(), so each step scans only its columns."""
+    unmarked: list[str] = []
+    for path in sorted((ROOT / "models").rglob("*.sql")):
+        sql = path.read_text()
+        for cte in IMPORT_CTE.finditer(sql):
+            readers = len(re.findall(rf"\b(?:from|join) {cte['name']}\b", sql))
+            if readers > 1 and not cte["marker"]:
+                unmarked.append(f"{path.relative_to(ROOT)}: {cte['name']} ({readers} readers)")
+    assert not unmarked, unmarked
+    marked = sum(len(IMPORT_CTE.findall(p.read_text())) for p in (ROOT / "models").rglob("*.sql"))
+    assert marked > 20, "the pattern no longer recognises the project's import CTEs"
+
+
 def test_every_public_mart_is_contracted_and_tests_its_key() -> None:
     """Marts are what BI tools and sync jobs read: each enforces a contract and tests its key
     (a unique column or a unique combination of columns)."""

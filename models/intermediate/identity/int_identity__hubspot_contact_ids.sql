@@ -7,7 +7,7 @@
 -#}
 with
 
-contacts as (
+contacts as {{ leadflow.not_materialized() }} (
     select * from {{ ref('stg_hubspot__contacts') }}
 ),
 

@@ -23,7 +23,7 @@ accounts as (
     select * from {{ ref('stg_salesforce__accounts') }}
 ),
 
-account_domains as (
+account_domains as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__account_domains') }}
     where is_domain_winner
 ),

@@ -14,7 +14,7 @@
 {%- set rounds = var('identity_rounds') | int -%}
 with
 
-records as (
+records as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__person_records') }}
 ),
 

@@ -38,7 +38,7 @@
 with
 
 -- depends_on: {{ ref('int_identity__handle_changes') }} (read on incremental runs only)
-handles as (
+handles as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__event_handles') }}
 ),
 
@@ -47,7 +47,7 @@ previous_run as (
     select max(scored_through) as scored_through from {{ this }}
 ),
 
-handle_history as (
+handle_history as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__handle_changes') }}
 ),
 
@@ -209,7 +209,7 @@ leads as (
     from {{ ref('int_identity__lead_profiles') }}
 ),
 
-signals as (
+signals as {{ leadflow.not_materialized() }} (
     select * from {{ ref('intent_signals') }}
 ),
 

@@ -38,7 +38,7 @@
 {%- set parts = [] -%}
 with
 
-person_keys as (
+person_keys as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__person_keys') }}
 ),
 
@@ -52,15 +52,15 @@ stages as (
 
 {% if var('using_salesforce', true) %}
 {%- do parts.append('salesforce_events') %}
-leads as (
+leads as {{ leadflow.not_materialized() }} (
     select * from {{ ref('stg_salesforce__leads') }}
 ),
 
-lead_history as (
+lead_history as {{ leadflow.not_materialized() }} (
     select * from {{ ref('stg_salesforce__lead_history') }}
 ),
 
-opportunities as (
+opportunities as {{ leadflow.not_materialized() }} (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
 
@@ -203,15 +203,15 @@ salesforce_events as (
 
 {% if var('using_hubspot', true) %}
 {%- do parts.append('hubspot_events') %}
-property_history as (
+property_history as {{ leadflow.not_materialized() }} (
     select * from {{ ref('stg_hubspot__contact_property_history') }}
 ),
 
-hubspot_contact_ids as (
+hubspot_contact_ids as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__hubspot_contact_ids') }}
 ),
 
-hubspot_contacts as (
+hubspot_contacts as {{ leadflow.not_materialized() }} (
     select * from {{ ref('stg_hubspot__contacts') }}
 ),
 

@@ -26,7 +26,7 @@ moments as (
     {{ leadflow.routing_decision_rows('all_moments', window_start, 'all_moments') }}
 ),
 
-profiles as (
+profiles as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_routing__open_leads') }}
 ),
 

@@ -16,7 +16,7 @@
 -#}
 with
 
-leads as (
+leads as {{ leadflow.not_materialized() }} (
     select * from {{ ref('dim_leads') }}
 ),
 

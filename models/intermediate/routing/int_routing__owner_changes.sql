@@ -17,7 +17,7 @@
 {%- set parts = [] -%}
 with
 
-person_keys as (
+person_keys as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__person_keys') }}
 ),
 

@@ -12,7 +12,7 @@ rep_availability as (
     select * from {{ ref('int_routing__rep_availability') }}
 ),
 
-lead_targets as (
+lead_targets as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_routing__lead_targets') }}
 ),
 

@@ -23,7 +23,7 @@ scored_events as (
     where occurred_at <= {{ leadflow.as_of() }}
 ),
 
-fit as (
+fit as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_scoring__fit') }}
 ),
 
@@ -40,7 +40,7 @@ stages as (
     select * from {{ ref('lifecycle_stages') }}
 ),
 
-rules as (
+rules as {{ leadflow.not_materialized() }} (
     select * from {{ ref('qualification_rules') }}
 ),
 

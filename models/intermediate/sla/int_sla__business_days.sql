@@ -10,7 +10,7 @@
 -#}
 with
 
-business_hours as (
+business_hours as {{ leadflow.not_materialized() }} (
     select * from {{ ref('business_hours') }}
 ),
 

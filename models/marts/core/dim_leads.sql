@@ -17,7 +17,7 @@ intent_signals as (
     select * from {{ ref('fct_intent_signals') }}
 ),
 
-funnel as (
+funnel as {{ leadflow.not_materialized() }} (
     select * from {{ ref('fct_lead_funnel') }}
 ),
 

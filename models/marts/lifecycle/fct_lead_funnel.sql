@@ -26,7 +26,7 @@ leads as (
     select * from {{ ref('int_identity__lead_profiles') }}
 ),
 
-stage_changes as (
+stage_changes as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_lifecycle__stage_changes') }}
 ),
 

@@ -47,7 +47,7 @@ lead_targets as (
     select * from {{ ref('int_routing__lead_targets') }}
 ),
 
-capacity as (
+capacity as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_routing__rep_capacity') }}
 ),
 
@@ -55,7 +55,7 @@ rep_availability as (
     select * from {{ ref('int_routing__rep_availability') }}
 ),
 
-users as (
+users as {{ leadflow.not_materialized() }} (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 

@@ -38,7 +38,7 @@ rules as (
     select * from {{ ref('routing_rules') }}
 ),
 
-rep_availability as (
+rep_availability as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_routing__rep_availability') }}
 ),
 

@@ -36,7 +36,7 @@ clock_starts as (
     select * from {{ ref('int_sla__clock_starts') }}
 ),
 
-policies as (
+policies as {{ leadflow.not_materialized() }} (
     select * from {{ ref('sla_policies') }}
 ),
 
@@ -52,7 +52,7 @@ staffed_teams as (
     from sales_reps
 ),
 
-business_days as (
+business_days as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_sla__business_days') }}
 ),
 

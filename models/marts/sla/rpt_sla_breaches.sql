@@ -9,7 +9,7 @@
 -#}
 with
 
-clocks as (
+clocks as {{ leadflow.not_materialized() }} (
     select * from {{ ref('fct_lead_sla') }}
     where status in ('breached', 'open_breached', 'due_soon')
 ),
