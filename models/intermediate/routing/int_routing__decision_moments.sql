@@ -66,14 +66,16 @@ all_moments as (
         lead_key,
         changed_at as decided_at,
         'stage ' || lifecycle_stage as decision_trigger,
-        1 as trigger_order
+        -- a lifecycle move wins the instant, and of moves recorded together (conversion to SQL
+        -- and the opportunity in one second) the last: the stage the person reached
+        1000000000 - change_number as trigger_order
     from stage_changes
     union all
     select
         lead_key,
         changed_at as decided_at,
         case when is_manual_reassignment then 'manual owner change' else 'owner change' end as decision_trigger,
-        2 as trigger_order
+        case when is_manual_reassignment then 2000000000 else 3000000000 end as trigger_order
     from owner_changes
 ),
 
