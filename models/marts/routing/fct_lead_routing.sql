@@ -63,7 +63,10 @@ open_breaches as (
     -- the person's oldest open breached SLA clock
     select
         lead_key,
-        min_by(clock_id, due_at) as breached_clock_id,
+        -- two clocks due at one instant: the first by id, so the choice holds from build to build
+        min_by(
+            clock_id, lpad({{ leadflow.epoch_micros_text('due_at') }}, 20, '0') || '|' || clock_id
+        ) as breached_clock_id,
         min(due_at) as breached_since
     from {{ ref('fct_lead_sla') }}
     where status = 'open_breached'

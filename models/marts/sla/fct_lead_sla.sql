@@ -62,7 +62,8 @@ touches as (
         touch_id,
         touched_by_user_id,
         touch_detail,
-        touched_at
+        touched_at,
+        lpad({{ leadflow.epoch_micros_text('touched_at') }}, 20, '0') || '|' || touch_id as touch_order
     from {{ ref('int_sla__sales_touches') }}
     where counts_as_touch
 ),
@@ -161,8 +162,9 @@ touch_stops as (
         clocks.lead_key,
         clocks.change_number,
         min(touches.touched_at) as stopped_at,
-        min_by(touches.touched_by_user_id, {{ leadflow.epoch_seconds('touches.touched_at') }}) as touched_by_user_id,
-        min_by(touches.touch_detail, {{ leadflow.epoch_seconds('touches.touched_at') }}) as stop_detail
+        -- the first touch's user and detail, one touch even when two share a second (then by id)
+        min_by(touches.touched_by_user_id, touches.touch_order) as touched_by_user_id,
+        min_by(touches.touch_detail, touches.touch_order) as stop_detail
     from clocks
     inner join touches
         on
