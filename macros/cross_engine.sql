@@ -92,6 +92,13 @@
     cast(cast(round({{ leadflow.epoch_seconds(timestamp_expression) }} * 1000000) as bigint) as {{ dbt.type_string() }})
 {%- endmacro %}
 
+{#- A text that sorts like (timestamp, id): epoch microseconds zero-padded to a fixed width, then the
+    id. For min_by/max_by where two rows may share an instant, so the pick does not depend on the
+    engine's scan order (fct_lead_sla's first touch, fct_lead_routing's oldest breached clock). -#}
+{% macro time_then_id(timestamp_expression, id_expression) -%}
+    lpad({{ leadflow.epoch_micros_text(timestamp_expression) }}, 20, '0') || '|' || {{ id_expression }}
+{%- endmacro %}
+
 {#- Seconds from `start_expression` to `end_expression` (negative when end is earlier), a double. -#}
 {% macro seconds_between(start_expression, end_expression) -%}
     ({{ leadflow.epoch_seconds(end_expression) }} - {{ leadflow.epoch_seconds(start_expression) }})

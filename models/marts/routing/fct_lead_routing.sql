@@ -64,9 +64,7 @@ open_breaches as (
     select
         lead_key,
         -- two clocks due at one instant: the first by id, so the choice holds from build to build
-        min_by(
-            clock_id, lpad({{ leadflow.epoch_micros_text('due_at') }}, 20, '0') || '|' || clock_id
-        ) as breached_clock_id,
+        min_by(clock_id, {{ leadflow.time_then_id('due_at', 'clock_id') }}) as breached_clock_id,
         min(due_at) as breached_since
     from {{ ref('fct_lead_sla') }}
     where status = 'open_breached'

@@ -63,7 +63,7 @@ touches as (
         touched_by_user_id,
         touch_detail,
         touched_at,
-        lpad({{ leadflow.epoch_micros_text('touched_at') }}, 20, '0') || '|' || touch_id as touch_order
+        {{ leadflow.time_then_id('touched_at', 'touch_id') }} as touch_order
     from {{ ref('int_sla__sales_touches') }}
     where counts_as_touch
 ),
