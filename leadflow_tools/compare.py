@@ -23,6 +23,7 @@ INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (
     ("staging", "base_segment__tracks"),
     ("intermediate", "int_intent__activity"),
     ("intermediate", "int_intent__scored_events"),
+    ("intermediate", "int_lifecycle__stage_moves"),
     ("intermediate", "int_lifecycle__stage_changes"),
     ("intermediate", "int_lifecycle__spells"),
     ("intermediate", "int_routing__decision_moments"),

@@ -101,7 +101,16 @@
 people_in_scope as (
     {{ leadflow.changed_people(current_fingerprints, 'inputs_fingerprint') | indent(4) }}
 ),
+{% endif -%}
+{{ leadflow.rows_of_people_in_scope(all_rows, rows_name) }}
+{%- endmacro %}
 
+{#- A CTE `rows_name` (followed by a comma): the rows of `all_rows` (a CTE with a lead_key) of the
+    people an incremental run re-derives (the people_in_scope CTE of
+    leadflow.rows_of_changed_people, which must come first), all of them on a full build. For a
+    model that reads a second relation by person besides the one its fingerprints follow. -#}
+{% macro rows_of_people_in_scope(all_rows, rows_name) -%}
+{%- if is_incremental() -%}
 {{ rows_name }} as {{ leadflow.not_materialized() }} (
     select {{ all_rows }}.*
     from {{ all_rows }}

@@ -345,17 +345,19 @@ def _rows_only_in_each(left: Path, right: Path, table: str) -> tuple[int, int]:
 def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules_changed(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
-    """int_lifecycle__stage_changes re-derives a person when their input fingerprint changes: one
+    """int_lifecycle__stage_moves re-derives a person when their input fingerprint changes: one
     person's CRM fact disappears, and only that person is re-derived (a stored row of another
     person, tampered with on purpose, survives the run); a changed var re-derives everyone; each
-    time the table equals a full refresh. int_lifecycle__spells follows the people whose
-    fingerprint changed there, the same way. A table built before the fingerprint column is refused."""
+    time the table equals a full refresh. int_lifecycle__stage_changes and int_lifecycle__spells
+    follow the people whose fingerprint changed there, the same way. A table built before the
+    fingerprint column is refused."""
     workdir, _ = simulation
     database = database_path(tmp_path, "lifecycle")
     reference = database_path(tmp_path, "lifecycle_full_refresh")
     shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
     as_of = {"as_of": "2026-11-01 00:00:00"}
     table = "intermediate.int_lifecycle__stage_changes"
+    moves = "intermediate.int_lifecycle__stage_moves"
     spells = "intermediate.int_lifecycle__spells"
     changed, untouched = query(database, f"select lead_key from {table} group by lead_key having count(*) >= 3 "
                                          "order by lead_key limit 2")
@@ -364,16 +366,17 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
         # the changed person's latest move was never recorded
         "delete from intermediate.int_lifecycle__crm_events where source_event_id = ("
         f"select source_event_id from {table} where lead_key = '{changed[0]}' order by change_number desc limit 1)",
+        f"update {moves} set skipped_stages = 'tampered' where lead_key = '{untouched[0]}'",
         f"update {table} set reason_raw = 'tampered' where lead_key = '{untouched[0]}'",
         f"update {spells} set source_value = 'tampered' where lead_key = '{untouched[0]}'",
     )
     moves_before = scalar(database, f"select count(*) from {table} where lead_key = '{changed[0]}'")
 
     def run_both(dbt_vars: Mapping[str, object]) -> None:
-        run_dbt(["run", "--select", "int_lifecycle__stage_changes", "int_lifecycle__spells"], database, dbt_vars,
+        run_dbt(["run", "--select", "int_lifecycle__stage_moves", "int_lifecycle__stage_changes", "int_lifecycle__spells"], database, dbt_vars,
                 target_path=tmp_path / "target")
         shutil.copy(database, reference)
-        run_dbt(["run", "--select", "int_lifecycle__stage_changes", "int_lifecycle__spells", "--full-refresh"],
+        run_dbt(["run", "--select", "int_lifecycle__stage_moves", "int_lifecycle__stage_changes", "int_lifecycle__spells", "--full-refresh"],
                 reference, dbt_vars,
                 target_path=tmp_path / "target")
 
@@ -384,6 +387,10 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     only_reference, only_incremental = _rows_only_in_each(reference, database, table)
     assert only_reference == scalar(reference, f"select count(*) from {table} where lead_key = '{untouched[0]}'")
     assert only_incremental == only_reference
+    assert scalar(database, f"select count(*) from {moves} where skipped_stages = 'tampered'") > 0  # type: ignore[operator]
+    only_reference, only_incremental = _rows_only_in_each(reference, database, moves)
+    assert only_reference == scalar(reference, f"select count(*) from {moves} where lead_key = '{untouched[0]}'")
+    assert only_incremental == only_reference
     assert scalar(database, f"select count(*) from {spells} where source_value = 'tampered'") > 0  # type: ignore[operator]
     only_reference, only_incremental = _rows_only_in_each(reference, database, spells)
     assert only_reference == scalar(reference, f"select count(*) from {spells} where lead_key = '{untouched[0]}'")
@@ -393,6 +400,8 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     run_both({**as_of, "lifecycle_dedup_minutes": 0})
     assert scalar(database, f"select count(*) from {table} where reason_raw = 'tampered'") == 0
     assert _rows_only_in_each(reference, database, table) == (0, 0)
+    assert scalar(database, f"select count(*) from {moves} where skipped_stages = 'tampered'") == 0
+    assert _rows_only_in_each(reference, database, moves) == (0, 0)
     assert scalar(database, f"select count(*) from {spells} where source_value = 'tampered'") == 0
     assert _rows_only_in_each(reference, database, spells) == (0, 0)
 

@@ -1,33 +1,16 @@
 {#-
-    Every lifecycle move per person, from both CRMs, one row per move, numbered in a
-    deterministic order (time, then stage order, then source system and event id).
-    Rules, in order:
-      0 a record's creation (Salesforce lead.created) counts only as the person's first move;
-        a value that only informs a stage (moves_forward_only: HubSpot lead status, a working
-        state) is not a move when it is no exit and lower than a stage already reached since
-        the last exit: lead status IN_PROGRESS after SQL does not send the person back to SAL
-      1 an exit wins its instant: a CRM that writes an exit and another stage at the same
-        moment (HubSpot lifecyclestage 'lead' with hs_lead_status BAD_TIMING) made one move,
-        the exit; stages recorded together without an exit are moves in stage order
-        (Salesforce conversion = sql, opportunity created, won in the same second)
-      2 the same stage recorded again within var('lifecycle_dedup_minutes') is the same move,
-        not a second one: the other CRM's copy (Salesforce MQL at 09:00, HubSpot at 09:05) or
-        another field of the same CRM (Status = Converted, then the leadConverted row)
-      3 a recorded stage equal to the person's previous stage is not a move
-    Then each move is compared with the one before it:
-      is_regression   a funnel stage lower than the previous funnel stage, without an exit
-                      (recycle or disqualification) in between
-      skipped_stages  funnel stages jumped over when moving forward (mql -> sql skips sal)
-    Exits (recycled, disqualified) get a reason: the free text recorded nearest to the move
-    within var('lifecycle_reason_window_hours'), mapped to a code by seeds/rejection_reasons
-    (lower case, single spaces), else the map's default (opportunity lost). An exit without a
-    reason keeps a null reason_code and fails the exit_reasons_recorded test by name.
+    Every lifecycle move per person (int_lifecycle__stage_moves: which moves, in which order,
+    and how each compares with the one before) with what recorded it and why: the source field,
+    value and record id of the fact it came from and, for an exit (recycled, disqualified), the
+    reason. The reason is the free text recorded nearest to the exit within
+    var('lifecycle_reason_window_hours'), mapped to a code by seeds/rejection_reasons (lower case,
+    single spaces), else the map's default (opportunity lost). An exit without a reason keeps a
+    null reason_code and fails the exit_reasons_recorded test by name.
 
-    Incremental by person (replace_people, DuckDB; rebuilt whole on Spark): a person's history
-    depends only on their own CRM facts and the rules, so each row carries inputs_fingerprint
-    (leadflow.person_fingerprints over the person's int_lifecycle__crm_events rows, with the
-    lifecycle_stages and rejection_reasons seeds and the two vars) and a run re-derives only the
-    people whose fingerprint changed, appeared or vanished: about 1% of people on a day.
+    Incremental by person (replace_people, DuckDB; rebuilt whole on Spark), following
+    int_lifecycle__stage_moves: a run re-derives the people whose inputs_fingerprint there
+    changed, appeared or vanished (the fingerprint covers every int_lifecycle__crm_events row of
+    the person, reasons included, and the seeds and vars read here).
 -#}
 {{ config(meta={'replace_people_marker': 'stage_change_id'}, **leadflow.person_incremental()) }}
 {%- if is_incremental() -%}
@@ -35,225 +18,115 @@
 {%- endif -%}
 with
 
+all_stage_moves as {{ leadflow.not_materialized() }} (
+    select * from {{ ref('int_lifecycle__stage_moves') }}
+),
+
 all_crm_events as {{ leadflow.not_materialized() }} (
-    -- several steps below read it, each for a few columns: inlined, so each scans only those
-    -- (DuckDB otherwise keeps a 15-column copy of every fact: 3.3 GB at 1M people)
+    -- read by three steps, each for a few columns and rows: inlined
     select * from {{ ref('int_lifecycle__crm_events') }}
     where lead_key is not null
 ),
 
-stages as {{ leadflow.not_materialized() }} (
-    select * from {{ ref('lifecycle_stages') }}
-),
-
-rejection_reasons as {{ leadflow.not_materialized() }} (
+rejection_reasons as (
     select * from {{ ref('rejection_reasons') }}
 ),
 
-rules_fingerprint as (
-    -- what the history is derived with besides the person's facts: a change re-derives everyone
-    select
-        {{ leadflow.values_fingerprint([
-            'stage_rules.rules', 'reason_rules.rules',
-            "'" ~ var('lifecycle_dedup_minutes') ~ "'", "'" ~ var('lifecycle_reason_window_hours') ~ "'"
-        ]) }} as rules_fingerprint
-    from (
-        select {{ leadflow.ordered_string_agg(
-            leadflow.values_fingerprint(['lifecycle_stage', 'stage_order', 'is_exit']),
-            leadflow.values_fingerprint(['lifecycle_stage', 'stage_order', 'is_exit']), ',') }} as rules
-        from stages
-    ) as stage_rules
-    cross join (
-        select {{ leadflow.ordered_string_agg(
-            leadflow.values_fingerprint(['variant', 'reason_code']),
-            leadflow.values_fingerprint(['variant', 'reason_code']), ',') }} as rules
-        from rejection_reasons
-    ) as reason_rules
-),
+{{ leadflow.rows_of_changed_people(
+    'all_stage_moves',
+    '(select distinct lead_key, inputs_fingerprint from all_stage_moves)',
+    'stage_moves'
+) }}
 
-person_inputs as (
-    {{ leadflow.person_fingerprints(
-        '(select * from all_crm_events cross join rules_fingerprint) as events',
-        leadflow.fingerprint_expressions(ref('int_lifecycle__crm_events'), exclude=['lead_key']),
-        'rules_fingerprint'
-    ) | indent(4) }}
-),
+{{ leadflow.rows_of_people_in_scope('all_crm_events', 'crm_events') }}
 
-{{ leadflow.rows_of_changed_people('all_crm_events', 'person_inputs', 'crm_events') }}
-
-stage_gaps as (
-    -- every pair of stage orders and the funnel stages strictly between them (a few dozen rows):
-    -- the stages a move from the one to the other skips
-    select
-        from_stage.stage_order as from_stage_order,
-        to_stage.stage_order as to_stage_order,
-        {{ leadflow.ordered_string_agg(
-            'between_stage.lifecycle_stage', 'between_stage.stage_order', ', '
-        ) }} as skipped_stages
-    from stages as from_stage
-    inner join stages as between_stage
-        on from_stage.stage_order < between_stage.stage_order and not between_stage.is_exit
-    inner join stages as to_stage
-        on between_stage.stage_order < to_stage.stage_order
-    group by from_stage.stage_order, to_stage.stage_order
-),
-
-stage_facts as (
-    -- the steps below order and compare every stage fact of a person: they carry only the keys
-    -- they order and compare by (at 10M people, 50M facts with their source strings spilled
-    -- over 30 GB); the fact's source field, value and record id join back once, at the end.
-    -- Each step reads only the one before it, so nothing is kept aside for a second reader.
+stage_facts as {{ leadflow.not_materialized() }} (
     select
         lead_key,
-        changed_at,
-        stage_order,
         source_system,
         source_event_id,
+        changed_at,
         lifecycle_stage,
-        is_exit,
-        moves_forward_only,
-        source_field = 'lead.created' as is_record_creation
+        source_field,
+        source_value,
+        source_record_id,
+        default_reason_code
     from crm_events
     where event_type = 'stage' and lifecycle_stage is not null
 ),
 
-ordered_stage_facts as (
-    -- one sort for both: the person's first fact, and the exits before each fact (a record's
-    -- creation, dropped next unless first, is never an exit, so it changes no count)
+repeated_fact_keys as (
+    -- facts equal on every key a move carries: a loader's exact duplicate, or two raw values
+    -- one stage maps from (a few per million facts; kept once for its two readers)
     select
-        *,
-        min(changed_at) over (
-            partition by lead_key
-            order by changed_at, stage_order, source_system, source_event_id
-            rows between unbounded preceding and unbounded following
-        ) as first_changed_at,
-        coalesce(sum(case when is_exit then 1 else 0 end) over (
-            partition by lead_key
-            order by changed_at, stage_order, source_system, source_event_id
-            rows between unbounded preceding and 1 preceding
-        ), 0) as exits_before
+        lead_key,
+        source_system,
+        source_event_id,
+        changed_at,
+        lifecycle_stage
     from stage_facts
+    group by lead_key, source_system, source_event_id, changed_at, lifecycle_stage
+    having count(*) > 1
 ),
 
-stage_events as (
-    -- a record's creation is a move only as the person's first: a duplicate lead created
-    -- later does not send the person back to lead
-    select *
-    from ordered_stage_facts
-    where not is_record_creation or changed_at = first_changed_at
-),
-
-informed_stage_events as (
-    -- a working state informs a stage forward or out, never back
-    select *
+first_of_repeated_facts as (
+    -- such facts made one move, shown with the first by field, value and record id; only
+    -- they are ranked (a window over every fact held 50M rows at 10M people)
+    select
+        lead_key,
+        source_system,
+        source_event_id,
+        changed_at,
+        lifecycle_stage,
+        source_field,
+        source_value,
+        source_record_id,
+        default_reason_code
     from (
         select
-            *,
-            max(case when not is_exit then stage_order end) over (
-                partition by lead_key, exits_before
-                order by changed_at, stage_order, source_system, source_event_id
-                rows between unbounded preceding and 1 preceding
-            ) as highest_stage_order_before
-        from stage_events
-    ) as with_highest
-    where
-        not moves_forward_only
-        or is_exit
-        or highest_stage_order_before is null
-        or stage_order > highest_stage_order_before
+            stage_facts.*,
+            row_number() over (
+                partition by
+                    stage_facts.lead_key, stage_facts.source_system, stage_facts.source_event_id,
+                    stage_facts.changed_at, stage_facts.lifecycle_stage
+                order by stage_facts.source_field, stage_facts.source_value, stage_facts.source_record_id
+            ) as source_rank
+        from stage_facts
+        inner join repeated_fact_keys
+            on
+                stage_facts.lead_key = repeated_fact_keys.lead_key
+                and stage_facts.source_system = repeated_fact_keys.source_system
+                and stage_facts.source_event_id = repeated_fact_keys.source_event_id
+                and stage_facts.changed_at = repeated_fact_keys.changed_at
+                and stage_facts.lifecycle_stage = repeated_fact_keys.lifecycle_stage
+    ) as ranked
+    where source_rank = 1
 ),
 
-exit_instants as (
-    -- the instants at which a CRM recorded an exit: every exit fact reaches this point (the
-    -- steps above drop only record creations and working states, neither an exit)
+move_sources as (
+    -- one source row per key the moves carry
+    select stage_facts.*
+    from stage_facts
+    left join repeated_fact_keys
+        on
+            stage_facts.lead_key = repeated_fact_keys.lead_key
+            and stage_facts.source_system = repeated_fact_keys.source_system
+            and stage_facts.source_event_id = repeated_fact_keys.source_event_id
+            and stage_facts.changed_at = repeated_fact_keys.changed_at
+            and stage_facts.lifecycle_stage = repeated_fact_keys.lifecycle_stage
+    where repeated_fact_keys.lead_key is null
+    union all
+    select * from first_of_repeated_facts
+),
+
+exit_moves as (
+    -- the instants at which a person moved out (two exits recorded at once by one CRM share one)
     select distinct
         lead_key,
         source_system,
         changed_at
-    from crm_events
-    where event_type = 'stage' and lifecycle_stage is not null and is_exit
-),
-
-one_move_per_instant as (
-    -- when a CRM records an exit and other stages at one instant, the exit is the move
-    select informed_stage_events.*
-    from informed_stage_events
-    left join exit_instants
-        on
-            informed_stage_events.lead_key = exit_instants.lead_key
-            and informed_stage_events.source_system = exit_instants.source_system
-            and informed_stage_events.changed_at = exit_instants.changed_at
-    where informed_stage_events.is_exit or exit_instants.lead_key is null
-),
-
-records_of_a_stage as (
-    -- the record of the same stage just before each (by time, then source system and event
-    -- id): if any earlier record of the stage is within the window, this one is
-    select
-        *,
-        lag(changed_at) over (
-            partition by lead_key, lifecycle_stage
-            order by changed_at, source_system, source_event_id
-        ) as previous_record_at
-    from one_move_per_instant
-),
-
-distinct_moves as (
-    -- the later of two records of the same stage within the window is the same move: the other
-    -- CRM's copy, or another field of the same CRM (Status = Converted and the leadConverted row)
-    select
-        *,
-        lag(lifecycle_stage) over (
-            partition by lead_key
-            order by changed_at, stage_order, source_system, source_event_id
-        ) as recorded_previous_stage
-    from records_of_a_stage
-    where
-        previous_record_at is null
-        or {{ leadflow.seconds_between('previous_record_at', 'changed_at') }}
-        > {{ var('lifecycle_dedup_minutes') }} * 60
-),
-
-moves as (
-    select
-        *,
-        row_number() over moves_in_order as change_number,
-        lag(lifecycle_stage) over moves_in_order as previous_stage,
-        lag(stage_order) over moves_in_order as previous_stage_order,
-        lag(is_exit) over moves_in_order as is_previous_exit,
-        lead(changed_at) over moves_in_order as next_changed_at
-    from distinct_moves
-    where recorded_previous_stage is null or recorded_previous_stage <> lifecycle_stage
-    window moves_in_order as (
-        partition by lead_key
-        order by changed_at, stage_order, source_system, source_event_id
-    )
-),
-
-moves_with_sources as (
-    -- each move's source field, value and record id, joined back by the keys the steps
-    -- carried; facts equal on all of them (a loader's exact duplicate, or two raw values one
-    -- stage maps from) made one move, shown with the first by field, value and record id
-    select
-        moves.*,
-        crm_events.source_field,
-        crm_events.source_value,
-        crm_events.source_record_id,
-        crm_events.default_reason_code,
-        moves.lead_key || ':' || cast(moves.change_number as {{ dbt.type_string() }}) as stage_change_key,
-        row_number() over (
-            partition by moves.lead_key, moves.change_number
-            order by crm_events.source_field, crm_events.source_value, crm_events.source_record_id
-        ) as source_rank
-    from moves
-    inner join crm_events
-        on
-            moves.lead_key = crm_events.lead_key
-            and moves.source_event_id = crm_events.source_event_id
-            and moves.source_system = crm_events.source_system
-            and moves.changed_at = crm_events.changed_at
-            and moves.lifecycle_stage = crm_events.lifecycle_stage
-    where crm_events.event_type = 'stage'
+    from stage_moves
+    where is_exit
 ),
 
 reason_events as (
@@ -277,23 +150,23 @@ exit_reasons as (
         reason_raw
     from (
         select
-            exit_instants.lead_key,
-            exit_instants.source_system,
-            exit_instants.changed_at,
+            exit_moves.lead_key,
+            exit_moves.source_system,
+            exit_moves.changed_at,
             reason_events.reason_raw,
             row_number() over (
-                partition by exit_instants.lead_key, exit_instants.source_system, exit_instants.changed_at
+                partition by exit_moves.lead_key, exit_moves.source_system, exit_moves.changed_at
                 order by
-                    abs({{ leadflow.seconds_between('exit_instants.changed_at', 'reason_events.recorded_at') }}) asc,
+                    abs({{ leadflow.seconds_between('exit_moves.changed_at', 'reason_events.recorded_at') }}) asc,
                     reason_events.recorded_at desc,
                     reason_events.source_system desc,
                     reason_events.source_event_id asc
             ) as reason_rank
-        from exit_instants
+        from exit_moves
         inner join reason_events
             on
-                exit_instants.lead_key = reason_events.lead_key
-                and abs({{ leadflow.seconds_between('exit_instants.changed_at', 'reason_events.recorded_at') }})
+                exit_moves.lead_key = reason_events.lead_key
+                and abs({{ leadflow.seconds_between('exit_moves.changed_at', 'reason_events.recorded_at') }})
                 <= {{ var('lifecycle_reason_window_hours') }} * 3600
     ) as ranked
     where reason_rank = 1
@@ -301,51 +174,45 @@ exit_reasons as (
 
 final as (
     select
-        {{ leadflow.hash_key('moves_with_sources.stage_change_key') }} as stage_change_id,
-        moves_with_sources.lead_key,
-        moves_with_sources.change_number,
-        moves_with_sources.changed_at,
-        moves_with_sources.lifecycle_stage,
-        moves_with_sources.stage_order,
-        moves_with_sources.is_exit,
-        moves_with_sources.previous_stage,
-        moves_with_sources.next_changed_at,
-        moves_with_sources.source_system,
-        moves_with_sources.source_field,
-        moves_with_sources.source_value,
-        moves_with_sources.source_record_id,
-        moves_with_sources.source_event_id,
-        case when moves_with_sources.is_exit then exit_reasons.reason_raw end as reason_raw,
+        {{ leadflow.hash_key(
+            "stage_moves.lead_key || ':' || cast(stage_moves.change_number as " ~ dbt.type_string() ~ ")"
+        ) }} as stage_change_id,
+        stage_moves.lead_key,
+        stage_moves.change_number,
+        stage_moves.changed_at,
+        stage_moves.lifecycle_stage,
+        stage_moves.stage_order,
+        stage_moves.is_exit,
+        stage_moves.previous_stage,
+        stage_moves.next_changed_at,
+        stage_moves.source_system,
+        move_sources.source_field,
+        move_sources.source_value,
+        move_sources.source_record_id,
+        stage_moves.source_event_id,
+        case when stage_moves.is_exit then exit_reasons.reason_raw end as reason_raw,
         case
-            when moves_with_sources.is_exit
-                then coalesce(rejection_reasons.reason_code, moves_with_sources.default_reason_code)
+            when stage_moves.is_exit
+                then coalesce(rejection_reasons.reason_code, move_sources.default_reason_code)
         end as reason_code,
-        coalesce(
-            not moves_with_sources.is_exit
-            and not moves_with_sources.is_previous_exit
-            and moves_with_sources.stage_order < moves_with_sources.previous_stage_order,
-            false
-        ) as is_regression,
-        case
-            when not moves_with_sources.is_exit and not moves_with_sources.is_previous_exit
-                then stage_gaps.skipped_stages
-        end as skipped_stages,
-        person_inputs.inputs_fingerprint
-    from moves_with_sources
+        stage_moves.is_regression,
+        stage_moves.skipped_stages,
+        stage_moves.inputs_fingerprint
+    from stage_moves
+    inner join move_sources
+        on
+            stage_moves.lead_key = move_sources.lead_key
+            and stage_moves.source_system = move_sources.source_system
+            and stage_moves.source_event_id = move_sources.source_event_id
+            and stage_moves.changed_at = move_sources.changed_at
+            and stage_moves.lifecycle_stage = move_sources.lifecycle_stage
     left join exit_reasons
         on
-            moves_with_sources.lead_key = exit_reasons.lead_key
-            and moves_with_sources.source_system = exit_reasons.source_system
-            and moves_with_sources.changed_at = exit_reasons.changed_at
+            stage_moves.lead_key = exit_reasons.lead_key
+            and stage_moves.source_system = exit_reasons.source_system
+            and stage_moves.changed_at = exit_reasons.changed_at
     left join rejection_reasons
         on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
-    left join stage_gaps
-        on
-            moves_with_sources.previous_stage_order = stage_gaps.from_stage_order
-            and moves_with_sources.stage_order = stage_gaps.to_stage_order
-    inner join person_inputs
-        on moves_with_sources.lead_key = person_inputs.lead_key
-    where moves_with_sources.source_rank = 1
 )
 
 {{ leadflow.rows_and_person_markers('final', 'select lead_key from people_in_scope' if is_incremental() else none) }}
