@@ -169,8 +169,10 @@ model_qualified as (
         min(qualified_at) as score_qualified_at,
         max(qualified_at) as latest_score_qualified_at,
         count(*) as score_qualification_count,
-        min_by(fit_grade, qualified_at) as score_qualified_fit_grade,
-        min_by(intent_score, qualified_at) as score_qualified_intent_score
+        -- by number, not time: two cycles' qualifications in one instant (a recycle and a
+        -- qualifying event in the same second) would tie on qualified_at
+        min_by(fit_grade, qualification_number) as score_qualified_fit_grade,
+        min_by(intent_score, qualification_number) as score_qualified_intent_score
     from qualifications
     group by lead_key
 ),
