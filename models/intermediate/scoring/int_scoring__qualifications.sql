@@ -175,8 +175,9 @@ final as (
     select
         {{ leadflow.hash_key('moment_key') }} as qualification_id,
         lead_key,
-        cast(row_number() over (partition by lead_key order by qualified_at, recycle_cycle) as integer)
-        as qualification_number,
+        cast(
+            row_number() over (partition by lead_key order by qualified_at, recycle_cycle) as integer
+        ) as qualification_number,
         qualified_at,
         cast(recycle_cycle as integer) as recycle_cycle,
         stage_at as stage_before,
