@@ -14,6 +14,13 @@
     (max(case when {{ condition }} then 1 else 0 end) = 1)
 {%- endmacro %}
 
+{#- `left.c = right.c and ...` over a list of columns: a join on a composite key. -#}
+{% macro equal_on(left, right, columns) -%}
+    {%- for column in columns -%}
+    {{ left }}.{{ column }} = {{ right }}.{{ column }}{% if not loop.last %} and {% endif %}
+    {%- endfor -%}
+{%- endmacro %}
+
 {#- Count of rows satisfying a condition. -#}
 {% macro count_where(condition) -%}
     cast(sum(case when {{ condition }} then 1 else 0 end) as integer)

@@ -16,6 +16,9 @@
 {%- if is_incremental() -%}
 {%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-03') -%}
 {%- endif -%}
+{#- a move's fact keys (int_lifecycle__stage_moves), and what is joined back by them -#}
+{%- set fact_keys = ['lead_key', 'source_system', 'source_event_id', 'changed_at', 'lifecycle_stage'] -%}
+{%- set source_columns = ['source_field', 'source_value', 'source_record_id', 'default_reason_code'] -%}
 with
 
 all_stage_moves as {{ leadflow.not_materialized() }} (
@@ -42,15 +45,7 @@ rejection_reasons as (
 
 stage_facts as {{ leadflow.not_materialized() }} (
     select
-        lead_key,
-        source_system,
-        source_event_id,
-        changed_at,
-        lifecycle_stage,
-        source_field,
-        source_value,
-        source_record_id,
-        default_reason_code
+        {{ (fact_keys + source_columns) | join(',\n        ') }}
     from crm_events
     where event_type = 'stage' and lifecycle_stage is not null
 ),
@@ -58,47 +53,26 @@ stage_facts as {{ leadflow.not_materialized() }} (
 repeated_fact_keys as (
     -- facts equal on every key a move carries: a loader's exact duplicate, or two raw values
     -- one stage maps from (a few per million facts; kept once for its two readers)
-    select
-        lead_key,
-        source_system,
-        source_event_id,
-        changed_at,
-        lifecycle_stage
+    select {{ fact_keys | join(', ') }}
     from stage_facts
-    group by lead_key, source_system, source_event_id, changed_at, lifecycle_stage
+    group by {{ fact_keys | join(', ') }}
     having count(*) > 1
 ),
 
 first_of_repeated_facts as (
     -- such facts made one move, shown with the first by field, value and record id; only
     -- they are ranked (a window over every fact held 50M rows at 10M people)
-    select
-        lead_key,
-        source_system,
-        source_event_id,
-        changed_at,
-        lifecycle_stage,
-        source_field,
-        source_value,
-        source_record_id,
-        default_reason_code
+    select {{ (fact_keys + source_columns) | join(', ') }}
     from (
         select
             stage_facts.*,
             row_number() over (
-                partition by
-                    stage_facts.lead_key, stage_facts.source_system, stage_facts.source_event_id,
-                    stage_facts.changed_at, stage_facts.lifecycle_stage
+                partition by {{ 'stage_facts.' ~ fact_keys | join(', stage_facts.') }}
                 order by stage_facts.source_field, stage_facts.source_value, stage_facts.source_record_id
             ) as source_rank
         from stage_facts
         inner join repeated_fact_keys
-            on
-                stage_facts.lead_key = repeated_fact_keys.lead_key
-                and stage_facts.source_system = repeated_fact_keys.source_system
-                and stage_facts.source_event_id = repeated_fact_keys.source_event_id
-                and stage_facts.changed_at = repeated_fact_keys.changed_at
-                and stage_facts.lifecycle_stage = repeated_fact_keys.lifecycle_stage
+            on {{ leadflow.equal_on('stage_facts', 'repeated_fact_keys', fact_keys) }}
     ) as ranked
     where source_rank = 1
 ),
@@ -108,12 +82,7 @@ move_sources as (
     select stage_facts.*
     from stage_facts
     left join repeated_fact_keys
-        on
-            stage_facts.lead_key = repeated_fact_keys.lead_key
-            and stage_facts.source_system = repeated_fact_keys.source_system
-            and stage_facts.source_event_id = repeated_fact_keys.source_event_id
-            and stage_facts.changed_at = repeated_fact_keys.changed_at
-            and stage_facts.lifecycle_stage = repeated_fact_keys.lifecycle_stage
+        on {{ leadflow.equal_on('stage_facts', 'repeated_fact_keys', fact_keys) }}
     where repeated_fact_keys.lead_key is null
     union all
     select * from first_of_repeated_facts
@@ -200,12 +169,7 @@ final as (
         stage_moves.inputs_fingerprint
     from stage_moves
     inner join move_sources
-        on
-            stage_moves.lead_key = move_sources.lead_key
-            and stage_moves.source_system = move_sources.source_system
-            and stage_moves.source_event_id = move_sources.source_event_id
-            and stage_moves.changed_at = move_sources.changed_at
-            and stage_moves.lifecycle_stage = move_sources.lifecycle_stage
+        on {{ leadflow.equal_on('stage_moves', 'move_sources', fact_keys) }}
     left join exit_reasons
         on
             stage_moves.lead_key = exit_reasons.lead_key
