@@ -44,7 +44,7 @@ stages as {{ leadflow.not_materialized() }} (
     select * from {{ ref('lifecycle_stages') }}
 ),
 
-rejection_reasons as {{ leadflow.not_materialized() }} (
+rejection_reasons as (
     select * from {{ ref('rejection_reasons') }}
 ),
 
