@@ -2,8 +2,8 @@
     Every lifecycle move per person (int_lifecycle__stage_moves: which moves, in which order,
     and how each compares with the one before) with what recorded it and why: the source field,
     value and record id of the fact it came from and, for an exit (recycled, disqualified), the
-    reason. The reason is the free text recorded nearest to the exit within
-    var('lifecycle_reason_window_hours'), mapped to a code by seeds/rejection_reasons (lower case,
+    reason. The reason is the free text recorded within var('lifecycle_reason_window_hours') of
+    the exit, by the same CRM first, meant for that exit first, then nearest (exit_reasons), mapped to a code by seeds/rejection_reasons (lower case,
     single spaces), else the map's default (opportunity lost). An exit without a reason keeps a
     null reason_code and fails the exit_reasons_recorded test by name.
 
@@ -89,43 +89,62 @@ move_sources as (
 ),
 
 exit_moves as (
-    -- the instants at which a person moved out (two exits recorded at once by one CRM share one)
+    -- the instants at which a person moved out, and to which exit (two exits of one kind
+    -- recorded at once by one CRM share one)
     select distinct
         lead_key,
         source_system,
-        changed_at
+        changed_at,
+        lifecycle_stage
     from stage_moves
     where is_exit
 ),
 
 reason_events as (
+    -- each reason typed, with the exit its code is meant for (seeds/rejection_reasons.exit_stage:
+    -- recycled, disqualified or any; null when the text is not in the map)
     select
-        lead_key,
-        source_system,
-        source_value as reason_raw,
-        changed_at as recorded_at,
-        source_event_id
+        crm_events.lead_key,
+        crm_events.source_system,
+        crm_events.source_value as reason_raw,
+        crm_events.changed_at as recorded_at,
+        crm_events.source_event_id,
+        rejection_reasons.exit_stage as meant_for
     from crm_events
-    where event_type = 'reason' and trim(source_value) <> ''
+    left join rejection_reasons
+        on {{ leadflow.text_key('crm_events.source_value') }} = rejection_reasons.variant
+    where crm_events.event_type = 'reason' and trim(crm_events.source_value) <> ''
 ),
 
 exit_reasons as (
-    -- the reason recorded nearest to each exit instant (later one first on a tie, then
-    -- Salesforce)
+    -- each exit's reason, within the window: one the same CRM recorded before one from the
+    -- other (a Salesforce recycle takes the reason typed on it, not the one of a HubSpot
+    -- disqualification of the same person that hour); then one meant for this exit (or for any,
+    -- or not in the map) before one meant for the other; then the nearest in time (the later
+    -- on a tie, then Salesforce). A reason meant for the other exit is kept only when there is
+    -- no other: a rep's mistake, which assert_exit_reasons_fit_their_exit names.
     select
         lead_key,
         source_system,
         changed_at,
+        lifecycle_stage,
         reason_raw
     from (
         select
             exit_moves.lead_key,
             exit_moves.source_system,
             exit_moves.changed_at,
+            exit_moves.lifecycle_stage,
             reason_events.reason_raw,
             row_number() over (
-                partition by exit_moves.lead_key, exit_moves.source_system, exit_moves.changed_at
+                partition by
+                    exit_moves.lead_key, exit_moves.source_system, exit_moves.changed_at, exit_moves.lifecycle_stage
                 order by
+                    case when reason_events.source_system = exit_moves.source_system then 0 else 1 end asc,
+                    case
+                        when coalesce(reason_events.meant_for, 'any') in ('any', exit_moves.lifecycle_stage) then 0
+                        else 1
+                    end asc,
                     abs({{ leadflow.seconds_between('exit_moves.changed_at', 'reason_events.recorded_at') }}) asc,
                     reason_events.recorded_at desc,
                     reason_events.source_system desc,
@@ -175,6 +194,7 @@ final as (
             stage_moves.lead_key = exit_reasons.lead_key
             and stage_moves.source_system = exit_reasons.source_system
             and stage_moves.changed_at = exit_reasons.changed_at
+            and stage_moves.lifecycle_stage = exit_reasons.lifecycle_stage
     left join rejection_reasons
         on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
 )
