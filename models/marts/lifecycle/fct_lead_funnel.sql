@@ -5,7 +5,9 @@
                            the first mql_at; mql_count counts both)
       recycled_at          latest recycle, recycle_count how many
       disqualified_at      latest disqualification, with its reason code
-      days_<a>_to_<b>      days from the first <a> to the first <b> (null unless both)
+      days_<a>_to_<b>      days from the first <a> to the first <b> at or after it (null
+                           unless both): a person whose first cycle skipped <b> and reached
+                           it in a later one is measured in that cycle, never backwards
       entered_via          the lead source, else the first campaign, else 'unknown'
       intent_score_at_mql  intent as it stood at mql_at (point in time: the person's scored
                            events up to that moment, with today's caps and consent rule,
@@ -20,6 +22,10 @@
     People without any lifecycle record (a Salesforce contact nobody ever moved) have a null
     current_stage and has_lifecycle false: visible, not guessed.
 -#}
+{%- set velocity_steps = [
+    ('lead', 'mql'), ('mql', 'sal'), ('sal', 'sql'), ('mql', 'sql'),
+    ('sql', 'opportunity'), ('opportunity', 'customer'), ('lead', 'opportunity'), ('mql', 'opportunity'),
+] -%}
 with
 
 leads as (
@@ -109,6 +115,23 @@ stamps as (
         nullif(max_by(coalesce(reason_code, '~'), change_number), '~') as current_stage_reason_code
     from stage_changes
     group by lead_key
+),
+
+velocity_ends as (
+    -- for each step <a> -> <b>, the first <b> at or after the first <a>: the <b> stamp can be
+    -- earlier, from a cycle that skipped <a> (lead -> SAL, recycled, then MQL -> SAL)
+    select
+        {%- for from_stage, to_stage in velocity_steps %}
+        {%- set reached_after = "stage_changes.lifecycle_stage = '" ~ to_stage
+            ~ "' and stage_changes.changed_at >= stamps." ~ from_stage ~ "_at" %}
+        min(case when {{ reached_after }} then stage_changes.changed_at end) as {{ from_stage }}_to_{{ to_stage }}_end,
+        {%- endfor %}
+        stamps.lead_key
+    from stamps
+    inner join stage_changes
+        on stamps.lead_key = stage_changes.lead_key
+    where stage_changes.lifecycle_stage in ('mql', 'sal', 'sql', 'opportunity', 'customer')
+    group by stamps.lead_key
 ),
 
 latest_disqualification as (
@@ -232,16 +255,20 @@ final as (
         coalesce(stamps.mql_count, 0) as mql_count,
         coalesce(stamps.recycle_count, 0) as recycle_count,
         coalesce(stamps.has_regression, false) as has_regression,
-        {%- for from_stage, to_stage in [('lead', 'mql'), ('mql', 'sal'), ('sal', 'sql'), ('mql', 'sql'),
-                                        ('sql', 'opportunity'), ('opportunity', 'customer'), ('lead', 'opportunity')] %}
+        {%- for from_stage, to_stage in velocity_steps %}
         cast({{ leadflow.round_to(
-            leadflow.seconds_between('stamps.' ~ from_stage ~ '_at', 'stamps.' ~ to_stage ~ '_at') ~ ' / 86400.0', 2
+            leadflow.seconds_between(
+                'stamps.' ~ from_stage ~ '_at', 'velocity_ends.' ~ from_stage ~ '_to_' ~ to_stage ~ '_end'
+            ) ~ ' / 86400.0',
+            2
         ) }} as double) as days_{{ from_stage }}_to_{{ to_stage }},
         {%- endfor %}
         {{ leadflow.as_of() }} as as_of
     from leads
     left join stamps
         on leads.lead_key = stamps.lead_key
+    left join velocity_ends
+        on leads.lead_key = velocity_ends.lead_key
     left join latest_disqualification
         on leads.lead_key = latest_disqualification.lead_key
     left join first_campaigns

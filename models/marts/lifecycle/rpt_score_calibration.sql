@@ -23,17 +23,17 @@ priority_matrix as (
 mqls as (
     select
         funnel.lead_key,
-        funnel.sql_at is not null as reached_sql,
-        funnel.opportunity_at is not null as reached_opportunity,
+        -- what the MQL became: an SQL or opportunity at or after it (one reached only in an
+        -- earlier cycle, before the MQL, is not its outcome)
+        funnel.days_mql_to_sql is not null as reached_sql,
+        funnel.days_mql_to_opportunity is not null as reached_opportunity,
         funnel.fit_score_at_mql as fit_score,
         funnel.fit_source_at_mql,
         funnel.fit_grade_at_mql as fit_grade,
         funnel.intent_score_at_mql,
         funnel.intent_band_at_mql,
         funnel.days_mql_to_sql,
-        {{ leadflow.round_to(
-            leadflow.seconds_between('funnel.mql_at', 'funnel.opportunity_at') ~ ' / 86400.0', 2
-        ) }} as days_mql_to_opportunity
+        funnel.days_mql_to_opportunity
     from funnel
 ),
 
