@@ -3,9 +3,10 @@
     and how each compares with the one before) with what recorded it and why: the source field,
     value and record id of the fact it came from and, for an exit (recycled, disqualified), the
     reason. The reason is the free text recorded within var('lifecycle_reason_window_hours') of
-    the exit, by the same CRM first, meant for that exit first, then nearest (exit_reasons), mapped to a code by seeds/rejection_reasons (lower case,
-    single spaces), else the map's default (opportunity lost). An exit without a reason keeps a
-    null reason_code and fails the exit_reasons_recorded test by name.
+    the exit, on the exit's own record or meant for that exit, nearest first (exit_reasons),
+    mapped to a code by seeds/rejection_reasons (lower case, single spaces), else the map's
+    default (opportunity lost). An exit without a reason keeps a null reason_code and fails the
+    exit_reasons_recorded test by name.
 
     Incremental by person (replace_people, DuckDB; rebuilt whole on Spark), following
     int_lifecycle__stage_moves: a run re-derives the people whose inputs_fingerprint there
@@ -19,6 +20,9 @@
 {#- a move's fact keys (int_lifecycle__stage_moves), and what is joined back by them -#}
 {%- set fact_keys = ['lead_key', 'source_system', 'source_event_id', 'changed_at', 'lifecycle_stage'] -%}
 {%- set source_columns = ['source_field', 'source_value', 'source_record_id', 'default_reason_code'] -%}
+{%- set on_the_record = "reason_events.source_system = exit_moves.source_system"
+    ~ " and reason_events.source_record_id = exit_moves.source_record_id" -%}
+{%- set meant_for_the_exit = "coalesce(reason_events.meant_for, 'any') in ('any', exit_moves.lifecycle_stage)" -%}
 with
 
 all_stage_moves as {{ leadflow.not_materialized() }} (
@@ -89,15 +93,18 @@ move_sources as (
 ),
 
 exit_moves as (
-    -- the instants at which a person moved out, and to which exit (two exits of one kind
-    -- recorded at once by one CRM share one)
+    -- the instants at which a person moved out, to which exit, and the record that recorded it
+    -- (two exits of one kind recorded at once by one record share one)
     select distinct
-        lead_key,
-        source_system,
-        changed_at,
-        lifecycle_stage
+        stage_moves.lead_key,
+        stage_moves.source_system,
+        stage_moves.changed_at,
+        stage_moves.lifecycle_stage,
+        stage_facts.source_record_id
     from stage_moves
-    where is_exit
+    inner join stage_facts
+        on {{ leadflow.equal_on('stage_moves', 'stage_facts', fact_keys) }}
+    where stage_moves.is_exit
 ),
 
 reason_events as (
@@ -109,6 +116,7 @@ reason_events as (
         crm_events.source_value as reason_raw,
         crm_events.changed_at as recorded_at,
         crm_events.source_event_id,
+        crm_events.source_record_id,
         rejection_reasons.exit_stage as meant_for
     from crm_events
     left join rejection_reasons
@@ -117,17 +125,19 @@ reason_events as (
 ),
 
 exit_reasons as (
-    -- each exit's reason, within the window: one the same CRM recorded before one from the
-    -- other (a Salesforce recycle takes the reason typed on it, not the one of a HubSpot
-    -- disqualification of the same person that hour); then one meant for this exit (or for any,
-    -- or not in the map) before one meant for the other; then the nearest in time (the later
-    -- on a tie, then Salesforce). A reason meant for the other exit is kept only when there is
-    -- no other: a rep's mistake, which assert_exit_reasons_fit_their_exit names.
+    -- each exit's reason, within the window, from the reasons typed on the record that
+    -- recorded the exit or meant for that exit (seeds/rejection_reasons.exit_stage: this exit,
+    -- any, or a text not in the map): the record's own first, then one meant for the exit, then
+    -- the nearest (the later on a tie, then Salesforce). A lost opportunity's recycle does not
+    -- take the "competitor" typed on the lead's disqualification the day before (it keeps the
+    -- map's default, opportunity_lost); a reason meant for the other exit typed on the record
+    -- itself is kept: a rep's mistake, which assert_exit_reasons_fit_their_exit names.
     select
         lead_key,
         source_system,
         changed_at,
         lifecycle_stage,
+        source_record_id,
         reason_raw
     from (
         select
@@ -135,16 +145,18 @@ exit_reasons as (
             exit_moves.source_system,
             exit_moves.changed_at,
             exit_moves.lifecycle_stage,
+            exit_moves.source_record_id,
             reason_events.reason_raw,
             row_number() over (
                 partition by
-                    exit_moves.lead_key, exit_moves.source_system, exit_moves.changed_at, exit_moves.lifecycle_stage
+                    exit_moves.lead_key,
+                    exit_moves.source_system,
+                    exit_moves.changed_at,
+                    exit_moves.lifecycle_stage,
+                    exit_moves.source_record_id
                 order by
-                    case when reason_events.source_system = exit_moves.source_system then 0 else 1 end asc,
-                    case
-                        when coalesce(reason_events.meant_for, 'any') in ('any', exit_moves.lifecycle_stage) then 0
-                        else 1
-                    end asc,
+                    case when {{ on_the_record }} then 0 else 1 end asc,
+                    case when {{ meant_for_the_exit }} then 0 else 1 end asc,
                     abs({{ leadflow.seconds_between('exit_moves.changed_at', 'reason_events.recorded_at') }}) asc,
                     reason_events.recorded_at desc,
                     reason_events.source_system desc,
@@ -156,6 +168,7 @@ exit_reasons as (
                 exit_moves.lead_key = reason_events.lead_key
                 and abs({{ leadflow.seconds_between('exit_moves.changed_at', 'reason_events.recorded_at') }})
                 <= {{ var('lifecycle_reason_window_hours') }} * 3600
+                and ({{ on_the_record }} or {{ meant_for_the_exit }})
     ) as ranked
     where reason_rank = 1
 ),
@@ -195,6 +208,7 @@ final as (
             and stage_moves.source_system = exit_reasons.source_system
             and stage_moves.changed_at = exit_reasons.changed_at
             and stage_moves.lifecycle_stage = exit_reasons.lifecycle_stage
+            and move_sources.source_record_id = exit_reasons.source_record_id
     left join rejection_reasons
         on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
 )
