@@ -208,7 +208,7 @@ final as (
             and stage_moves.source_system = exit_reasons.source_system
             and stage_moves.changed_at = exit_reasons.changed_at
             and stage_moves.lifecycle_stage = exit_reasons.lifecycle_stage
-            and move_sources.source_record_id = exit_reasons.source_record_id
+            and {{ leadflow.null_safe_equals('move_sources.source_record_id', 'exit_reasons.source_record_id') }}
     left join rejection_reasons
         on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
 )
