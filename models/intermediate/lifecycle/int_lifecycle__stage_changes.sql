@@ -35,7 +35,8 @@ all_crm_events as {{ leadflow.not_materialized() }} (
     where lead_key is not null
 ),
 
-rejection_reasons as (
+rejection_reasons as {{ leadflow.not_materialized() }} (
+    -- read by two steps (the reasons' exits, the codes)
     select * from {{ ref('rejection_reasons') }}
 ),
 
