@@ -35,8 +35,7 @@ all_crm_events as {{ leadflow.not_materialized() }} (
     where lead_key is not null
 ),
 
-rejection_reasons as {{ leadflow.not_materialized() }} (
-    -- read by two steps (the reasons' exits, the codes)
+rejection_reasons as (
     select * from {{ ref('rejection_reasons') }}
 ),
 
@@ -109,8 +108,9 @@ exit_moves as (
 ),
 
 reason_events as (
-    -- each reason typed, with the exit its code is meant for (seeds/rejection_reasons.exit_stage:
-    -- recycled, disqualified or any; null when the text is not in the map)
+    -- each reason typed, with its code and the exit that code is meant for
+    -- (seeds/rejection_reasons.exit_stage: recycled, disqualified or any; both null when the
+    -- text is not in the map)
     select
         crm_events.lead_key,
         crm_events.source_system,
@@ -118,6 +118,7 @@ reason_events as (
         crm_events.changed_at as recorded_at,
         crm_events.source_event_id,
         crm_events.source_record_id,
+        rejection_reasons.reason_code,
         rejection_reasons.exit_stage as meant_for
     from crm_events
     left join rejection_reasons
@@ -139,7 +140,8 @@ exit_reasons as (
         changed_at,
         lifecycle_stage,
         source_record_id,
-        reason_raw
+        reason_raw,
+        reason_code
     from (
         select
             exit_moves.lead_key,
@@ -148,6 +150,7 @@ exit_reasons as (
             exit_moves.lifecycle_stage,
             exit_moves.source_record_id,
             reason_events.reason_raw,
+            reason_events.reason_code,
             row_number() over (
                 partition by
                     exit_moves.lead_key,
@@ -195,7 +198,7 @@ final as (
         case when stage_moves.is_exit then exit_reasons.reason_raw end as reason_raw,
         case
             when stage_moves.is_exit
-                then coalesce(rejection_reasons.reason_code, move_sources.default_reason_code)
+                then coalesce(exit_reasons.reason_code, move_sources.default_reason_code)
         end as reason_code,
         stage_moves.is_regression,
         stage_moves.skipped_stages,
@@ -210,8 +213,6 @@ final as (
             and stage_moves.changed_at = exit_reasons.changed_at
             and stage_moves.lifecycle_stage = exit_reasons.lifecycle_stage
             and {{ leadflow.null_safe_equals('move_sources.source_record_id', 'exit_reasons.source_record_id') }}
-    left join rejection_reasons
-        on {{ leadflow.text_key('exit_reasons.reason_raw') }} = rejection_reasons.variant
 )
 
 {{ leadflow.rows_and_person_markers('final', 'select lead_key from people_in_scope' if is_incremental() else none) }}
