@@ -6,8 +6,10 @@
     owner change at the same instant are one moment; the move names it), with what the person
     was then:
       stage_at        the lifecycle stage then
-      owner_at        the CRM owner then (owner history, as int_sla__clock_starts reads it:
-                      leadflow.owner_at_moments; nobody changed it: the current owner)
+      owner_at        the CRM owner then (owner history, read as leadflow.owner_at_moments
+                      reads it for int_sla__clock_starts: the latest change's new owner, before
+                      the first change the owner it replaced; nobody changed it: the current
+                      owner)
       intent_score    the scored events up to the moment, decayed to it (the sum dim_leads
                       takes at as_of, taken at the moment)
       fit_score       the current profile's (fit facts are not historised by the connectors)
@@ -61,65 +63,99 @@ owner_changes as (
     select * from {{ ref('int_routing__owner_changes') }}
 ),
 
-all_moments as (
+all_changes as (
+    -- every lifecycle move and owner change, each with what it set
     select
         lead_key,
         changed_at as decided_at,
         'stage ' || lifecycle_stage as decision_trigger,
         -- a lifecycle move wins the instant, and of moves recorded together (conversion to SQL
         -- and the opportunity in one second) the last: the stage the person reached
-        1000000000 - change_number as trigger_order
+        1000000000 - change_number as trigger_order,
+        change_number,
+        lifecycle_stage,
+        cast(null as timestamp) as owner_changed_at,
+        cast(null as {{ dbt.type_string() }}) as new_owner_id,
+        cast(null as {{ dbt.type_string() }}) as previous_owner_id
     from stage_changes
     union all
     select
         lead_key,
         changed_at as decided_at,
         case when is_manual_reassignment then 'manual owner change' else 'owner change' end as decision_trigger,
-        case when is_manual_reassignment then 2000000000 else 3000000000 end as trigger_order
+        case when is_manual_reassignment then 2000000000 else 3000000000 end as trigger_order,
+        cast(null as bigint) as change_number,
+        cast(null as {{ dbt.type_string() }}) as lifecycle_stage,
+        changed_at as owner_changed_at,
+        new_owner_id,
+        previous_owner_id
     from owner_changes
 ),
 
-moments_in_scope as (
-    {{ leadflow.routing_decision_rows('all_moments', window_start, 'profiles') }}
+changes_in_scope as (
+    {{ leadflow.routing_decision_rows('all_changes', window_start, 'profiles') }}
+),
+
+states_after_changes as (
+    -- after each change, what the person's changes up to its instant (those of the same instant
+    -- included) made them: one pass over each person's changes in time order, where a join of
+    -- every moment with every earlier change held 7M pairs at 1M people
+    --   stage_so_far           the stage of the latest move (by change_number)
+    --   owner_so_far           the new owner of the latest owner change
+    --   owner_changes_so_far   how many owner changes
+    --   owner_before_changes   the owner the person's first owner change replaced: their owner
+    --                          at a moment before every owner change
+    --   owner_changes          how many owner changes the person has in all
+    select
+        lead_key,
+        decided_at,
+        decision_trigger,
+        trigger_order,
+        max_by(lifecycle_stage, change_number) over (
+            partition by lead_key order by decided_at range between unbounded preceding and current row
+        ) as stage_so_far,
+        max_by(new_owner_id, owner_changed_at) over (
+            partition by lead_key order by decided_at range between unbounded preceding and current row
+        ) as owner_so_far,
+        count(owner_changed_at) over (
+            partition by lead_key order by decided_at range between unbounded preceding and current row
+        ) as owner_changes_so_far,
+        min_by(previous_owner_id, owner_changed_at) over (partition by lead_key) as owner_before_changes,
+        count(owner_changed_at) over (partition by lead_key) as owner_changes
+    from changes_in_scope
 ),
 
 moments as (
+    -- one per person and instant; every change of the instant carries the same states
     select
-        lead_key || ':' || {{ leadflow.epoch_micros_text('decided_at') }} as moment_key,
         lead_key,
         decided_at,
-        min_by(decision_trigger, trigger_order) as decision_trigger
-    from moments_in_scope
+        min_by(decision_trigger, trigger_order) as decision_trigger,
+        max(stage_so_far) as stage_at,
+        max(owner_so_far) as owner_so_far,
+        max(owner_changes_so_far) as owner_changes_so_far,
+        max(owner_before_changes) as owner_before_changes,
+        max(owner_changes) as owner_changes
+    from states_after_changes
     group by lead_key, decided_at
 ),
 
-stage_at as (
-    select
-        moments.moment_key,
-        max_by(stage_changes.lifecycle_stage, stage_changes.change_number) as stage_at
-    from moments
-    inner join stage_changes
-        on moments.lead_key = stage_changes.lead_key and moments.decided_at >= stage_changes.changed_at
-    group by moments.moment_key
-),
-
-owners_at as (
-    {{ leadflow.owner_at_moments('moments', 'moment_key', 'decided_at', 'owner_changes') }}
-),
-
 intent_at as (
-    {{ leadflow.intent_points_at('moments', 'moment_key', 'decided_at') }}
+    {{ leadflow.intent_points_at('moments', none, 'decided_at') }}
 ),
 
 dated as (
     select
-        moments.moment_key,
+        moments.lead_key || ':' || {{ leadflow.epoch_micros_text('moments.decided_at') }} as moment_key,
         moments.lead_key,
         moments.decided_at,
         moments.decision_trigger,
-        stage_at.stage_at,
+        moments.stage_at,
+        -- the owner then: of the latest owner change up to the moment; before the first change,
+        -- the owner it replaced; nobody ever changed it: the current owner
         case
-            when owners_at.has_owner_change then owners_at.owner_id
+            when moments.owner_changes_so_far > 0 then moments.owner_so_far
+            when moments.owner_changes > 0 then moments.owner_before_changes
             else profiles.current_owner_id
         end as owner_at,
         {{ leadflow.intent_score('intent_at.intent_points') }} as intent_score,
@@ -129,12 +165,8 @@ dated as (
     from moments
     inner join profiles
         on moments.lead_key = profiles.lead_key
-    left join stage_at
-        on moments.moment_key = stage_at.moment_key
-    inner join owners_at
-        on moments.moment_key = owners_at.moment_key
     left join intent_at
-        on moments.moment_key = intent_at.moment_key
+        on moments.lead_key = intent_at.lead_key and moments.decided_at = intent_at.decided_at
 )
 
 {{ leadflow.replace_people_select('dated', 'profiles', window_start) }}
