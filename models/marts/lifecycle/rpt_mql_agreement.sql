@@ -7,7 +7,9 @@
                     cell or needed enrichment at the CRM's MQL (the matrix cell with intent as
                     of mql_at: fct_lead_funnel.priority_action_at_mql)
       model_only    leadflow qualified the person, the CRM never marked an MQL
-    and what each group became (reached SQL), so a manager sees which side was right.
+    and what each group became (reached SQL: a move to SQL at or after that first qualification;
+    an SQL from an earlier cycle, before the person was qualified again, is not the
+    qualification's outcome), so a manager sees which side was right.
     agreement_rate is both / (both + crm_only + model_only); null when the row has none.
 -#}
 with
@@ -17,25 +19,51 @@ funnel as (
     where mql_agreement <> 'neither'
 ),
 
+sql_moves as (
+    select
+        lead_key,
+        changed_at
+    from {{ ref('int_lifecycle__stage_changes') }}
+    where lifecycle_stage = 'sql' and changed_at <= {{ leadflow.as_of() }}
+),
+
 scoring_version as (
     select max(model_version) as scoring_model_version
     from {{ ref('qualification_rules') }}
 ),
 
-people as (
+qualified as (
     select
+        lead_key,
         entered_via,
-        cast(date_trunc('month', least(
-            coalesce(mql_at, score_qualified_at), coalesce(score_qualified_at, mql_at)
-        )) as date) as qualified_month,
+        least(coalesce(mql_at, score_qualified_at), coalesce(score_qualified_at, mql_at)) as qualified_at,
         mql_agreement,
         priority_action_at_mql,
-        sql_at is not null as reached_sql,
         case
             when mql_agreement = 'both'
                 then {{ leadflow.seconds_between('score_qualified_at', 'mql_at') }} / 86400.0
         end as days_model_ahead_of_crm
     from funnel
+),
+
+sql_after_qualification as (
+    select distinct qualified.lead_key
+    from qualified
+    inner join sql_moves
+        on qualified.lead_key = sql_moves.lead_key and qualified.qualified_at <= sql_moves.changed_at
+),
+
+people as (
+    select
+        qualified.entered_via,
+        cast(date_trunc('month', qualified.qualified_at) as date) as qualified_month,
+        qualified.mql_agreement,
+        qualified.priority_action_at_mql,
+        sql_after_qualification.lead_key is not null as reached_sql,
+        qualified.days_model_ahead_of_crm
+    from qualified
+    left join sql_after_qualification
+        on qualified.lead_key = sql_after_qualification.lead_key
 ),
 
 counted as (
