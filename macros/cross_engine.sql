@@ -99,6 +99,30 @@
     lpad({{ leadflow.epoch_micros_text(timestamp_expression) }}, 20, '0') || '|' || {{ id_expression }}
 {%- endmacro %}
 
+{#- Aggregates (also over a window): the value of the row with the greatest (max) or least (min)
+    `order_expression`, null when that row's value is null; rows whose order is null are skipped.
+    DuckDB's max_by/min_by skip a null value and take the next row's (arg_max_null keeps it),
+    Spark's keep it: an owner change that cleared the owner, or a first HubSpot owner change
+    whose previous owner is blank, must read as "no owner", not as another change's owner. -#}
+{% macro max_by_keeping_nulls(value_expression, order_expression) -%}
+    {{ return(adapter.dispatch('max_by_keeping_nulls', 'leadflow')(value_expression, order_expression)) }}
+{%- endmacro %}
+{% macro default__max_by_keeping_nulls(value_expression, order_expression) -%}
+    arg_max_null({{ value_expression }}, {{ order_expression }})
+{%- endmacro %}
+{% macro spark__max_by_keeping_nulls(value_expression, order_expression) -%}
+    max_by({{ value_expression }}, {{ order_expression }})
+{%- endmacro %}
+{% macro min_by_keeping_nulls(value_expression, order_expression) -%}
+    {{ return(adapter.dispatch('min_by_keeping_nulls', 'leadflow')(value_expression, order_expression)) }}
+{%- endmacro %}
+{% macro default__min_by_keeping_nulls(value_expression, order_expression) -%}
+    arg_min_null({{ value_expression }}, {{ order_expression }})
+{%- endmacro %}
+{% macro spark__min_by_keeping_nulls(value_expression, order_expression) -%}
+    min_by({{ value_expression }}, {{ order_expression }})
+{%- endmacro %}
+
 {#- Seconds from `start_expression` to `end_expression` (negative when end is earlier), a double. -#}
 {% macro seconds_between(start_expression, end_expression) -%}
     ({{ leadflow.epoch_seconds(end_expression) }} - {{ leadflow.epoch_seconds(start_expression) }})

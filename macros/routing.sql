@@ -71,7 +71,9 @@
     row per `key_column`) at its moment, from the owner changes in `owner_changes_cte`
     (int_routing__owner_changes rows): the new owner of the latest change at or before the
     moment, else the owner the first change after it replaced, else null (the caller falls back
-    to the current owner: nobody changed it). has_owner_change says whether any change decided. -#}
+    to the current owner: nobody changed it). has_owner_change says whether any change decided.
+    A change that cleared the owner, or a first change from a blank owner, gives a null owner;
+    changes at one instant are ordered by change_id. -#}
 {% macro owner_at_moments(moments_cte, key_column, moment_column, owner_changes_cte) -%}
     select
         {{ moments_cte }}.{{ key_column }},
@@ -84,7 +86,10 @@
     left join (
         select
             {{ moments_cte }}.{{ key_column }},
-            max_by(owner_changes.new_owner_id, owner_changes.changed_at) as owner_id
+            {{ leadflow.max_by_keeping_nulls(
+                'owner_changes.new_owner_id',
+                leadflow.time_then_id('owner_changes.changed_at', 'owner_changes.change_id')
+            ) }} as owner_id
         from {{ moments_cte }}
         inner join {{ owner_changes_cte }} as owner_changes
             on
@@ -96,7 +101,10 @@
     left join (
         select
             {{ moments_cte }}.{{ key_column }},
-            min_by(owner_changes.previous_owner_id, owner_changes.changed_at) as owner_id
+            {{ leadflow.min_by_keeping_nulls(
+                'owner_changes.previous_owner_id',
+                leadflow.time_then_id('owner_changes.changed_at', 'owner_changes.change_id')
+            ) }} as owner_id
         from {{ moments_cte }}
         inner join {{ owner_changes_cte }} as owner_changes
             on

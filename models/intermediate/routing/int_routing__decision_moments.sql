@@ -74,7 +74,7 @@ all_changes as (
         1000000000 - change_number as trigger_order,
         change_number,
         lifecycle_stage,
-        cast(null as timestamp) as owner_changed_at,
+        cast(null as {{ dbt.type_string() }}) as owner_change_order,
         cast(null as {{ dbt.type_string() }}) as new_owner_id,
         cast(null as {{ dbt.type_string() }}) as previous_owner_id
     from stage_changes
@@ -86,7 +86,8 @@ all_changes as (
         case when is_manual_reassignment then 2000000000 else 3000000000 end as trigger_order,
         cast(null as bigint) as change_number,
         cast(null as {{ dbt.type_string() }}) as lifecycle_stage,
-        changed_at as owner_changed_at,
+        -- owner changes in time order, those of one instant by change_id
+        {{ leadflow.time_then_id('changed_at', 'change_id') }} as owner_change_order,
         new_owner_id,
         previous_owner_id
     from owner_changes
@@ -101,10 +102,11 @@ states_after_changes as (
     -- included) made them: one pass over each person's changes in time order, where a join of
     -- every moment with every earlier change held 7M pairs at 1M people
     --   stage_so_far           the stage of the latest move (by change_number)
-    --   owner_so_far           the new owner of the latest owner change
+    --   owner_so_far           the new owner of the latest owner change (null when it cleared
+    --                          the owner)
     --   owner_changes_so_far   how many owner changes
     --   owner_before_changes   the owner the person's first owner change replaced: their owner
-    --                          at a moment before every owner change
+    --                          at a moment before every owner change (null when it was blank)
     --   owner_changes          how many owner changes the person has in all
     select
         lead_key,
@@ -114,14 +116,16 @@ states_after_changes as (
         max_by(lifecycle_stage, change_number) over (
             partition by lead_key order by decided_at range between unbounded preceding and current row
         ) as stage_so_far,
-        max_by(new_owner_id, owner_changed_at) over (
+        {{ leadflow.max_by_keeping_nulls('new_owner_id', 'owner_change_order') }} over (
             partition by lead_key order by decided_at range between unbounded preceding and current row
         ) as owner_so_far,
-        count(owner_changed_at) over (
+        count(owner_change_order) over (
             partition by lead_key order by decided_at range between unbounded preceding and current row
         ) as owner_changes_so_far,
-        min_by(previous_owner_id, owner_changed_at) over (partition by lead_key) as owner_before_changes,
-        count(owner_changed_at) over (partition by lead_key) as owner_changes
+        {{ leadflow.min_by_keeping_nulls('previous_owner_id', 'owner_change_order') }} over (
+            partition by lead_key
+        ) as owner_before_changes,
+        count(owner_change_order) over (partition by lead_key) as owner_changes
     from changes_in_scope
 ),
 
