@@ -73,7 +73,8 @@
     moment, else the owner the first change after it replaced, else null (the caller falls back
     to the current owner: nobody changed it). has_owner_change says whether any change decided.
     A change that cleared the owner, or a first change from a blank owner, gives a null owner;
-    changes at one instant are ordered by change_id. -#}
+    changes at one instant are ordered by change_id. int_routing__decision_moments
+    (states_after_changes) applies the same rule with windows: change both together. -#}
 {% macro owner_at_moments(moments_cte, key_column, moment_column, owner_changes_cte) -%}
     select
         {{ moments_cte }}.{{ key_column }},

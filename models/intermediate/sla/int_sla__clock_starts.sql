@@ -12,9 +12,11 @@
       owner_id               the responsible owner at the start: the new owner of the latest
                              owner change at or before it (int_routing__owner_changes; null
                              when the owner was cleared: nobody owned it, the team answers),
-                             else the previous owner of the first change after it, else the
-                             current owner (nobody changed it); read the same way as the
-                             routing decision log (leadflow.owner_at_moments)
+                             else the previous owner of the first change after it (null when
+                             it set the owner from blank), else the current owner (nobody
+                             changed it); changes of one instant in change_id order. Read by
+                             leadflow.owner_at_moments; the routing decision log
+                             (int_routing__decision_moments) reads it the same way
       team                   the team that must act: the review queue of the manual_review
                              routing rule for manual-review clocks, else the owner's team in
                              seeds/sales_reps.csv, else the person's territory team, else

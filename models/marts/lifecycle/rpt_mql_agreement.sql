@@ -24,7 +24,7 @@ sql_moves as (
         lead_key,
         changed_at
     from {{ ref('int_lifecycle__stage_changes') }}
-    where lifecycle_stage = 'sql' and changed_at <= {{ leadflow.as_of() }}
+    where lifecycle_stage = 'sql'
 ),
 
 scoring_version as (
