@@ -38,7 +38,7 @@
 {%- set parts = [] -%}
 with
 
-person_keys as {{ leadflow.not_materialized() }} (
+person_keys as (
     select * from {{ ref('int_identity__person_keys') }}
 ),
 
@@ -187,17 +187,15 @@ salesforce_facts as (
 
 salesforce_events as (
     select
-        person_keys.lead_key,
+        'salesforce_lead:' || lead_id as record_key,
         'salesforce' as source_system,
-        facts.source_field,
-        facts.source_value,
-        facts.event_type,
-        facts.source_event_id,
-        facts.lead_id as source_record_id,
-        facts.changed_at
-    from salesforce_facts as facts
-    left join person_keys
-        on 'salesforce_lead:' || facts.lead_id = person_keys.record_key
+        source_field,
+        source_value,
+        event_type,
+        source_event_id,
+        lead_id as source_record_id,
+        changed_at
+    from salesforce_facts
 ),
 {% endif %}
 
@@ -255,25 +253,21 @@ hubspot_current_values as (
 
 hubspot_mql_dates as (
     select
-        person_keys.lead_key,
+        'hubspot_contact:' || cast(hubspot_contact_id as {{ dbt.type_string() }}) as record_key,
         'hubspot' as source_system,
         'contact.mql_date' as source_field,
         'set' as source_value,
         'stage' as event_type,
-        cast(hubspot_contacts.hubspot_contact_id as {{ dbt.type_string() }}) || ':mql_date' as source_event_id,
-        cast(hubspot_contacts.hubspot_contact_id as {{ dbt.type_string() }}) as source_record_id,
-        hubspot_contacts.mql_date_at as changed_at
+        cast(hubspot_contact_id as {{ dbt.type_string() }}) || ':mql_date' as source_event_id,
+        cast(hubspot_contact_id as {{ dbt.type_string() }}) as source_record_id,
+        mql_date_at as changed_at
     from hubspot_contacts
-    left join person_keys
-        on
-            'hubspot_contact:' || cast(hubspot_contacts.hubspot_contact_id as {{ dbt.type_string() }})
-            = person_keys.record_key
-    where hubspot_contacts.mql_date_at is not null
+    where mql_date_at is not null
 ),
 
 hubspot_inferred_events as (
     select
-        person_keys.lead_key,
+        'hubspot_contact:' || cast(current_values.hubspot_contact_id as {{ dbt.type_string() }}) as record_key,
         'hubspot' as source_system,
         current_values.source_field,
         current_values.source_value,
@@ -287,10 +281,6 @@ hubspot_inferred_events as (
         on
             current_values.hubspot_contact_id = properties_with_history.surviving_contact_id
             and current_values.property_name = properties_with_history.property_name
-    left join person_keys
-        on
-            'hubspot_contact:' || cast(current_values.hubspot_contact_id as {{ dbt.type_string() }})
-            = person_keys.record_key
     where
         properties_with_history.surviving_contact_id is null
         and nullif(trim(current_values.source_value), '') is not null
@@ -298,7 +288,7 @@ hubspot_inferred_events as (
 
 hubspot_history_events as (
     select
-        person_keys.lead_key,
+        'hubspot_contact:' || cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }}) as record_key,
         'hubspot' as source_system,
         case
             when property_history.property_name = '{{ var("hubspot_rejection_reason_property") }}'
@@ -318,10 +308,6 @@ hubspot_history_events as (
     from property_history
     left join hubspot_contact_ids
         on property_history.hubspot_contact_id = hubspot_contact_ids.hubspot_contact_id
-    left join person_keys
-        on
-            'hubspot_contact:' || cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }})
-            = person_keys.record_key
     where
         property_history.property_name in (
             'lifecyclestage', 'hs_lead_status', '{{ var("hubspot_rejection_reason_property") }}'
@@ -342,8 +328,10 @@ unioned as (
 ),
 
 final as (
+    -- every fact resolves to its person here, in one join: a join per source would build the
+    -- record-to-person lookup four times over (at 10M people, out of memory at 12 GB)
     select
-        unioned.lead_key,
+        person_keys.lead_key,
         unioned.source_system,
         unioned.source_field,
         unioned.source_value,
@@ -359,6 +347,8 @@ final as (
         coalesce(stage_map.moves_forward_only, false) as moves_forward_only,
         unioned.event_type = 'reason' or stage_map.source_value is not null as is_mapped
     from unioned
+    left join person_keys
+        on unioned.record_key = person_keys.record_key
     left join stage_map
         on
             unioned.event_type = 'stage'
