@@ -32,85 +32,65 @@ current_state as (
         handles.handle_type,
         handles.handle_id,
         handles.lead_key,
-        coalesce(profiles.is_opted_out, false) as is_opted_out
+        coalesce(profiles.is_opted_out, false) as is_opted_out,
+        true as is_current
     from handles
     left join profiles
         on handles.lead_key = profiles.lead_key
 ),
 
 {% if is_incremental() %}
-known_history as (
+last_seen as (
+    -- one pass over the history: each handle's latest recorded state (by changed_at, then
+    -- revision; a null person or consent is kept, it records a handle that stopped resolving),
+    -- and the revision an earlier run at this same as_of already recorded
+    {%- set revision_text = "lpad(cast(revision as " ~ dbt.type_string() ~ "), 10, '0')" %}
+    {%- set latest = leadflow.time_then_id('changed_at', revision_text) %}
+    select
+        handle_type,
+        handle_id,
+        {{ leadflow.max_by_keeping_nulls('lead_key', latest) }} as lead_key,
+        {{ leadflow.max_by_keeping_nulls('is_opted_out', latest) }} as is_opted_out,
+        max(case when changed_at = {{ leadflow.as_of() }} then revision end) as revision_at_as_of
+    from {{ this }}
+    group by handle_type, handle_id
+),
+
+changes as (
+    -- one comparison of now with what was last seen (a full join, so neither side is read twice):
+    -- new handles, handles whose person or consent moved, and handles that resolved last time
+    -- and no longer do
+    select
+        coalesce(current_state.handle_type, last_seen.handle_type) as handle_type,
+        coalesce(current_state.handle_id, last_seen.handle_id) as handle_id,
+        current_state.lead_key,
+        current_state.is_opted_out,
+        last_seen.revision_at_as_of
+    from current_state
+    full outer join last_seen
+        on
+            current_state.handle_type = last_seen.handle_type
+            and current_state.handle_id = last_seen.handle_id
+    where
+        (
+            current_state.is_current
+            and (
+                last_seen.lead_key is null
+                or current_state.lead_key != last_seen.lead_key
+                or current_state.is_opted_out != last_seen.is_opted_out
+            )
+        )
+        or (current_state.is_current is null and last_seen.lead_key is not null)
+),
+
+numbered as (
     select
         handle_type,
         handle_id,
         lead_key,
         is_opted_out,
-        row_number() over (
-            partition by handle_type, handle_id
-            order by changed_at desc, revision desc
-        ) as recency
-    from {{ this }}
-),
-
-revisions_at_as_of as (
-    -- what an earlier run at this same as_of already recorded
-    select
-        handle_type,
-        handle_id,
-        max(revision) as revision
-    from {{ this }}
-    where changed_at = {{ leadflow.as_of() }}
-    group by handle_type, handle_id
-),
-
-last_seen as (
-    select
-        handle_type,
-        handle_id,
-        lead_key,
-        is_opted_out
-    from known_history
-    where recency = 1
-),
-
-changes as (
-    -- new handles, and handles whose person or consent moved
-    select current_state.*
-    from current_state
-    left join last_seen
-        on
-            current_state.handle_type = last_seen.handle_type
-            and current_state.handle_id = last_seen.handle_id
-    where
-        last_seen.lead_key is null
-        or current_state.lead_key != last_seen.lead_key
-        or current_state.is_opted_out != last_seen.is_opted_out
-    union all
-    -- handles that resolved last time and no longer do
-    select
-        last_seen.handle_type,
-        last_seen.handle_id,
-        cast(null as {{ dbt.type_string() }}) as lead_key,
-        cast(null as boolean) as is_opted_out
-    from last_seen
-    left join current_state
-        on
-            last_seen.handle_type = current_state.handle_type
-            and last_seen.handle_id = current_state.handle_id
-    where
-        last_seen.lead_key is not null
-        and current_state.handle_id is null
-),
-
-numbered as (
-    select
-        changes.*,
-        coalesce(revisions_at_as_of.revision + 1, 0) as revision
+        coalesce(revision_at_as_of + 1, 0) as revision
     from changes
-    left join revisions_at_as_of
-        on
-            changes.handle_type = revisions_at_as_of.handle_type
-            and changes.handle_id = revisions_at_as_of.handle_id
 ),
 {% else %}
 numbered as (
