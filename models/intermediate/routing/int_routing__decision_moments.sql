@@ -6,10 +6,9 @@
     owner change at the same instant are one moment; the move names it), with what the person
     was then:
       stage_at        the lifecycle stage then
-      owner_at        the CRM owner then (owner history, read as leadflow.owner_at_moments
-                      reads it for int_sla__clock_starts: the latest change's new owner, before
-                      the first change the owner it replaced; nobody changed it: the current
-                      owner)
+      owner_at        the CRM owner then (leadflow.owner_at, as int_sla__clock_starts reads it:
+                      the latest change's new owner, before the first change the owner it
+                      replaced; nobody changed it: the current owner)
       intent_score    the scored events up to the moment, decayed to it (the sum dim_leads
                       takes at as_of, taken at the moment)
       fit_score       the current profile's (fit facts are not historised by the connectors)
@@ -101,13 +100,8 @@ states_after_changes as (
     -- after each change, what the person's changes up to its instant (those of the same instant
     -- included) made them: one pass over each person's changes in time order, where a join of
     -- every moment with every earlier change held 7M pairs at 1M people
-    --   stage_so_far           the stage of the latest move (by change_number)
-    --   owner_so_far           the new owner of the latest owner change (null when it cleared
-    --                          the owner)
-    --   owner_changes_so_far   how many owner changes
-    --   owner_before_changes   the owner the person's first owner change replaced: their owner
-    --                          at a moment before every owner change (null when it was blank)
-    --   owner_changes          how many owner changes the person has in all
+    --   stage_so_far   the stage of the latest move (by change_number)
+    --   owner_*        the owner state (leadflow.owner_states; read by leadflow.owner_at)
     select
         lead_key,
         decided_at,
@@ -116,16 +110,7 @@ states_after_changes as (
         max_by(lifecycle_stage, change_number) over (
             partition by lead_key order by decided_at range between unbounded preceding and current row
         ) as stage_so_far,
-        {{ leadflow.max_by_keeping_nulls('new_owner_id', 'owner_change_order') }} over (
-            partition by lead_key order by decided_at range between unbounded preceding and current row
-        ) as owner_so_far,
-        count(owner_change_order) over (
-            partition by lead_key order by decided_at range between unbounded preceding and current row
-        ) as owner_changes_so_far,
-        {{ leadflow.min_by_keeping_nulls('previous_owner_id', 'owner_change_order') }} over (
-            partition by lead_key
-        ) as owner_before_changes,
-        count(owner_change_order) over (partition by lead_key) as owner_changes
+        {{ leadflow.owner_states('decided_at', 'owner_change_order', 'new_owner_id', 'previous_owner_id') | indent(8) }}
     from changes_in_scope
 ),
 
@@ -155,13 +140,7 @@ dated as (
         moments.decided_at,
         moments.decision_trigger,
         moments.stage_at,
-        -- the owner then: of the latest owner change up to the moment; before the first change,
-        -- the owner it replaced; nobody ever changed it: the current owner
-        case
-            when moments.owner_changes_so_far > 0 then moments.owner_so_far
-            when moments.owner_changes > 0 then moments.owner_before_changes
-            else profiles.current_owner_id
-        end as owner_at,
+        {{ leadflow.owner_at('moments', 'profiles.current_owner_id') | indent(8) }} as owner_at,
         {{ leadflow.intent_score('intent_at.intent_points') }} as intent_score,
         profiles.fit_score,
         profiles.is_fit_known,

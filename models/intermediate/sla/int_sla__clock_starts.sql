@@ -15,8 +15,8 @@
                              else the previous owner of the first change after it (null when
                              it set the owner from blank), else the current owner (nobody
                              changed it); changes of one instant in change_id order. Read by
-                             leadflow.owner_at_moments; the routing decision log
-                             (int_routing__decision_moments) reads it the same way
+                             leadflow.owner_states and leadflow.owner_at, as the routing
+                             decision log (int_routing__decision_moments) reads it
       team                   the team that must act: the review queue of the manual_review
                              routing rule for manual-review clocks, else the owner's team in
                              seeds/sales_reps.csv, else the person's territory team, else
@@ -93,8 +93,40 @@ cells as (
     {{ leadflow.matrix_cell('scored', 'clock_key', 'fit_score', 'intent_score_at_start', 'is_fit_known') }}
 ),
 
+owner_timelines as (
+    -- each clock start among its person's owner changes, in time order (the starts carry no
+    -- change order); only the people with a clock
+    select
+        lead_key,
+        clock_key,
+        started_at as happened_at,
+        cast(null as {{ dbt.type_string() }}) as change_order,
+        cast(null as {{ dbt.type_string() }}) as new_owner_id,
+        cast(null as {{ dbt.type_string() }}) as previous_owner_id
+    from starts
+    union all
+    select
+        lead_key,
+        cast(null as {{ dbt.type_string() }}) as clock_key,
+        changed_at as happened_at,
+        {{ leadflow.time_then_id('changed_at', 'change_id') }} as change_order,
+        new_owner_id,
+        previous_owner_id
+    from owner_changes
+    where owner_changes.lead_key in (select starts.lead_key from starts)
+),
+
+owner_states as (
+    select
+        clock_key,
+        {{ leadflow.owner_states('happened_at', 'change_order', 'new_owner_id', 'previous_owner_id') | indent(8) }}
+    from owner_timelines
+),
+
 owners_at_start as (
-    {{ leadflow.owner_at_moments('starts', 'clock_key', 'started_at', 'owner_changes') }}
+    select *
+    from owner_states
+    where clock_key is not null
 ),
 
 owned as (
@@ -104,10 +136,7 @@ owned as (
         cells.intent_band,
         cells.priority_tier,
         cells.priority_action,
-        case
-            when owners_at_start.has_owner_change then owners_at_start.owner_id
-            else scored.current_owner_id
-        end as owner_id
+        {{ leadflow.owner_at('owners_at_start', 'scored.current_owner_id') | indent(8) }} as owner_id
     from scored
     inner join cells
         on scored.clock_key = cells.clock_key
