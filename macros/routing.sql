@@ -72,21 +72,33 @@
     change at or before the moment (changes of the same instant included, in change_id order;
     null when it cleared the owner), else the owner the person's first change replaced (null when
     it set the owner from blank), else the current owner: nobody ever changed it.
-    owner_states: four window columns over rows of one person (`lead_key`) in time order
-    (`time_column`), where owner changes carry `change_order` (leadflow.time_then_id of the
-    change's time and change_id), `new_owner_column` and `previous_owner_column`, and the
-    moments being asked about carry a null change_order. owner_at: the owner from those columns
-    on `relation`, with `current_owner` as the last resort. One pass over each person's rows:
-    a join of every moment with every earlier change held 7M pairs at 1M people. -#}
-{% macro owner_states(time_column, change_order, new_owner_column, previous_owner_column) -%}
+    The caller unions, per person (lead_key), the owner changes (int_routing__owner_changes
+    rows, with owner_change_columns) and the moments it asks about (no_owner_change_columns);
+    owner_states gives every row four window columns over the person's rows in time order
+    (`time_column`); owner_at reads the owner from them on `relation`, with `current_owner` as
+    the last resort. One pass over each person's rows: a join of every moment with every
+    earlier change held 7M pairs at 1M people. -#}
+{% macro owner_change_columns(owner_changes) -%}
+    {{ leadflow.time_then_id(owner_changes ~ '.changed_at', owner_changes ~ '.change_id') }} as owner_change_order,
+    {{ owner_changes }}.new_owner_id,
+    {{ owner_changes }}.previous_owner_id
+{%- endmacro %}
+
+{% macro no_owner_change_columns() -%}
+    cast(null as {{ dbt.type_string() }}) as owner_change_order,
+    cast(null as {{ dbt.type_string() }}) as new_owner_id,
+    cast(null as {{ dbt.type_string() }}) as previous_owner_id
+{%- endmacro %}
+
+{% macro owner_states(time_column) -%}
     {%- set so_far = 'partition by lead_key order by ' ~ time_column
         ~ ' range between unbounded preceding and current row' -%}
-    {{ leadflow.max_by_keeping_nulls(new_owner_column, change_order) }} over ({{ so_far }}) as owner_so_far,
-    count({{ change_order }}) over ({{ so_far }}) as owner_changes_so_far,
-    {{ leadflow.min_by_keeping_nulls(previous_owner_column, change_order) }} over (
+    {{ leadflow.max_by_keeping_nulls('new_owner_id', 'owner_change_order') }} over ({{ so_far }}) as owner_so_far,
+    count(owner_change_order) over ({{ so_far }}) as owner_changes_so_far,
+    {{ leadflow.min_by_keeping_nulls('previous_owner_id', 'owner_change_order') }} over (
         partition by lead_key
     ) as owner_before_changes,
-    count({{ change_order }}) over (partition by lead_key) as owner_changes
+    count(owner_change_order) over (partition by lead_key) as owner_changes
 {%- endmacro %}
 
 {% macro owner_at(relation, current_owner) -%}

@@ -73,9 +73,7 @@ all_changes as (
         1000000000 - change_number as trigger_order,
         change_number,
         lifecycle_stage,
-        cast(null as {{ dbt.type_string() }}) as owner_change_order,
-        cast(null as {{ dbt.type_string() }}) as new_owner_id,
-        cast(null as {{ dbt.type_string() }}) as previous_owner_id
+        {{ leadflow.no_owner_change_columns() | indent(8) }}
     from stage_changes
     union all
     select
@@ -86,9 +84,7 @@ all_changes as (
         cast(null as bigint) as change_number,
         cast(null as {{ dbt.type_string() }}) as lifecycle_stage,
         -- owner changes in time order, those of one instant by change_id
-        {{ leadflow.time_then_id('changed_at', 'change_id') }} as owner_change_order,
-        new_owner_id,
-        previous_owner_id
+        {{ leadflow.owner_change_columns('owner_changes') | indent(8) }}
     from owner_changes
 ),
 
@@ -110,7 +106,7 @@ states_after_changes as (
         max_by(lifecycle_stage, change_number) over (
             partition by lead_key order by decided_at range between unbounded preceding and current row
         ) as stage_so_far,
-        {{ leadflow.owner_states('decided_at', 'owner_change_order', 'new_owner_id', 'previous_owner_id') | indent(8) }}
+        {{ leadflow.owner_states('decided_at') | indent(8) }}
     from changes_in_scope
 ),
 

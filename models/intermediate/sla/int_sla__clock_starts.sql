@@ -100,18 +100,14 @@ owner_timelines as (
         lead_key,
         clock_key,
         started_at as happened_at,
-        cast(null as {{ dbt.type_string() }}) as change_order,
-        cast(null as {{ dbt.type_string() }}) as new_owner_id,
-        cast(null as {{ dbt.type_string() }}) as previous_owner_id
+        {{ leadflow.no_owner_change_columns() | indent(8) }}
     from starts
     union all
     select
-        lead_key,
+        owner_changes.lead_key,
         cast(null as {{ dbt.type_string() }}) as clock_key,
-        changed_at as happened_at,
-        {{ leadflow.time_then_id('changed_at', 'change_id') }} as change_order,
-        new_owner_id,
-        previous_owner_id
+        owner_changes.changed_at as happened_at,
+        {{ leadflow.owner_change_columns('owner_changes') | indent(8) }}
     from owner_changes
     where owner_changes.lead_key in (select starts.lead_key from starts)
 ),
@@ -119,7 +115,7 @@ owner_timelines as (
 owner_states as (
     select
         clock_key,
-        {{ leadflow.owner_states('happened_at', 'change_order', 'new_owner_id', 'previous_owner_id') | indent(8) }}
+        {{ leadflow.owner_states('happened_at') | indent(8) }}
     from owner_timelines
 ),
 
