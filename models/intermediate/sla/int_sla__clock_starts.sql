@@ -112,7 +112,7 @@ owner_timelines as (
     where owner_changes.lead_key in (select starts.lead_key from starts)
 ),
 
-owner_states as (
+timeline_states as (
     select
         clock_key,
         {{ leadflow.owner_states('happened_at') | indent(8) }}
@@ -121,7 +121,7 @@ owner_states as (
 
 owners_at_start as (
     select *
-    from owner_states
+    from timeline_states
     where clock_key is not null
 ),
 
