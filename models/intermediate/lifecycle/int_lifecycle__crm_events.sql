@@ -36,10 +36,22 @@
     an empty stage marks a value that is deliberately not a move. Facts after as_of are left out.
 -#}
 {%- set parts = [] -%}
+{#- the record keys of int_identity__person_keys that facts come from -#}
+{%- set salesforce_lead_key = 'salesforce_lead:' -%}
+{%- set hubspot_contact_key = 'hubspot_contact:' -%}
 with
 
 person_keys as (
-    select * from {{ ref('int_identity__person_keys') }}
+    -- only the records facts come from (Salesforce leads, HubSpot contacts): at 10M people the
+    -- lookup of every record (Salesforce contacts and Segment users too, 22M) did not fit in
+    -- memory beside the facts under a 12 GB limit; these 15.6M do
+    select
+        record_key,
+        lead_key
+    from {{ ref('int_identity__person_keys') }}
+    where
+        record_key like '{{ salesforce_lead_key }}%'
+        or record_key like '{{ hubspot_contact_key }}%'
 ),
 
 stage_map as (
@@ -187,7 +199,7 @@ salesforce_facts as (
 
 salesforce_events as (
     select
-        'salesforce_lead:' || lead_id as record_key,
+        '{{ salesforce_lead_key }}' || lead_id as record_key,
         'salesforce' as source_system,
         source_field,
         source_value,
@@ -253,7 +265,7 @@ hubspot_current_values as (
 
 hubspot_mql_dates as (
     select
-        'hubspot_contact:' || cast(hubspot_contact_id as {{ dbt.type_string() }}) as record_key,
+        '{{ hubspot_contact_key }}' || cast(hubspot_contact_id as {{ dbt.type_string() }}) as record_key,
         'hubspot' as source_system,
         'contact.mql_date' as source_field,
         'set' as source_value,
@@ -267,7 +279,7 @@ hubspot_mql_dates as (
 
 hubspot_inferred_events as (
     select
-        'hubspot_contact:' || cast(current_values.hubspot_contact_id as {{ dbt.type_string() }}) as record_key,
+        '{{ hubspot_contact_key }}' || cast(current_values.hubspot_contact_id as {{ dbt.type_string() }}) as record_key,
         'hubspot' as source_system,
         current_values.source_field,
         current_values.source_value,
@@ -288,7 +300,7 @@ hubspot_inferred_events as (
 
 hubspot_history_events as (
     select
-        'hubspot_contact:' || cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }}) as record_key,
+        '{{ hubspot_contact_key }}' || cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }}) as record_key,
         'hubspot' as source_system,
         case
             when property_history.property_name = '{{ var("hubspot_rejection_reason_property") }}'
