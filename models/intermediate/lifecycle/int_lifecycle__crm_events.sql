@@ -300,7 +300,8 @@ hubspot_inferred_events as (
 
 hubspot_history_events as (
     select
-        '{{ hubspot_contact_key }}' || cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }}) as record_key,
+        '{{ hubspot_contact_key }}'
+        || cast(hubspot_contact_ids.surviving_contact_id as {{ dbt.type_string() }}) as record_key,
         'hubspot' as source_system,
         case
             when property_history.property_name = '{{ var("hubspot_rejection_reason_property") }}'
