@@ -10,17 +10,15 @@ from collections.abc import Sequence
 
 import duckdb
 
+from . import PROJECT_ROOT
+
 FLOATING = ("DOUBLE", "FLOAT", "REAL")
 
-# Compared besides every table of the marts schema: the incremental models themselves.
-INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = (
-    ("staging", "base_hubspot__email_events"),
-    ("staging", "base_hubspot__form_submissions"),
-    ("staging", "base_salesforce__campaign_members"),
-    ("staging", "base_salesforce__events"),
-    ("staging", "base_salesforce__tasks"),
-    ("staging", "base_segment__pages"),
-    ("staging", "base_segment__tracks"),
+# Compared besides every table of the marts schema: the incremental models themselves, first the
+# base model of every raw table (models/staging/<source>/base/).
+INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = tuple(
+    ("staging", path.stem) for path in sorted((PROJECT_ROOT / "models" / "staging").glob("*/base/base_*.sql"))
+) + (
     ("intermediate", "int_intent__activity"),
     ("intermediate", "int_intent__scored_events"),
     ("intermediate", "int_lifecycle__stage_moves"),

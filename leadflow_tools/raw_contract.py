@@ -30,7 +30,7 @@ FAMILIES = ("salesforce", "hubspot", "segment")
 
 
 def arrival_column(schema: str) -> str:
-    """The loader's arrival stamp of a raw table in `schema` (as macros/event_versions.sql
+    """The loader's arrival stamp of a raw table in `schema` (as macros/raw_versions.sql
     raw_arrival_column): when Segment received the message, or when Fivetran wrote the row."""
     return "received_at" if schema.endswith("segment") else "_fivetran_synced"
 

@@ -287,6 +287,22 @@
 {%- endmacro %}
 
 {#-
+    Config of a CRM table's base model, whose rows are replaced by record key (_record_key): on
+    DuckDB incremental with the replace_records strategy; on Spark (Parquet, no delete) a table
+    ranked whole each run.
+-#}
+{% macro record_keyed_incremental() -%}
+    {{ return(adapter.dispatch('record_keyed_incremental', 'leadflow')()) }}
+{%- endmacro %}
+{% macro default__record_keyed_incremental() -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_records',
+               'on_schema_change': 'fail'}) }}
+{%- endmacro %}
+{% macro spark__record_keyed_incremental() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#-
     Config of int_intent__scored_events. DuckDB: incremental with the replace_days_and_people
     strategy below. Spark: a plain table rebuilt each run, since Parquet tables cannot delete
     rows (with Delta or Iceberg a merge would do what the DuckDB strategy does).

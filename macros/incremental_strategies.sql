@@ -159,3 +159,20 @@
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ batch }} where {{ marker }} is not null
 {%- endmacro %}
+
+{#-
+    Incremental strategy replace_records (the CRM tables' base models, macros/raw_versions.sql):
+    the batch holds every version outcome of the keys it re-read, and every row without a key
+    (a null _record_key: an incremental run re-reads them all); delete the stored rows of those
+    keys and every stored keyless row, then insert the batch. Both steps run in the model's
+    transaction, so a failed run leaves the table as it was.
+-#}
+{% macro get_incremental_replace_records_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set batch = arg_dict['temp_relation'] -%}
+    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
+    delete from {{ target }}
+    where _record_key is null or _record_key in (select _record_key from {{ batch }});
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ batch }}
+{%- endmacro %}

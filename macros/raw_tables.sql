@@ -288,19 +288,14 @@
 {%- endmacro %}
 
 {#- The rows a staging model is built from: latest version, not deleted, passing every check.
-    An event table's versions are ranked once, in its incremental base model (event_versions);
-    the other tables are ranked here, over the whole raw table. -#}
+    Every raw table's versions are ranked once, in its incremental base model (raw_versions). -#}
 {% macro staged_source_rows(family, table) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
-    {%- if spec.get('event_time') %}
     select * from {{ ref(leadflow.base_model_name(spec)) }}
-    {%- else %}
-    select * from ({{ leadflow.source_row_outcomes(family, table, warn=true) }}) as outcomes
-    {%- endif %}
     where _row_outcome = 'staged'
 {% endmacro %}
 
-{#- The incremental base model holding an event table's latest versions (base_<source>__<entity>,
+{#- The incremental base model holding a raw table's latest versions (base_<source>__<entity>,
     named after the staging model it feeds). -#}
 {% macro base_model_name(spec) -%}
     {{ return(spec.model | replace('stg_', 'base_', 1)) }}

@@ -132,7 +132,7 @@
     under its contract name, absent ones as typed NULLs, extra warehouse columns left out; an
     absent optional table gives the same columns and no rows. With warn=true (staging models),
     absent optional columns and tables are reported in a warning. `row_filter`, a condition on
-    the raw table's own columns, is applied in the scan (event_versions reads its window so).
+    the raw table's own columns, is applied in the scan (raw_versions reads its window so).
 -#}
 {% macro filled_source(family, table, warn=false, row_filter=none) -%}
     {%- set contract = leadflow.source_contract(family, table) -%}

@@ -228,6 +228,75 @@ def test_a_version_that_lost_to_an_older_stamped_one_is_accounted(
     assert "--full-refresh -s base_salesforce__tasks+" in outdated.output
 
 
+def test_a_crm_base_model_re_ranks_by_key_what_arrived_or_moved_with_as_of(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """A CRM table's base model replaces rows by record key (macros/raw_versions.sql): a new
+    version of a stored lead replaces its row (still one row for the key, one more superseded
+    version, the new values); a lead quarantined as future stages once as_of reaches it although
+    nothing new arrived for it (no arrival lookback here); a tied version landing beside a stored
+    winner is kept beside it; and the model then equals a full refresh over the same raw rows."""
+    workdir, report = simulation
+    as_of = str(report["last_as_of"])
+    later = "2026-12-31 00:00:00"
+    database = database_path(tmp_path, "records")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    lead_id, superseded = query(
+        database,
+        "select id, _superseded_versions from staging.base_salesforce__leads where _row_outcome = 'staged' "
+        "and system_modstamp is not null order by _newest_arrival desc, id limit 1",
+    )[0]
+    newest = "(select max(_fivetran_synced) + interval 1 minute from raw_salesforce.lead)"
+    execute(
+        database,
+        "insert into raw_salesforce.lead select * replace ('changed@example.com' as email, "
+        "system_modstamp + interval 1 minute as system_modstamp, "
+        f"{newest} as _fivetran_synced) "
+        f"from raw_salesforce.lead where id = '{lead_id}' order by system_modstamp desc limit 1",
+    )
+    execute(
+        database,
+        "insert into raw_salesforce.lead select * replace ('lead-from-the-future' as id, "
+        f"timestamp '{as_of}' + interval 3 day as created_date, {newest} as _fivetran_synced) "
+        f"from raw_salesforce.lead where id = '{lead_id}' order by system_modstamp desc limit 1",
+    )
+    lookback = {"raw_arrival_lookback_hours": 0}
+
+    def rows_of(record: str) -> list[tuple[object, ...]]:
+        return query(
+            database,
+            "select _row_outcome, _superseded_versions, email from staging.base_salesforce__leads "
+            f"where _record_key = '{record}' order by _row_outcome",
+        )
+
+    run_dbt(["run", "--select", "base_salesforce__leads"], database, {"as_of": as_of, **lookback},
+            target_path=tmp_path / "target")
+    assert rows_of(lead_id) == [("staged", superseded + 1, "changed@example.com")]
+    assert rows_of("lead-from-the-future") == [("future_timestamp", 0, "changed@example.com")]
+
+    # nothing new landed: the future lead is re-read because its outcome depends on as_of
+    run_dbt(["run", "--select", "base_salesforce__leads"], database, {"as_of": later, **lookback},
+            target_path=tmp_path / "target")
+    assert rows_of("lead-from-the-future") == [("staged", 0, "changed@example.com")]
+
+    # the same stamps as the stored winner, another email: a tied version (read within the
+    # default lookback, its stamp being the newest stored), kept beside the winner
+    execute(
+        database,
+        "insert into raw_salesforce.lead select * replace ('tied@example.com' as email) "
+        f"from raw_salesforce.lead where id = '{lead_id}' order by _fivetran_synced desc limit 1",
+    )
+    run_dbt(["run", "--select", "base_salesforce__leads"], database, {"as_of": later},
+            target_path=tmp_path / "target")
+    assert [outcome for outcome, _, _ in rows_of(lead_id)] == ["staged", "tied_version"]
+
+    reference = database_path(tmp_path, "records_full_refresh")
+    shutil.copy(database, reference)
+    run_dbt(["run", "--full-refresh", "--select", "base_salesforce__leads"], reference, {"as_of": later},
+            target_path=tmp_path / "target")
+    assert _rows_only_in_each(database, reference, "staging.base_salesforce__leads") == (0, 0)
+
+
 def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:

@@ -3,13 +3,14 @@
     both audit marts, which used to rescan every raw table each. Rows that need no attention
     (staged, collapsed duplicate versions, soft-deleted) are counted per table and outcome, one
     row each; a quarantined row keeps its key and the values needed to fix it (identical
-    quarantined rows share a row, counted in row_count). sum(row_count) per table is a CRM
-    table's raw row count; for an event table it is the rows its base model has read, and
-    audit_row_reconciliation counts the raw table itself (macro event_raw_row_count).
+    quarantined rows share a row, counted in row_count). sum(row_count) per table is the rows
+    its base model has read; audit_row_reconciliation counts the raw table itself (macro
+    base_raw_row_count).
 
-    An event table's outcomes come from its incremental base model (base_<source>__<entity>,
-    macros/event_versions.sql), which holds the latest version of every event with its outcome
-    and the number of versions it superseded: a run reads those, not every raw row again.
+    The outcomes come from each raw table's incremental base model (base_<source>__<entity>,
+    macros/raw_versions.sql), which holds the latest version of every record or event with its
+    outcome (and every tied_version and keyless row) and the number of versions it superseded: a
+    run reads those, not every raw row again.
 -#}
 {%- set needs_no_attention = "('staged', 'duplicate_version', 'soft_deleted')" -%}
 with
@@ -28,7 +29,6 @@ with
                 then {{ leadflow.describe_row(spec.describe) }}
         end as raw_values,
         cast(1 as {{ dbt.type_bigint() }}) as row_count
-    {%- if spec.get('event_time') %}
     from {{ ref(leadflow.base_model_name(spec)) }}
     union all
     select
@@ -39,9 +39,6 @@ with
         _superseded_versions as row_count
     from {{ ref(leadflow.base_model_name(spec)) }}
     where _superseded_versions > 0
-    {%- else %}
-    from ({{ leadflow.source_row_outcomes(family, table) }}) as outcomes
-    {%- endif %}
 ),
 
 {% endfor %}

@@ -4,11 +4,9 @@
     build otherwise). Duplicate and deleted counts come from int_audit__row_outcomes (one pass
     over the raw tables), the quarantined count from audit_quarantine, and the staged count from
     the staging model itself, so a staging model that drops or multiplies rows shows up here.
-    The raw count of a CRM object table is the sum of its outcomes (int_audit__row_outcomes ranks
-    the whole raw table); an event table's outcomes come from its incremental base model, so its
-    raw count is counted on the raw table itself (macro event_raw_row_count: every row up to the
-    newest loader stamp the base model holds), and a raw row an incremental run missed shows up
-    as unaccounted.
+    Every raw table's outcomes come from its incremental base model, so its raw count is counted
+    on the raw table itself (macro base_raw_row_count: every row up to the newest loader stamp
+    the base model holds), and a raw row an incremental run missed shows up as unaccounted.
     A staging model whose code cannot change its row count (macro is_pure_projection: it only
     renames and casts its staged raw rows) is not counted again: its staged count is the staged
     outcome count of int_audit__row_outcomes, which saves re-ranking every version of the large
@@ -37,8 +35,8 @@ raw_tables as (
         {%- else -%}
         (select count(*) from {{ ref(spec.model) }}) as counted_staged_rows
         {%- endif %},
-        {% if spec.get('event_time') and leadflow.source_contract(family, table).table_present -%}
-        {{ leadflow.event_raw_row_count(family, table) }} as counted_raw_rows
+        {% if leadflow.source_contract(family, table).table_present -%}
+        {{ leadflow.base_raw_row_count(family, table) }} as counted_raw_rows
         {%- else -%}
         cast(null as bigint) as counted_raw_rows
         {%- endif %}

@@ -1,4 +1,4 @@
 {{ config(**leadflow.day_partitioned_incremental('_event_day')) }}
 {#- The latest version of every raw salesforce.campaign_member row, ranked once and kept by day of the event
-    (macros/event_versions.sql); stg_salesforce__campaign_members stages its staged rows. -#}
-{{ leadflow.event_versions('salesforce', 'campaign_member') }}
+    (macros/raw_versions.sql); stg_salesforce__campaign_members stages its staged rows. -#}
+{{ leadflow.raw_versions('salesforce', 'campaign_member') }}

@@ -1,4 +1,4 @@
 {{ config(**leadflow.day_partitioned_incremental('_event_day')) }}
 {#- The latest version of every raw segment.tracks row, ranked once and kept by day of the event
-    (macros/event_versions.sql); stg_segment__tracks stages its staged rows. -#}
-{{ leadflow.event_versions('segment', 'tracks') }}
+    (macros/raw_versions.sql); stg_segment__tracks stages its staged rows. -#}
+{{ leadflow.raw_versions('segment', 'tracks') }}
