@@ -167,7 +167,11 @@
 
 {#- Every raw row with its outcome: duplicate_version, tied_version, soft_deleted, a quarantine
     reason, staged. Rows whose key is null are never collapsed as duplicates; they are quarantined
-    instead.
+    instead. The latest version of a keyed record or event also carries how many versions it
+    superseded (_superseded_versions: the duplicate_version ones) and the newest loader stamp
+    among them (_superseded_newest_arrival; for an event table the newest of all its versions,
+    its own included), computed beside the ranking so raw_versions reads this once: a CTE read
+    twice is materialized whole by DuckDB (at 1M people, 18 GB of page views spilled to disk).
 
     Ties: two versions of a CRM record (tables without event_time) may carry identical ordering
     stamps (the same SystemModstamp and _fivetran_synced). The winner is then the version with the
@@ -179,12 +183,33 @@
     loser is always a duplicate_version. -#}
 {% macro source_row_outcomes(family, table, warn=false, row_filter=none) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
+    {%- set arrival = leadflow.raw_arrival_column(family) -%}
     {%- set null_parts = [] -%}
     {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
     {%- set key_is_null = '(' ~ (null_parts | join(' or ')) ~ ')' -%}
     {#- versions of an event share its event_time (see raw_table_specs), so this ranks as the key alone does -#}
     {%- set version_partition = spec.key + ([spec.event_time] if spec.get('event_time') else []) -%}
     {%- set breaks_ties = not spec.get('event_time') -%}
+    {%- if breaks_ties -%}
+        {%- set duplicates = "sum(case when _row_outcome = 'duplicate_version' then 1 else 0 end) over (partition by "
+            ~ (version_partition | join(', ')) ~ ")" -%}
+        {%- set duplicates_newest = "max(case when _row_outcome = 'duplicate_version' then " ~ arrival
+            ~ " end) over (partition by " ~ (version_partition | join(', ')) ~ ")" -%}
+    {%- else -%}
+        {#- every version but the latest of a repeated event is a duplicate_version; the newest
+            stamp among all of them is the one raw_versions keeps (with the latest's own) -#}
+        {%- set duplicates = '_repeated_versions - 1' -%}
+        {%- set duplicates_newest = '_repeated_newest_arrival' -%}
+    {%- endif -%}
+    select
+        outcomes.*,
+        -- on the latest version of a keyed record or event: the versions it superseded
+        cast(case
+            when _version_rank = 1 and not {{ key_is_null }} then {{ duplicates }} else 0
+        end as {{ dbt.type_bigint() }}) as _superseded_versions,
+        case when _version_rank = 1 and not {{ key_is_null }} then {{ duplicates_newest }} end
+            as _superseded_newest_arrival
+    from (
     select
         ranked.*,
         case
@@ -230,6 +255,7 @@
         ) as fingerprinted
         {%- endif %}
     ) as ranked
+    ) as outcomes
 {% endmacro %}
 
 {#-
@@ -244,40 +270,50 @@
     Versions equal on `order_by` (a redelivery stamped in the same instant with other values) are
     ordered by the row fingerprint, highest first, as the CRM tables' versions are, so every
     engine and query plan stages the same one; only the repeated rows pay for the md5.
+    Each row also carries its event's version count and newest loader stamp (_repeated_versions,
+    _repeated_newest_arrival: 1 and null for an event seen once), taken from the same aggregate,
+    so source_row_outcomes needs no second pass for the superseded counts.
 -#}
 {% macro rank_repeated_versions(family, table, partition, order_by, warn, row_filter) %}
+    {%- set arrival = leadflow.raw_arrival_column(family) -%}
     {%- set repeated_columns = [] -%}
     {%- for column in partition -%}{%- do repeated_columns.append('_repeated_' ~ loop.index) -%}{%- endfor -%}
     {%- set on_parts = [] -%}
     {%- for column in partition -%}
         {%- do on_parts.append(leadflow.null_safe_equals('src.' ~ column, 'repeated.' ~ repeated_columns[loop.index0])) -%}
     {%- endfor -%}
-    {%- set repeated -%}
-        select
-            {%- for column in partition %}
-            {{ column }} as {{ repeated_columns[loop.index0] }},
-            {%- endfor %}
-            count(*) as _versions
-        from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
-        group by {{ partition | join(', ') }}
-        having count(*) > 1
-    {%- endset -%}
+        with repeated as (
+            select
+                {%- for column in partition %}
+                {{ column }} as {{ repeated_columns[loop.index0] }},
+                {%- endfor %}
+                count(*) as _repeated_versions,
+                max({{ arrival }}) as _repeated_newest_arrival
+            from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
+            group by {{ partition | join(', ') }}
+            having count(*) > 1
+        )
+
         select
             src.*,
-            cast(1 as bigint) as _version_rank
+            cast(1 as bigint) as _version_rank,
+            cast(1 as bigint) as _repeated_versions,
+            cast(null as timestamp) as _repeated_newest_arrival
         from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
-        left join ({{ repeated }}) as repeated
+        left join repeated
             on {{ on_parts | join(' and ') }}
-        where repeated._versions is null
+        where repeated._repeated_versions is null
         union all
         select
             src.*,
             cast(row_number() over (
                 partition by {{ partition | join(', ') }}
                 order by {{ order_by }}, {{ leadflow.row_fingerprint(family, table) }} desc
-            ) as bigint) as _version_rank
+            ) as bigint) as _version_rank,
+            repeated._repeated_versions,
+            repeated._repeated_newest_arrival
         from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
-        inner join ({{ repeated }}) as repeated
+        inner join repeated
             on {{ on_parts | join(' and ') }}
 {% endmacro %}
 

@@ -49,49 +49,15 @@
 {% macro raw_versions(family, table) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set event_time = spec.get('event_time') -%}
-    {%- set key_columns = spec.key + ([event_time] if event_time else []) -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
     {%- set window = leadflow.raw_versions_window(family, table) -%}
 with
 
 outcomes as (
+    -- every version read, with its outcome; the latest one carries how many it superseded
+    -- (source_row_outcomes computes them beside the ranking: read twice, this CTE would be
+    -- materialized whole, every wide column of every version)
     {{ leadflow.source_row_outcomes(family, table, warn=true, row_filter=window) }}
-),
-
-superseded as (
-    -- the versions each record's or event's latest one won over (few: counted apart, not by a
-    -- second window over every row)
-    select
-        {%- for column in key_columns %}
-        {{ column }},
-        {%- endfor %}
-        count(*) as _superseded_versions,
-        max({{ arrival }}) as _superseded_newest_arrival
-    from outcomes
-    where _row_outcome = 'duplicate_version'
-    group by {{ key_columns | join(', ') }}
-),
-
-kept as (
-    -- the latest version, a tied_version beside it, and every row without a key (never
-    -- collapsed: each one stands for itself)
-    select outcomes.*
-    from outcomes
-    where _row_outcome != 'duplicate_version'
-),
-
-counted as (
-    select
-        kept.*,
-        coalesce(superseded._superseded_versions, 0) as _superseded_versions,
-        superseded._superseded_newest_arrival
-    from kept
-    left join superseded
-        on
-            kept._version_rank = 1
-            {%- for column in key_columns %}
-            and {{ leadflow.null_safe_equals('kept.' ~ column, 'superseded.' ~ column) }}
-            {%- endfor %}
 ),
 
 final as (
@@ -108,7 +74,10 @@ final as (
         {%- else %}
         {{ leadflow.record_key(spec) }} as _record_key
         {%- endif %}
-    from counted
+    from outcomes
+    -- the latest version, a tied_version beside it, and every row without a key (never
+    -- collapsed: each one stands for itself)
+    where _row_outcome != 'duplicate_version'
 )
 
 select * from final
