@@ -144,8 +144,11 @@ def load_raw_as_of(source: Path, target: Path, as_of: datetime) -> int:
 
 
 def opt_out_after_the_run(raw: Path, as_of: datetime, people: int = 25) -> int:
-    """New versions of `people` Salesforce leads, opted out of email and landed an hour before
-    as_of (after that day's run had read the old ones). Returns how many were written."""
+    """New versions of `people` Salesforce leads, opted out of email an hour before as_of and
+    landed after that day's run had read the old ones. Fivetran stamps a row with the time of the
+    sync that wrote it, so the new versions' _fivetran_synced is after every stamp the lead table
+    already holds (the replayed CRM tables are the snapshot as landed by the anchor): the base
+    model's arrival window sees them, as it would see a real sync. Returns how many were written."""
     con = duckdb.connect(str(raw))
     try:
         stamp = as_of.strftime(TIMESTAMP_FORMAT)
@@ -158,7 +161,7 @@ def opt_out_after_the_run(raw: Path, as_of: datetime, people: int = 25) -> int:
         con.execute(
             "update opted set has_opted_out_of_email = true, "
             f"system_modstamp = timestamp '{stamp}' - interval 1 hour, "
-            f"_fivetran_synced = timestamp '{stamp}' - interval 1 hour"
+            "_fivetran_synced = (select max(_fivetran_synced) + interval 1 minute from raw_salesforce.lead)"
         )
         con.execute("insert into raw_salesforce.lead select * from opted")
         return int(con.execute("select count(*) from opted").fetchone()[0])  # type: ignore[index]

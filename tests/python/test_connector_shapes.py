@@ -212,7 +212,7 @@ def test_a_missing_required_column_stops_the_build_naming_it(small_generated_db:
     finally:
         con.close()
     result = run_dbt(
-        ["run", "--select", "stg_salesforce__leads"], database, {"as_of": "2026-11-01 00:00:00"},
+        ["run", "--select", "base_salesforce__leads", "stg_salesforce__leads"], database, {"as_of": "2026-11-01 00:00:00"},
         target_path=tmp_path / "target", check=False,
     )
     assert result.returncode != 0

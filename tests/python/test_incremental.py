@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -238,7 +239,8 @@ def test_a_crm_base_model_re_ranks_by_key_what_arrived_or_moved_with_as_of(
     winner is kept beside it; and the model then equals a full refresh over the same raw rows."""
     workdir, report = simulation
     as_of = str(report["last_as_of"])
-    later = "2026-12-31 00:00:00"
+    # five days on: past the future lead's creation and tolerance, inside the guard on as_of
+    later = str(datetime.fromisoformat(as_of) + timedelta(days=5))
     database = database_path(tmp_path, "records")
     shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
     lead_id, superseded = query(
