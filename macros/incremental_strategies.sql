@@ -6,20 +6,26 @@
     the model's transaction, so a failed run leaves the table as it was.
 -#}
 {% macro get_incremental_replace_days_and_people_sql(arg_dict) -%}
-    {%- set target = arg_dict['target_relation'] -%}
-    {%- set batch = arg_dict['temp_relation'] -%}
-    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     {%- set window_start = leadflow.incremental_window_start('occurred_at', var('activity_lookback_days')) -%}
-    delete from {{ target }}
-    where
-        {% if window_start -%}
-            occurred_on >= cast('{{ window_start }}' as date)
-        {%- else -%}
-            true
-        {%- endif %}
-        or lead_key in (select lead_key from {{ batch }} where event_id is null);
-    insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ batch }} where event_id is not null
+    {%- set days = "occurred_on >= cast('" ~ window_start ~ "' as date)" if window_start else 'true' -%}
+    {{ leadflow.delete_then_insert(
+        arg_dict,
+        days ~ ' or lead_key in (select lead_key from ' ~ arg_dict['temp_relation'] ~ ' where event_id is null)',
+        'event_id is not null') }}
+{%- endmacro %}
+
+{#- The body of the project's incremental strategies: delete the stored rows `delete_where` (a
+    condition on the target, which may read the batch, arg_dict['temp_relation']) names, then
+    insert the batch's rows `insert_where` keeps (all when none). -#}
+{% macro delete_then_insert(arg_dict, delete_where, insert_where=none) -%}
+    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ delete_where }};
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    {%- if insert_where %}
+    where {{ insert_where }}
+    {%- endif %}
 {%- endmacro %}
 
 {#-
@@ -150,14 +156,9 @@
     transaction, so a failed run leaves the table as it was.
 -#}
 {% macro get_incremental_replace_people_sql(arg_dict) -%}
-    {%- set target = arg_dict['target_relation'] -%}
-    {%- set batch = arg_dict['temp_relation'] -%}
-    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     {%- set marker = (config.get('meta') or {}).get('replace_people_marker', 'decided_at') -%}
-    delete from {{ target }}
-    where lead_key in (select lead_key from {{ batch }});
-    insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ batch }} where {{ marker }} is not null
+    {{ leadflow.delete_then_insert(
+        arg_dict, 'lead_key in (select lead_key from ' ~ arg_dict['temp_relation'] ~ ')', marker ~ ' is not null') }}
 {%- endmacro %}
 
 {#-
@@ -168,11 +169,6 @@
     transaction, so a failed run leaves the table as it was.
 -#}
 {% macro get_incremental_replace_records_sql(arg_dict) -%}
-    {%- set target = arg_dict['target_relation'] -%}
-    {%- set batch = arg_dict['temp_relation'] -%}
-    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-    delete from {{ target }}
-    where _record_key is null or _record_key in (select _record_key from {{ batch }});
-    insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ batch }}
+    {{ leadflow.delete_then_insert(
+        arg_dict, '_record_key is null or _record_key in (select _record_key from ' ~ arg_dict['temp_relation'] ~ ')') }}
 {%- endmacro %}
