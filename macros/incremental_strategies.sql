@@ -163,7 +163,8 @@
 
 {#-
     Incremental strategy replace_records (the CRM tables' base models, macros/raw_versions.sql):
-    the batch holds every version outcome of the keys it re-read, and every row without a key
+    the batch holds the kept rows of the keys it re-read (the latest version, carrying the count
+    of the duplicates it superseded, and any tied_version beside it), and every row without a key
     (a null _record_key: an incremental run re-reads them all); delete the stored rows of those
     keys and every stored keyless row, then insert the batch. Both steps run in the model's
     transaction, so a failed run leaves the table as it was.

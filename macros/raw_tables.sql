@@ -1,8 +1,8 @@
 {#-
     The raw source contract as data: for every raw table, its key, how versions are ordered,
     its soft-delete flag, the row checks that quarantine it, and the staging model it feeds.
-    Staging models read `staged_source_rows`, audit_quarantine reads `quarantined_source_rows`
-    and audit_row_reconciliation counts with `source_row_outcomes`: one definition, three users.
+    Each raw table's base model ranks it with `source_row_outcomes` (macros/raw_versions.sql);
+    staging models read its staged rows (`staged_source_rows`), the row audit its outcomes.
 
     Which columns a table has is its sources YAML's business (macros/source_contract.sql): every
     row is read through `filled_source`, so the key, order and checks below may name optional
