@@ -299,6 +299,50 @@ def test_a_crm_base_model_re_ranks_by_key_what_arrived_or_moved_with_as_of(
     assert _rows_only_in_each(database, reference, "staging.base_salesforce__leads") == (0, 0)
 
 
+def test_a_composite_key_and_a_keyless_row_are_re_read_exactly(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """HubSpot property history is keyed on (contact_id, name, timestamp): a re-delivered change
+    with another value replaces the stored one by the whole key (one row, one more superseded
+    version), and a row missing a key part (no property name) is kept once as missing_key,
+    however many runs re-read it; the model then equals a full refresh."""
+    workdir, report = simulation
+    as_of = {"as_of": str(report["last_as_of"])}
+    database = database_path(tmp_path, "composite")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    contact_id, name, changed, superseded = query(
+        database,
+        "select contact_id, name, \"timestamp\", _superseded_versions "
+        "from staging.base_hubspot__contact_property_history where _row_outcome = 'staged' "
+        "order by _newest_arrival desc, _record_key limit 1",
+    )[0]
+    newest = "(select max(_fivetran_synced) + interval 1 minute from raw_hubspot.contact_property_history)"
+    row = (f"from raw_hubspot.contact_property_history where contact_id = {contact_id} and name = '{name}' "
+           f"and \"timestamp\" = timestamp '{changed}' order by _fivetran_synced desc limit 1")
+    execute(database, "insert into raw_hubspot.contact_property_history select * replace "
+                      f"('re-delivered value' as value, {newest} as _fivetran_synced) {row}")
+    execute(database, "insert into raw_hubspot.contact_property_history select * replace "
+                      f"(null as name, 'no property name' as value, {newest} as _fivetran_synced) {row}")
+
+    def stored(where: str) -> list[tuple[object, ...]]:
+        return query(database, "select _row_outcome, _superseded_versions, value "
+                               f"from staging.base_hubspot__contact_property_history where {where}")
+
+    for _ in range(2):
+        run_dbt(["run", "--select", "base_hubspot__contact_property_history"], database, as_of,
+                target_path=tmp_path / "target")
+        assert stored(f"contact_id = {contact_id} and name = '{name}' and \"timestamp\" = timestamp '{changed}'") == [
+            ("staged", superseded + 1, "re-delivered value")
+        ]
+        assert stored("value = 'no property name'") == [("missing_key", 0, "no property name")]
+
+    reference = database_path(tmp_path, "composite_full_refresh")
+    shutil.copy(database, reference)
+    run_dbt(["run", "--full-refresh", "--select", "base_hubspot__contact_property_history"], reference, as_of,
+            target_path=tmp_path / "target")
+    assert _rows_only_in_each(database, reference, "staging.base_hubspot__contact_property_history") == (0, 0)
+
+
 def test_an_incremental_run_refuses_a_changed_signal_pattern_set(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
