@@ -287,46 +287,22 @@
 {%- endmacro %}
 
 {#-
-    Config of a CRM table's base model, whose rows are replaced by record key (_record_key): on
-    DuckDB incremental with the replace_records strategy; on Spark (Parquet, no delete) a table
-    ranked whole each run.
+    Config of a model whose stored rows a run deletes and writes again, by one of the strategies
+    of macros/incremental_strategies.sql (they share leadflow.delete_then_insert):
+      replace_records          a CRM table's base model, by record key (_record_key)
+      replace_days_and_people  int_intent__scored_events, by event day and by person
+      replace_people           a table re-derived per person (lifecycle, routing decisions)
+    DuckDB: incremental with that strategy. Spark: a plain table rebuilt each run, since Parquet
+    tables cannot delete rows (with Delta or Iceberg a merge would do what the strategy does).
 -#}
-{% macro record_keyed_incremental() -%}
-    {{ return(adapter.dispatch('record_keyed_incremental', 'leadflow')()) }}
+{% macro delete_insert_incremental(strategy) -%}
+    {{ return(adapter.dispatch('delete_insert_incremental', 'leadflow')(strategy)) }}
 {%- endmacro %}
-{% macro default__record_keyed_incremental() -%}
-    {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_records',
+{% macro default__delete_insert_incremental(strategy) -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': strategy,
                'on_schema_change': 'fail'}) }}
 {%- endmacro %}
-{% macro spark__record_keyed_incremental() -%}
-    {{ return({'materialized': 'table'}) }}
-{%- endmacro %}
-
-{#-
-    Config of int_intent__scored_events. DuckDB: incremental with the replace_days_and_people
-    strategy below. Spark: a plain table rebuilt each run, since Parquet tables cannot delete
-    rows (with Delta or Iceberg a merge would do what the DuckDB strategy does).
--#}
-{% macro person_day_incremental() -%}
-    {{ return(adapter.dispatch('person_day_incremental', 'leadflow')()) }}
-{%- endmacro %}
-{% macro default__person_day_incremental() -%}
-    {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_days_and_people',
-               'on_schema_change': 'fail'}) }}
-{%- endmacro %}
-{% macro spark__person_day_incremental() -%}
-    {{ return({'materialized': 'table'}) }}
-{%- endmacro %}
-{#- A table whose rows are re-derived per person (fct_routing_decisions): incremental with the
-    replace_people strategy on DuckDB; on Spark (Parquet, no delete) rebuilt whole. -#}
-{% macro person_incremental() -%}
-    {{ return(adapter.dispatch('person_incremental', 'leadflow')()) }}
-{%- endmacro %}
-{% macro default__person_incremental() -%}
-    {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_people',
-               'on_schema_change': 'fail'}) }}
-{%- endmacro %}
-{% macro spark__person_incremental() -%}
+{% macro spark__delete_insert_incremental(strategy) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 

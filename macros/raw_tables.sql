@@ -184,9 +184,7 @@
 {% macro source_row_outcomes(family, table, warn=false, row_filter=none) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
-    {%- set null_parts = [] -%}
-    {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
-    {%- set key_is_null = '(' ~ (null_parts | join(' or ')) ~ ')' -%}
+    {%- set key_is_null = leadflow.key_is_null(spec) -%}
     {#- versions of an event share its event_time (see raw_table_specs), so this ranks as the key alone does -#}
     {%- set version_partition = spec.key + ([spec.event_time] if spec.get('event_time') else []) -%}
     {%- set breaks_ties = not spec.get('event_time') -%}
@@ -346,6 +344,13 @@
 {#- The warehouse name of a raw table: var <family>_<table>_identifier, else the table's own name. -#}
 {% macro raw_table_identifier(family, table) -%}
     {{ return(var(family ~ '_' ~ table ~ '_identifier', table)) }}
+{%- endmacro %}
+
+{#- True when a part of a raw table's key is null: the row has no key (missing_key, never collapsed). -#}
+{% macro key_is_null(spec) -%}
+    {%- set parts = [] -%}
+    {%- for column in spec.key -%}{%- do parts.append(column ~ ' is null') -%}{%- endfor -%}
+    ({{ parts | join(' or ') }})
 {%- endmacro %}
 
 {#- A row's key as one string ('a|b' for composite keys, 'null' for missing parts). -#}

@@ -19,7 +19,7 @@
         as_of (a stored future_timestamp row, which may stage now; a stored staged row beyond
         today's future limit, after as_of moved back), and every row without a key (never
         collapsed, each stands for itself); the stored rows of those keys are replaced
-        (`record_keyed_incremental` on `_record_key`). A record's versions do not share a day, so
+        (strategy `replace_records` on `_record_key`). A record's versions do not share a day, so
         this form reads the keys' versions wherever they are.
     Either way every version of what is re-read is read, so the ranking and the count of
     superseded versions are exact.
@@ -85,9 +85,7 @@ select * from final
 
 {#- A CRM row's key as one string (raw_key_string), null when a part is missing. -#}
 {% macro record_key(spec) -%}
-    {%- set null_parts = [] -%}
-    {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
-    case when {{ null_parts | join(' or ') }} then null else {{ leadflow.raw_key_string(spec) }} end
+    case when {{ leadflow.key_is_null(spec) }} then null else {{ leadflow.raw_key_string(spec) }} end
 {%- endmacro %}
 
 {#-
@@ -163,7 +161,7 @@ select * from final
 {% endmacro %}
 
 {#- raw_versions_window of a CRM table: every version of the keys that can have changed (the
-    stored rows of those keys are replaced; record_keyed_incremental), and every keyless row. -#}
+    stored rows of those keys are replaced: strategy replace_records), and every keyless row. -#}
 {% macro record_keys_window(family, table) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
@@ -178,12 +176,10 @@ select * from final
     {%- for reason, condition in spec.checks if reason == 'future_timestamp' -%}
         {%- do future_checks.append(condition) -%}
     {%- endfor -%}
-    {%- set null_parts = [] -%}
-    {%- for column in spec.key -%}{%- do null_parts.append(column ~ ' is null') -%}{%- endfor -%}
     {%- set parts = [
         key ~ " in (select " ~ key ~ " from " ~ source(family, table)
             ~ " where " ~ arrival ~ " > cast('" ~ since ~ "' as timestamp))",
-        null_parts | join(' or '),
+        leadflow.key_is_null(spec),
     ] -%}
     {%- if future_checks -%}
         {%- set as_of_bound -%}

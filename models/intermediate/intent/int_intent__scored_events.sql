@@ -1,4 +1,4 @@
-{{ config(**leadflow.person_day_incremental()) }}
+{{ config(**leadflow.delete_insert_incremental('replace_days_and_people')) }}
 {#-
     Which behaviour counts, and how much, before time decay: one row per event of a lead that
     matches an intent signal (seeds/intent_signals.csv; first matching pattern by priority).

@@ -11,7 +11,7 @@
     was derived from and a run re-derives only the people whose fingerprint in
     int_lifecycle__stage_changes changed, appeared or vanished (the people that model re-derived).
 -#}
-{{ config(meta={'replace_people_marker': 'stage_change_id'}, **leadflow.person_incremental()) }}
+{{ config(meta={'replace_people_marker': 'stage_change_id'}, **leadflow.delete_insert_incremental('replace_people')) }}
 with
 
 all_stage_changes as (

@@ -13,7 +13,7 @@
     changed, appeared or vanished (the fingerprint covers every int_lifecycle__crm_events row of
     the person, reasons included, and the seeds and vars read here).
 -#}
-{{ config(meta={'replace_people_marker': 'stage_change_id'}, **leadflow.person_incremental()) }}
+{{ config(meta={'replace_people_marker': 'stage_change_id'}, **leadflow.delete_insert_incremental('replace_people')) }}
 {%- if is_incremental() -%}
 {%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-03') -%}
 {%- endif -%}

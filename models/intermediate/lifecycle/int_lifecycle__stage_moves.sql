@@ -30,7 +30,7 @@
     int_lifecycle__stage_changes reads too) and a run re-derives only the people whose
     fingerprint changed, appeared or vanished: about 1% of people on a day.
 -#}
-{{ config(meta={'replace_people_marker': 'change_number'}, **leadflow.person_incremental()) }}
+{{ config(meta={'replace_people_marker': 'change_number'}, **leadflow.delete_insert_incremental('replace_people')) }}
 with
 
 all_crm_events as {{ leadflow.not_materialized() }} (

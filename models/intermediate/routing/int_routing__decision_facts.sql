@@ -1,4 +1,4 @@
-{{ config(enabled=var('using_salesforce', true), **leadflow.person_incremental()) }}
+{{ config(enabled=var('using_salesforce', true), **leadflow.delete_insert_incremental('replace_people')) }}
 {#-
     The facts of every moment of int_routing__decision_moments, and the gate routing takes on
     them (leadflow.routing_gate, the same gate int_routing__lead_targets takes at as_of):

@@ -1,4 +1,4 @@
-{{ config(enabled=var('using_salesforce', true), **leadflow.person_incremental()) }}
+{{ config(enabled=var('using_salesforce', true), **leadflow.delete_insert_incremental('replace_people')) }}
 {#-
     The moments at which leadflow takes a routing decision for a person, for the decision log
     (fct_routing_decisions): every lifecycle move (int_lifecycle__stage_changes) and every CRM

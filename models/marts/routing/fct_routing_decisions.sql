@@ -1,4 +1,4 @@
-{{ config(enabled=var('using_salesforce', true), **leadflow.person_incremental()) }}
+{{ config(enabled=var('using_salesforce', true), **leadflow.delete_insert_incremental('replace_people')) }}
 {#-
     The routing decision log: one row each time a person's routing outcome (rule, method,
     team, owner) changes, so "why did this rep get this lead last Tuesday" and owner churn are

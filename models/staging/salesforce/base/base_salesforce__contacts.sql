@@ -1,4 +1,4 @@
-{{ config(**leadflow.record_keyed_incremental()) }}
+{{ config(**leadflow.delete_insert_incremental('replace_records')) }}
 {#- The latest version of every raw salesforce.contact record, ranked once and kept by record key
     (macros/raw_versions.sql); stg_salesforce__contacts stages its staged rows. -#}
 {{ leadflow.raw_versions('salesforce', 'contact') }}
