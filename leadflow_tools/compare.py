@@ -26,6 +26,7 @@ INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = tuple(
     ("intermediate", "int_lifecycle__spells"),
     ("intermediate", "int_routing__decision_moments"),
     ("intermediate", "int_routing__decision_facts"),
+    ("intermediate", "int_sla__clock_start_states"),
 )
 
 # Columns that stamp which run wrote a row: an incremental and a full-refresh build differ there

@@ -185,8 +185,8 @@
 {%- endmacro %}
 
 {#- The people whose routing decisions an incremental run of the decision-log models
-    (int_routing__decision_moments, int_routing__decision_facts, fct_routing_decisions)
-    re-derives:
+    (int_routing__decision_moments, int_routing__decision_facts, fct_routing_decisions) and
+    whose SLA clock starts int_sla__clock_start_states re-derives:
       - anyone with a lifecycle move, an owner change or a counted sales touch on or after
         `window_start` (a moment, or a touch, that is new or may have changed);
       - anyone int_intent__scored_events rescored whole in this run (identity or consent
@@ -195,7 +195,8 @@
         previous person: this catches a person whose only scored event moved to someone else,
         who keeps no scored row to be found by;
       - anyone whose profile_fingerprint in `current_fingerprints` (lead_key,
-        profile_fingerprint) differs from the one stored in the model.
+        profile_fingerprint) differs from the one stored in the model (none: a model that
+        stores nothing of the profile, int_sla__clock_start_states).
     An intent event changes a decision only at or after its own instant (intent and trial
     starts are taken up to the moment), so a person whose events were rescored only because
     their day is within the window (on or after `window_start`) has no stored decision they
@@ -241,6 +242,7 @@
             -- the person a handle had until such a change
             or handle_people.next_changed_at >= cast('{{ window_start }}' as timestamp)
         )
+    {%- if current_fingerprints %}
     union
     select stored.lead_key
     from (
@@ -257,6 +259,7 @@
     ) as current_profiles
         on stored.lead_key = current_profiles.lead_key
     where stored.profile_fingerprint <> current_profiles.profile_fingerprint
+    {%- endif %}
 {%- endmacro %}
 
 {#- The rows of `rows_cte` an incremental run of a decision-log model re-derives: all of them on

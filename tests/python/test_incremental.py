@@ -526,3 +526,68 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     assert outdated.returncode != 0
     assert "has no inputs_fingerprint column" in outdated.output
     assert "--full-refresh -s int_lifecycle__stage_changes+" in outdated.output
+
+
+def test_the_clock_start_states_are_re_derived_for_the_people_a_day_touched(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """int_sla__clock_start_states re-derives a person whose MQL starts differ from the stored ones
+    anywhere in their history (a start moved an hour, a start that vanished) besides the people the
+    decision-log rule names, and nobody else: a tampered row of a person neither names survives the
+    run. Apart from that row the table equals a full refresh."""
+    workdir, _ = simulation
+    database = database_path(tmp_path, "clocks")
+    reference = database_path(tmp_path, "clocks_full_refresh")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    as_of = {"as_of": "2026-11-01 00:00:00"}
+    states = "intermediate.int_sla__clock_start_states"
+    since = "cast('2026-10-01' as timestamp)"
+    # people with an MQL start whom nothing in the last month names (no move, owner change, sales
+    # touch, rescored event or handle change): only the comparison of their starts can name them
+    quiet = query(database, f"""
+        select lead_key from {states}
+        where lead_key not in (select lead_key from intermediate.int_lifecycle__stage_changes where changed_at >= {since})
+            and lead_key not in (select lead_key from intermediate.int_routing__owner_changes where changed_at >= {since})
+            and lead_key not in (select lead_key from intermediate.int_sla__sales_touches where touched_at >= {since})
+            -- rescored in the last run (at this as_of)
+            and lead_key not in (
+                select lead_key from intermediate.int_intent__scored_events
+                where scored_through >= cast('{as_of["as_of"]}' as timestamp))
+            -- a handle of theirs changed person (the history's first snapshot is no change)
+            and lead_key not in (
+                select earlier.lead_key
+                from intermediate.int_identity__handle_changes as earlier
+                inner join intermediate.int_identity__handle_changes as later
+                    on earlier.handle_type = later.handle_type and earlier.handle_id = later.handle_id
+                where
+                    later.changed_at >= {since} and earlier.lead_key is not null
+                    and later.changed_at > (select min(changed_at) from intermediate.int_identity__handle_changes))
+        group by lead_key
+        order by lead_key
+        limit 3""")
+    assert len(quiet) == 3, quiet
+    moved, vanished, untouched = (str(row[0]) for row in quiet)
+    execute(
+        database,
+        "update intermediate.int_lifecycle__stage_changes set changed_at = changed_at - interval 1 hour "
+        f"where lead_key = '{moved}' and lifecycle_stage = 'mql'",
+        f"delete from intermediate.int_lifecycle__stage_changes where lead_key = '{vanished}' and lifecycle_stage = 'mql'",
+        f"update {states} set owner_so_far = 'tampered' where lead_key = '{untouched}'",
+    )
+    run_dbt(["run", "--select", "int_sla__clock_start_states"], database, as_of, target_path=tmp_path / "target")
+    shutil.copy(database, reference)
+    run_dbt(["run", "--select", "int_sla__clock_start_states", "--full-refresh"], reference, as_of,
+            target_path=tmp_path / "target")
+
+    assert scalar(database, f"select count(*) from {states} where lead_key = '{vanished}'") == 0
+    assert scalar(database, f"""
+        select count(*) from {states}
+        inner join intermediate.int_lifecycle__stage_changes as moves
+            on {states}.lead_key = moves.lead_key and {states}.change_number = moves.change_number
+        where {states}.lead_key = '{moved}' and {states}.started_at = moves.changed_at""") == scalar(
+        database, f"select count(*) from intermediate.int_lifecycle__stage_changes "
+                  f"where lead_key = '{moved}' and lifecycle_stage = 'mql'")
+    tampered = scalar(database, f"select count(*) from {states} where owner_so_far = 'tampered'")
+    assert tampered == scalar(reference, f"select count(*) from {states} where lead_key = '{untouched}'")
+    assert tampered > 0  # type: ignore[operator]
+    assert _rows_only_in_each(reference, database, states) == (tampered, tampered)

@@ -21,21 +21,18 @@
                              routing rule for manual-review clocks, else the owner's team in
                              seeds/sales_reps.csv, else the person's territory team, else
                              'default' (a team without business hours falls back to 'default')
+    The intent and owner states at each start come from int_sla__clock_start_states (kept per
+    person, incremental); this model joins the profile and the seeds to them at every run.
 -#}
 with
 
-stage_changes as (
-    select * from {{ ref('int_lifecycle__stage_changes') }}
-    where lifecycle_stage = 'mql'
+states as (
+    -- the intent and owner states at each start, kept per person (int_sla__clock_start_states)
+    select * from {{ ref('int_sla__clock_start_states') }}
 ),
 
 leads as (
     select * from {{ ref('dim_leads') }}
-),
-
--- depends_on: {{ ref('int_intent__signal_events') }} (read by leadflow.intent_points_at)
-owner_changes as (
-    select * from {{ ref('int_routing__owner_changes') }}
 ),
 
 sales_reps as (
@@ -61,68 +58,23 @@ calendars as (
     from {{ ref('business_hours') }}
 ),
 
-starts as (
-    select
-        stage_changes.lead_key || ':' || cast(stage_changes.change_number as {{ dbt.type_string() }}) as clock_key,
-        stage_changes.lead_key,
-        stage_changes.change_number,
-        stage_changes.changed_at as started_at,
-        leads.fit_score,
-        not leads.needs_enrichment as is_fit_known,
-        leads.owner_id as current_owner_id
-    from stage_changes
-    inner join leads
-        on stage_changes.lead_key = leads.lead_key
-),
-
-intent_at_start as (
-    {{ leadflow.intent_points_at('starts', 'clock_key', 'started_at') }}
-),
-
 scored as (
     select
-        starts.*,
-        {{ leadflow.intent_score('intent_at_start.intent_points') }}
-            as intent_score_at_start
-    from starts
-    left join intent_at_start
-        on starts.clock_key = intent_at_start.clock_key
+        states.lead_key || ':' || cast(states.change_number as {{ dbt.type_string() }}) as clock_key,
+        states.lead_key,
+        states.change_number,
+        states.started_at,
+        leads.fit_score,
+        not leads.needs_enrichment as is_fit_known,
+        states.intent_score_at_start,
+        {{ leadflow.owner_at('states', 'leads.owner_id') | indent(8) }} as owner_id
+    from states
+    inner join leads
+        on states.lead_key = leads.lead_key
 ),
 
 cells as (
     {{ leadflow.matrix_cell('scored', 'clock_key', 'fit_score', 'intent_score_at_start', 'is_fit_known') }}
-),
-
-owner_timelines as (
-    -- each clock start among its person's owner changes, in time order (the starts carry no
-    -- change order); only the people with a clock
-    select
-        lead_key,
-        clock_key,
-        started_at as happened_at,
-        {{ leadflow.no_owner_change_columns() | indent(8) }}
-    from starts
-    union all
-    select
-        owner_changes.lead_key,
-        cast(null as {{ dbt.type_string() }}) as clock_key,
-        owner_changes.changed_at as happened_at,
-        {{ leadflow.owner_change_columns('owner_changes') | indent(8) }}
-    from owner_changes
-    where owner_changes.lead_key in (select starts.lead_key from starts)
-),
-
-timeline_states as (
-    select
-        clock_key,
-        {{ leadflow.owner_states('happened_at') | indent(8) }}
-    from owner_timelines
-),
-
-owners_at_start as (
-    select *
-    from timeline_states
-    where clock_key is not null
 ),
 
 owned as (
@@ -131,13 +83,10 @@ owned as (
         cells.fit_grade,
         cells.intent_band,
         cells.priority_tier,
-        cells.priority_action,
-        {{ leadflow.owner_at('owners_at_start', 'scored.current_owner_id') | indent(8) }} as owner_id
+        cells.priority_action
     from scored
     inner join cells
         on scored.clock_key = cells.clock_key
-    inner join owners_at_start
-        on scored.clock_key = owners_at_start.clock_key
 ),
 
 final as (
