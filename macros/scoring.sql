@@ -63,8 +63,6 @@
     half-lives old) weigh less than 2^-500: left out. A moment sorts after the events of its own
     instant, so they count (occurred_at <= moment). -#}
 {% macro intent_points_at(moments_cte, key_column, moment_column) -%}
-    {%- set slots = range(1, var('intent_half_life_slots') + 1) -%}
-    {%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" -%}
     {%- set running_window -%}
         over (
             partition by lead_key, era
@@ -74,63 +72,20 @@
     {%- endset -%}
     with
 
-    half_lives as (
-        select
-            half_life_days,
-            cast(dense_rank() over (order by half_life_days) as integer) as slot
-        from (select distinct half_life_days from {{ ref('intent_signals') }}) as distinct_half_lives
-    ),
-
-    slot_half_lives as (
-        select
-            {%- for slot in slots %}
-            max(case when slot = {{ slot }} then half_life_days end) as half_life_{{ slot }},
-            {%- endfor %}
-            500 * min(half_life_days) as era_days
-        from half_lives
-    ),
+    {{ leadflow.intent_half_life_ctes() }},
 
     moment_leads as (
         select distinct lead_key from {{ moments_cte }}
     ),
 
-    events as (
-        -- the events of the people with moments, each instant in days since 1970
-        select
-            scored_events.lead_key,
-            scored_events.occurred_at,
-            scored_events.counted_points,
-            scored_events.half_life_days,
-            half_lives.slot,
-            {{ leadflow.seconds_between(epoch, 'scored_events.occurred_at') }} / 86400.0 as days
-        from {{ ref('int_intent__signal_events') }} as scored_events
-        inner join moment_leads
-            on scored_events.lead_key = moment_leads.lead_key
-        inner join half_lives
-            on scored_events.half_life_days = half_lives.half_life_days
-        where not scored_events.is_excluded
-    ),
-
-    event_terms as (
-        select
-            events.lead_key,
-            events.occurred_at,
-            events.slot,
-            floor(events.days / slot_half_lives.era_days) as era,
-            events.counted_points * power(
-                2, (events.days - floor(events.days / slot_half_lives.era_days) * slot_half_lives.era_days)
-                / events.half_life_days
-            ) as term
-        from events
-        cross join slot_half_lives
-    ),
+    {{ leadflow.intent_event_term_ctes('moment_leads') }},
 
     moment_days as (
         select
             {{ key_column if key_column else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as moment_key,
             lead_key,
             {{ moment_column }} as occurred_at,
-            {{ leadflow.seconds_between(epoch, moment_column) }} / 86400.0 as days
+            {{ leadflow.seconds_between(leadflow.intent_epoch(), moment_column) }} / 86400.0 as days
         from {{ moments_cte }}
     ),
 
@@ -169,24 +124,11 @@
             era,
             days_into_era,
             row_kind,
-            {%- for slot in slots %}
-            sum(case when slot = {{ slot }} then term else 0 end) {{ running_window }} as era_sum_{{ slot }}
-            {{- "," if not loop.last }}
-            {%- endfor %}
+            {{ leadflow.intent_running_sums(running_window) | indent(12) }}
         from timeline
     ),
 
-    era_totals as (
-        select
-            lead_key,
-            era,
-            {%- for slot in slots %}
-            sum(case when slot = {{ slot }} then term else 0 end) as era_sum_{{ slot }}
-            {{- "," if not loop.last }}
-            {%- endfor %}
-        from event_terms
-        group by lead_key, era
-    )
+    {{ leadflow.intent_era_totals_cte() }}
 
     select
         {%- if key_column %}
@@ -195,22 +137,165 @@
         running.lead_key,
         running.occurred_at as {{ moment_column }},
         {%- endif %}
-        {%- for slot in slots %}
-        coalesce(
-            power(2, -running.days_into_era / slot_half_lives.half_life_{{ slot }})
-            * (
-                running.era_sum_{{ slot }}
-                + power(2, -slot_half_lives.era_days / slot_half_lives.half_life_{{ slot }})
-                * coalesce(era_before.era_sum_{{ slot }}, 0)
-            ),
-            0
-        ){{ " +" if not loop.last }}
-        {%- endfor %} as intent_points
+        {{ leadflow.intent_points_from_running_sums('running') | indent(8) }} as intent_points
     from running
     cross join slot_half_lives
     left join era_totals as era_before
         on running.lead_key = era_before.lead_key and running.era - 1 = era_before.era
     where running.row_kind = 1
+{%- endmacro %}
+
+{#- leadflow.intent_points_at at the instants of the people's own counted events: one row per
+    (lead_key, occurred_at) holding a counted (points > 0), not excluded event of a person in
+    `people_cte` (a CTE with lead_key), with the intent at that instant (the events of the
+    instant included) in intent_points. The same sums as intent_points_at with those instants
+    as moments, but the running sums run over the events alone (a frame that takes the events
+    of the same instant together), not over the events and as many moment rows again: for
+    int_scoring__qualifications, whose moments are these instants, half the rows to sort. -#}
+{% macro intent_points_at_events(people_cte) -%}
+    {%- set running_window -%}
+        over (
+            partition by lead_key, era
+            order by occurred_at
+            range between unbounded preceding and current row
+        )
+    {%- endset -%}
+    with
+
+    {{ leadflow.intent_half_life_ctes() }},
+
+    event_people as (
+        select distinct lead_key from {{ people_cte }}
+    ),
+
+    {{ leadflow.intent_event_term_ctes('event_people') }},
+
+    running as (
+        select
+            lead_key,
+            occurred_at,
+            era,
+            days_into_era,
+            counted_points,
+            {{ leadflow.intent_running_sums(running_window) | indent(12) }}
+        from event_terms
+    ),
+
+    {{ leadflow.intent_era_totals_cte() }}
+
+    -- every event of an instant carries the same sums (the frame takes its peers): one row each
+    select distinct
+        running.lead_key,
+        running.occurred_at,
+        {{ leadflow.intent_points_from_running_sums('running') | indent(8) }} as intent_points
+    from running
+    cross join slot_half_lives
+    left join era_totals as era_before
+        on running.lead_key = era_before.lead_key and running.era - 1 = era_before.era
+    where running.counted_points > 0
+{%- endmacro %}
+
+{#- Pieces of the two forms above. The instant an intent sum counts from (days since it). -#}
+{% macro intent_epoch() -%}
+    cast('1970-01-01 00:00:00' as timestamp)
+{%- endmacro %}
+
+{#- CTEs half_lives (each distinct half-life of seeds/intent_signals.csv and its slot) and
+    slot_half_lives (one row: half_life_<slot> per slot, and era_days, 500 shortest half-lives). -#}
+{% macro intent_half_life_ctes() -%}
+    half_lives as (
+        select
+            half_life_days,
+            cast(dense_rank() over (order by half_life_days) as integer) as slot
+        from (select distinct half_life_days from {{ ref('intent_signals') }}) as distinct_half_lives
+    ),
+
+    slot_half_lives as (
+        select
+            {%- for slot in range(1, var('intent_half_life_slots') + 1) %}
+            max(case when slot = {{ slot }} then half_life_days end) as half_life_{{ slot }},
+            {%- endfor %}
+            500 * min(half_life_days) as era_days
+        from half_lives
+    )
+{%- endmacro %}
+
+{#- CTEs events (the not excluded scored events of the people in `people_cte`, each instant in
+    days since intent_epoch) and event_terms (each event's era, days into it, and its term: its
+    points times 2^(days into the era / half-life)). -#}
+{% macro intent_event_term_ctes(people_cte) -%}
+    events as (
+        -- the events of the people with moments, each instant in days since 1970
+        select
+            scored_events.lead_key,
+            scored_events.occurred_at,
+            scored_events.counted_points,
+            scored_events.half_life_days,
+            half_lives.slot,
+            {{ leadflow.seconds_between(leadflow.intent_epoch(), 'scored_events.occurred_at') }} / 86400.0 as days
+        from {{ ref('int_intent__signal_events') }} as scored_events
+        inner join {{ people_cte }}
+            on scored_events.lead_key = {{ people_cte }}.lead_key
+        inner join half_lives
+            on scored_events.half_life_days = half_lives.half_life_days
+        where not scored_events.is_excluded
+    ),
+
+    event_terms as (
+        select
+            events.lead_key,
+            events.occurred_at,
+            events.slot,
+            events.counted_points,
+            floor(events.days / slot_half_lives.era_days) as era,
+            events.days - floor(events.days / slot_half_lives.era_days) * slot_half_lives.era_days as days_into_era,
+            events.counted_points * power(
+                2, (events.days - floor(events.days / slot_half_lives.era_days) * slot_half_lives.era_days)
+                / events.half_life_days
+            ) as term
+        from events
+        cross join slot_half_lives
+    )
+{%- endmacro %}
+
+{#- Select-list columns era_sum_<slot>: each slot's terms summed over `running_window`. -#}
+{% macro intent_running_sums(running_window) -%}
+    {%- for slot in range(1, var('intent_half_life_slots') + 1) %}
+    sum(case when slot = {{ slot }} then term else 0 end) {{ running_window }} as era_sum_{{ slot }}
+    {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- CTE era_totals: each person's era's terms summed per slot (the era before a moment's). -#}
+{% macro intent_era_totals_cte() -%}
+    era_totals as (
+        select
+            lead_key,
+            era,
+            {%- for slot in range(1, var('intent_half_life_slots') + 1) %}
+            sum(case when slot = {{ slot }} then term else 0 end) as era_sum_{{ slot }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
+        from event_terms
+        group by lead_key, era
+    )
+{%- endmacro %}
+
+{#- The intent points at a row of `running` (days_into_era and era_sum_<slot>, joined with
+    slot_half_lives and its era before as era_before): per slot, the running sum and the era
+    before's total decayed to the row's instant. -#}
+{% macro intent_points_from_running_sums(running) -%}
+    {%- for slot in range(1, var('intent_half_life_slots') + 1) %}
+    coalesce(
+        power(2, -{{ running }}.days_into_era / slot_half_lives.half_life_{{ slot }})
+        * (
+            {{ running }}.era_sum_{{ slot }}
+            + power(2, -slot_half_lives.era_days / slot_half_lives.half_life_{{ slot }})
+            * coalesce(era_before.era_sum_{{ slot }}, 0)
+        ),
+        0
+    ){{ " +" if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- The same sum as leadflow.intent_points_at, written directly: every moment joined with every

@@ -170,7 +170,8 @@ def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_pa
     """leadflow.intent_points_at (per-half-life running sums, linear in a person's events) against
     leadflow.intent_points_at_direct (every moment joined with every earlier event): the intent at
     every scored event's instant, the moments int_scoring__qualifications evaluates; keyed by a
-    moment key (routing, SLA) and by (lead_key, moment) alone (qualifications)."""
+    moment key (routing, SLA) and by (lead_key, moment) alone; and leadflow.intent_points_at_events
+    (the running sums over the events alone, at the instants of counted events: qualifications)."""
     comparison = """
         with moments as (
             select distinct lead_key || ':' || cast(occurred_at as varchar) as moment_key, lead_key,
@@ -179,9 +180,23 @@ def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_pa
         ),
         running_sums as ({{ leadflow.intent_points_at('moments', 'moment_key', 'moment_at') }}),
         direct as ({{ leadflow.intent_points_at_direct('moments', 'moment_key', 'moment_at') }}),
-        unkeyed as ({{ leadflow.intent_points_at('moments', none, 'moment_at') }})
+        unkeyed as ({{ leadflow.intent_points_at('moments', none, 'moment_at') }}),
+        people as (select distinct lead_key from moments),
+        at_events as ({{ leadflow.intent_points_at_events('people') }}),
+        counted_instants as (
+            select count(*) as instants from (
+                select distinct lead_key, occurred_at from {{ ref('int_intent__signal_events') }}
+                where not is_excluded and counted_points > 0
+            ) as instants
+        )
         select
             count(*) as moments,
+            max(abs(coalesce(at_events.intent_points, 0) - coalesce(direct.intent_points, 0)))
+                filter (where at_events.lead_key is not null) as max_difference_at_events,
+            sum(case when at_events.lead_key is not null and {{ leadflow.intent_score('at_events.intent_points') }}
+                <> {{ leadflow.intent_score('direct.intent_points') }} then 1 else 0 end) as differing_scores_at_events,
+            count(at_events.lead_key) as at_events_rows,
+            max(counted_instants.instants) as counted_instants,
             max(abs(coalesce(running_sums.intent_points, 0) - coalesce(direct.intent_points, 0))) as max_difference,
             sum(case when {{ leadflow.intent_score('running_sums.intent_points') }}
                 <> {{ leadflow.intent_score('direct.intent_points') }} then 1 else 0 end) as differing_scores,
@@ -191,6 +206,8 @@ def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_pa
         left join running_sums on moments.moment_key = running_sums.moment_key
         left join direct on moments.moment_key = direct.moment_key
         left join unkeyed on moments.lead_key = unkeyed.lead_key and moments.moment_at = unkeyed.moment_at
+        left join at_events on moments.lead_key = at_events.lead_key and moments.moment_at = at_events.occurred_at
+        cross join counted_instants
     """
     from leadflow_tools.dbt import run_dbt
 
@@ -202,3 +219,6 @@ def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_pa
     assert row["moments"] > 50_000
     assert row["max_difference"] < 1e-9 and row["differing_scores"] == 0, row
     assert row["max_difference_unkeyed"] < 1e-9 and row["unkeyed_rows"] == row["moments"], row
+    # the events-only form (int_scoring__qualifications): one row per instant of a counted event
+    assert row["at_events_rows"] == row["counted_instants"] > 10_000, row
+    assert row["max_difference_at_events"] < 1e-9 and row["differing_scores_at_events"] == 0, row

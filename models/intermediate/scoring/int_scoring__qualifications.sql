@@ -5,7 +5,8 @@
                      person whose profile can qualify (fit known, at least the minimum, required
                      fields present): intent rises only at an event and decays between events,
                      so the first moment the intent minimum is met is an event
-      intent_score   the events up to the moment, decayed to it (leadflow.intent_points_at)
+      intent_score   the events up to the moment, decayed to it (leadflow.intent_points_at_events:
+                     the running sums over the events alone, their instants the moments)
       fit_score      the current profile's fit (int_scoring__fit: the connectors keep no
                      history of title, size or industry on most records)
       the rule       the matrix cell (leadflow.matrix_cell) qualifies (priority_matrix.qualifies),
@@ -16,12 +17,8 @@
     qualifying event after a recycle is a new qualification (qualification_number 2, ...). An
     event at the very instant of the recycle belongs to the cycle before.
 -#}
+-- depends_on: {{ ref('int_intent__signal_events') }} (read by leadflow.intent_points_at_events)
 with
-
-scored_events as (
-    select * from {{ ref('int_intent__signal_events') }}
-    where occurred_at <= {{ leadflow.as_of() }}
-),
 
 fit as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_scoring__fit') }}
@@ -74,26 +71,19 @@ candidates as (
     where fit.is_fit_known and fit.fit_score >= rules.min_fit_score and required_fields.has_required_fields
 ),
 
-moments as (
-    select distinct
-        scored_events.lead_key,
-        scored_events.occurred_at as qualified_at
-    from scored_events
-    inner join candidates
-        on scored_events.lead_key = candidates.lead_key
-    where not scored_events.is_excluded and scored_events.counted_points > 0
-),
-
 intent_at as (
-    {{ leadflow.intent_points_at('moments', none, 'qualified_at') }}
+    -- the intent at every instant of a candidate's counted events (the moments: intent rises
+    -- only at an event), the events of the instant included
+    {{ leadflow.intent_points_at_events('candidates') }}
 ),
 
 intent_scores as (
     select
         lead_key,
-        qualified_at,
+        occurred_at as qualified_at,
         {{ leadflow.intent_score('intent_points') }} as intent_score
     from intent_at
+    where occurred_at <= {{ leadflow.as_of() }}
 ),
 
 intent_met as (
