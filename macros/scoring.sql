@@ -63,22 +63,11 @@
     half-lives old) weigh less than 2^-500: left out. A moment sorts after the events of its own
     instant, so they count (occurred_at <= moment). -#}
 {% macro intent_points_at(moments_cte, key_column, moment_column) -%}
-    {%- set running_window -%}
-        over (
-            partition by lead_key, era
-            order by occurred_at, row_kind
-            rows between unbounded preceding and current row
-        )
-    {%- endset -%}
     with
 
     {{ leadflow.intent_half_life_ctes() }},
 
-    moment_leads as (
-        select distinct lead_key from {{ moments_cte }}
-    ),
-
-    {{ leadflow.intent_event_term_ctes('moment_leads') }},
+    {{ leadflow.intent_event_term_ctes(moments_cte) }},
 
     moment_days as (
         select
@@ -124,7 +113,7 @@
             era,
             days_into_era,
             row_kind,
-            {{ leadflow.intent_running_sums(running_window) | indent(12) }}
+            {{ leadflow.intent_running_sums('occurred_at, row_kind', 'rows') | indent(12) }}
         from timeline
     ),
 
@@ -153,22 +142,11 @@
     of the same instant together), not over the events and as many moment rows again: for
     int_scoring__qualifications, whose moments are these instants, half the rows to sort. -#}
 {% macro intent_points_at_events(people_cte) -%}
-    {%- set running_window -%}
-        over (
-            partition by lead_key, era
-            order by occurred_at
-            range between unbounded preceding and current row
-        )
-    {%- endset -%}
     with
 
     {{ leadflow.intent_half_life_ctes() }},
 
-    event_people as (
-        select distinct lead_key from {{ people_cte }}
-    ),
-
-    {{ leadflow.intent_event_term_ctes('event_people') }},
+    {{ leadflow.intent_event_term_ctes(people_cte) }},
 
     running as (
         select
@@ -177,7 +155,7 @@
             era,
             days_into_era,
             counted_points,
-            {{ leadflow.intent_running_sums(running_window) | indent(12) }}
+            {{ leadflow.intent_running_sums('occurred_at', 'range') | indent(12) }}
         from event_terms
     ),
 
@@ -220,10 +198,14 @@
     )
 {%- endmacro %}
 
-{#- CTEs events (the not excluded scored events of the people in `people_cte`, each instant in
-    days since intent_epoch) and event_terms (each event's era, days into it, and its term: its
-    points times 2^(days into the era / half-life)). -#}
+{#- CTEs event_people (the people of `people_cte`, once each), events (their not excluded
+    scored events, each instant in days since intent_epoch) and event_terms (each event's era,
+    days into it, and its term: its points times 2^(days into the era / half-life)). -#}
 {% macro intent_event_term_ctes(people_cte) -%}
+    event_people as (
+        select distinct lead_key from {{ people_cte }}
+    ),
+
     events as (
         -- the events of the people with moments, each instant in days since 1970
         select
@@ -234,8 +216,8 @@
             half_lives.slot,
             {{ leadflow.seconds_between(leadflow.intent_epoch(), 'scored_events.occurred_at') }} / 86400.0 as days
         from {{ ref('int_intent__signal_events') }} as scored_events
-        inner join {{ people_cte }}
-            on scored_events.lead_key = {{ people_cte }}.lead_key
+        inner join event_people
+            on scored_events.lead_key = event_people.lead_key
         inner join half_lives
             on scored_events.half_life_days = half_lives.half_life_days
         where not scored_events.is_excluded
@@ -258,10 +240,15 @@
     )
 {%- endmacro %}
 
-{#- Select-list columns era_sum_<slot>: each slot's terms summed over `running_window`. -#}
-{% macro intent_running_sums(running_window) -%}
+{#- Select-list columns era_sum_<slot>: each slot's terms of the person's era summed up to the
+    row in `order_by` order; `frame` rows (up to the row itself) or range (its peers too). -#}
+{% macro intent_running_sums(order_by, frame) -%}
     {%- for slot in range(1, var('intent_half_life_slots') + 1) %}
-    sum(case when slot = {{ slot }} then term else 0 end) {{ running_window }} as era_sum_{{ slot }}
+    sum(case when slot = {{ slot }} then term else 0 end) over (
+        partition by lead_key, era
+        order by {{ order_by }}
+        {{ frame }} between unbounded preceding and current row
+    ) as era_sum_{{ slot }}
     {{- "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

@@ -444,6 +444,17 @@ def test_a_day_filter_on_an_event_view_reaches_the_base_table_scan(built_db: Pat
     assert "Window" not in plan and "raw_" not in plan and day in scan, plan
 
 
+def _copy_of_the_replayed_database(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path, name: str
+) -> tuple[Path, Path]:
+    """A copy of the 30-day replay's incremental database to tamper with and run on (`name`), and
+    the path its full-refresh reference is copied to later."""
+    workdir, _ = simulation
+    database = database_path(tmp_path, name)
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    return database, database_path(tmp_path, f"{name}_full_refresh")
+
+
 def _rows_only_in_each(left: Path, right: Path, table: str) -> tuple[int, int]:
     """(rows of `table` only in `left`, only in `right`), duplicates counted: leadflow_tools.compare's
     difference, as the replay compares (the lifecycle tables have no floating or run-stamp column)."""
@@ -466,10 +477,7 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     time the table equals a full refresh. int_lifecycle__stage_changes and int_lifecycle__spells
     follow the people whose fingerprint changed there, the same way. A table built before the
     fingerprint column is refused."""
-    workdir, _ = simulation
-    database = database_path(tmp_path, "lifecycle")
-    reference = database_path(tmp_path, "lifecycle_full_refresh")
-    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    database, reference = _copy_of_the_replayed_database(simulation, tmp_path, "lifecycle")
     as_of = {"as_of": "2026-11-01 00:00:00"}
     table = "intermediate.int_lifecycle__stage_changes"
     moves = "intermediate.int_lifecycle__stage_moves"
@@ -535,10 +543,7 @@ def test_the_clock_start_states_are_re_derived_for_the_people_a_day_touched(
     anywhere in their history (a start moved an hour, a start that vanished) besides the people the
     decision-log rule names, and nobody else: a tampered row of a person neither names survives the
     run. Apart from that row the table equals a full refresh."""
-    workdir, _ = simulation
-    database = database_path(tmp_path, "clocks")
-    reference = database_path(tmp_path, "clocks_full_refresh")
-    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    database, reference = _copy_of_the_replayed_database(simulation, tmp_path, "clocks")
     as_of = {"as_of": "2026-11-01 00:00:00"}
     states = "intermediate.int_sla__clock_start_states"
     since = "cast('2026-10-01' as timestamp)"
