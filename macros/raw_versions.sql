@@ -38,6 +38,8 @@
                             time is missing (those rows are re-read whenever such a row arrives)
       _record_key           (CRM tables) the key as one string (raw_key_string); null for a row
                             whose key is incomplete
+      _run_as_of            as_of of the run that wrote the row: the data tests of a daily run
+                            read the rows with the newest one (macros/tests/latest_run.sql)
     A run whose future limit (as_of + future_tolerance_hours) is before a stored staged event is
     refused (an earlier as_of: --full-refresh); a CRM table re-reads such a record instead.
 
@@ -70,10 +72,11 @@ final as (
         -- greatest() skips nulls on DuckDB and Spark
         greatest({{ arrival }}, _superseded_newest_arrival) as _newest_arrival,
         {%- if event_time %}
-        coalesce(cast({{ event_time }} as date), cast('1900-01-01' as date)) as _event_day
+        coalesce(cast({{ event_time }} as date), cast('1900-01-01' as date)) as _event_day,
         {%- else %}
-        {{ leadflow.record_key(spec) }} as _record_key
+        {{ leadflow.record_key(spec) }} as _record_key,
         {%- endif %}
+        {{ leadflow.as_of() }} as _run_as_of
     from outcomes
     -- the latest version, a tied_version beside it, and every row without a key (never
     -- collapsed: each one stands for itself)

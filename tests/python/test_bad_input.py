@@ -9,6 +9,7 @@ stop the run before anything is built, with a message saying what to do."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
@@ -169,7 +170,7 @@ def test_a_redelivered_event_collapses_to_its_latest_version(bad_db: Path) -> No
 def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Path, tmp_path: Path) -> None:
     """The contract promises that every version of an event keeps its event time (the base model
     ranks versions within key and event time, and re-ranks by day of the event). A version that
-    breaks it is not collapsed silently: once the daily run has read it, the staging key test
+    breaks it is not collapsed silently: once the daily run has read it, the base model's key test
     fails and names the id."""
     execute(
         bad_db,
@@ -180,18 +181,76 @@ def test_a_version_that_moves_its_event_time_fails_the_key_test_by_id(bad_db: Pa
     try:
         run_dbt(["run", "--select", "base_segment__pages"], bad_db, {"as_of": AS_OF}, target_path=tmp_path / "target")
         result = run_dbt(
-            ["test", "--select", "stg_segment__pages,test_name:unique", "--store-failures"],
+            ["test", "--select", "base_segment__pages,test_name:unique_in_latest_run", "--store-failures"],
             bad_db, {"as_of": AS_OF}, target_path=tmp_path / "target", check=False,
         )
         assert result.returncode != 0
-        assert query(bad_db, "select unique_field, n_records from dbt_test__audit.unique_stg_segment__pages_page_view_id") == [
-            ("storm-1", 2)
-        ]
+        assert query(
+            bad_db, "select unique_field, n_records from dbt_test__audit.unique_in_latest_run_base_segment__pages_id___run_as_of"
+        ) == [("storm-1", 2)]
     finally:
         execute(bad_db, f"delete from raw_segment.pages where path = '{MOVED_PATH}'")
         # the module's other tests share the database: rank the pages again without the moved version
         run_dbt(["run", "--select", "base_segment__pages", "--full-refresh"], bad_db, {"as_of": AS_OF},
                 target_path=tmp_path / "target")
+
+
+def test_a_daily_runs_data_tests_check_its_rows_against_every_stored_row(bad_db: Path, tmp_path: Path) -> None:
+    """Data tests on a day (macros/tests/latest_run.sql): with data_tests_scope latest_run, a
+    test reads the rows carrying the newest run stamp, and unique_in_latest_run checks their keys
+    against every stored row; data_tests_scope all reads everything. On a copy of the database
+    whose activity rows are stamped as written by two runs (all but the latest day a day
+    earlier):
+      - a duplicate pair of older rows, and a bad value in an older row, are left to the full
+        check (latest_run passes, all fails naming them);
+      - a newest row repeating an older row's key, and a bad value in a newest row, fail the
+        daily check, naming only them."""
+    database = database_path(tmp_path, "scoped")
+    shutil.copyfile(bad_db, database)
+    activity = "intermediate.int_intent__activity"
+    latest_day = f"(select max(occurred_on) from {activity})"
+    execute(
+        database,
+        f"update {activity} set _run_as_of = _run_as_of - interval 1 day where occurred_on < {latest_day}",
+        # an older duplicate pair and an older row with a source outside the accepted values
+        f"insert into {activity} select * from {activity} where event_id = (select min(event_id) from {activity} "
+        f"where occurred_on < {latest_day})",
+        f"update {activity} set source = 'old_bogus' where event_id = (select max(event_id) from {activity} "
+        f"where occurred_on < {latest_day})",
+    )
+    older_pair = str(scalar(database, f"select event_id from {activity} group by event_id having count(*) > 1"))
+    unique_test = "unique_in_latest_run_int_intent__activity_event_id___run_as_of"
+    source_test = "accepted_values_int_intent__activity_source__page_view__track__form__campaign_member__email_event__task"
+
+    def check(scope: str) -> tuple[set[object], set[object]]:
+        result = run_dbt(
+            ["test", "--select", unique_test, source_test, "--store-failures"],
+            database, {"as_of": AS_OF, "data_tests_scope": scope}, target_path=tmp_path / "target", check=False,
+        )
+        # a long test name is stored under a hashed alias
+        nodes = json.loads((tmp_path / "target" / "manifest.json").read_text())["nodes"].values()
+        audit = {node["name"]: node["alias"] for node in nodes if node["name"] in (unique_test, source_test)}
+        duplicated = {row[0] for row in query(database, f"select unique_field from dbt_test__audit.{audit[unique_test]}")}
+        sources = {row[0] for row in query(database, f"select value_field from dbt_test__audit.{audit[source_test]}")}
+        assert (result.returncode != 0) == bool(duplicated or sources)
+        return duplicated, sources
+
+    assert check("latest_run") == (set(), set())
+    assert check("all") == ({older_pair}, {"old_bogus"})
+    execute(
+        database,
+        # a row of the latest run repeating an older key, and one with a bad source
+        f"insert into {activity} select * replace (_run_as_of + interval 1 day as _run_as_of) from {activity} "
+        f"where event_id = (select min(event_id) from {activity} where occurred_on < {latest_day} "
+        f"and event_id != '{older_pair}')",
+        f"update {activity} set source = 'new_bogus' where event_id = (select max(event_id) from {activity} "
+        f"where occurred_on = {latest_day})",
+    )
+    repeated = scalar(
+        database, f"select event_id from {activity} where occurred_on < {latest_day} group by event_id "
+        f"having count(*) > 1 and event_id != '{older_pair}'"
+    )
+    assert check("latest_run") == ({repeated}, {"new_bogus"})
 
 
 def test_event_versions_tied_on_every_stamp_stage_the_same_one_in_any_order(bad_db: Path, tmp_path: Path) -> None:

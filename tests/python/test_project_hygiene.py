@@ -109,14 +109,17 @@ def test_import_ctes_read_more_than_once_are_inlined() -> None:
 
 def test_every_public_mart_is_contracted_and_tests_its_key() -> None:
     """Marts are what BI tools and sync jobs read: each enforces a contract and tests its key
-    (a unique column or a unique combination of columns)."""
+    (a unique column, unique_in_latest_run, or a unique combination of columns)."""
     missing: list[str] = []
     for path in sorted((ROOT / "models" / "marts").glob("*/_*__models.yml")):
         for model in yaml.safe_load(path.read_text())["models"]:
             contract = ((model.get("config") or {}).get("contract") or {}).get("enforced")
             unique_columns = [
                 column["name"] for column in model.get("columns", [])
-                if any(test == "unique" or (isinstance(test, dict) and "unique" in test) for test in column.get("data_tests") or [])
+                if any(
+                    test == "unique" or (isinstance(test, dict) and ("unique" in test or "unique_in_latest_run" in test))
+                    for test in column.get("data_tests") or []
+                )
             ]
             combinations = [
                 test for test in model.get("data_tests") or []

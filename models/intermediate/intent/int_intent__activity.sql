@@ -200,7 +200,8 @@ final as (
         scoreable.signal_key,
         scoreable.occurred_at,
         cast(scoreable.occurred_at as date) as occurred_on,
-        pattern_set.signal_patterns_hash
+        pattern_set.signal_patterns_hash,
+        {{ leadflow.as_of() }} as _run_as_of
     from scoreable
     cross join pattern_set
 )

@@ -32,7 +32,8 @@ final as (
         scored_events.is_excluded or duplicates.event_id is not null as is_excluded,
         coalesce(scored_events.exclusion_reason, duplicates.exclusion_reason) as exclusion_reason,
         duplicates.duplicate_of_event_id,
-        scored_events.scoring_model_version
+        scored_events.scoring_model_version,
+        scored_events.scored_through
     from scored_events
     left join duplicates
         on scored_events.event_id = duplicates.event_id

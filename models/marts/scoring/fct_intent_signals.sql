@@ -40,6 +40,7 @@ final as (
         exclusion_reason,
         duplicate_of_event_id,
         scoring_model_version,
+        scored_through,
         {{ leadflow.as_of() }} as as_of
     from aged
 )
