@@ -438,3 +438,13 @@
     ) as inputs
         on profiles.lead_key = inputs.lead_key
 {%- endmacro %}
+
+{#- Whether the profile row `profiles` (int_identity__lead_profiles) holds every field
+    `required_fields` names (a '|'-separated list such as qualification_rules.required_fields;
+    email, company, country_code and title can be required). -#}
+{% macro has_required_fields(profiles, required_fields) -%}
+    {%- for field in ['email', 'company', 'country_code', 'title'] %}
+    (position('|{{ field }}|' in '|' || coalesce({{ required_fields }}, '') || '|') = 0 or {{ profiles }}.{{ field }} is not null)
+    {%- if not loop.last %} and{% endif %}
+    {%- endfor %}
+{%- endmacro %}

@@ -596,3 +596,67 @@ def test_the_clock_start_states_are_re_derived_for_the_people_a_day_touched(
     assert tampered == scalar(reference, f"select count(*) from {states} where lead_key = '{untouched}'")
     assert tampered > 0  # type: ignore[operator]
     assert _rows_only_in_each(reference, database, states) == (tampered, tampered)
+
+
+def test_the_qualification_moments_are_re_derived_for_the_people_a_day_touched(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """int_scoring__qualification_moments re-derives the people int_intent__scored_events wrote
+    rows for in the run, people who became able to qualify, people whose events all went, and
+    deletes people no longer able to qualify; nobody else: a tampered row of a person none of
+    that names survives the run. Apart from that row the table equals a full refresh. A run under
+    another rule fingerprint re-derives everyone (the tampered row goes)."""
+    database, reference = _copy_of_the_replayed_database(simulation, tmp_path, "qualification_moments")
+    as_of = {"as_of": "2026-11-01 00:00:00"}
+    moments = "intermediate.int_scoring__qualification_moments"
+    fit = "intermediate.int_scoring__fit"
+    scored = "intermediate.int_intent__scored_events"
+    # people with a stored moment and no event scored in the last run (at this as_of)
+    quiet = query(database, f"""
+        select lead_key from {moments}
+        where qualified_at is not null
+            and lead_key not in (select lead_key from {scored} where scored_through >= cast('{as_of["as_of"]}' as timestamp))
+        group by lead_key
+        order by lead_key
+        limit 3""")
+    assert len(quiet) == 3, quiet
+    untouched, lost_events, lost_fit = (str(row[0]) for row in quiet)
+    # a person with counted events whom the fit kept out, whose profile has the required fields,
+    # and who has no event scored in the last run
+    newcomer = scalar(database, f"""
+        select scored.lead_key
+        from {scored} as scored
+        inner join intermediate.int_identity__lead_profiles as profiles on scored.lead_key = profiles.lead_key
+        where scored.counted_points > 0 and profiles.email is not null and profiles.company is not null
+            and scored.lead_key not in (select lead_key from {moments})
+        group by scored.lead_key
+        having max(scored.scored_through) < cast('{as_of["as_of"]}' as timestamp)
+        order by count(*) desc, scored.lead_key
+        limit 1""")
+    assert newcomer is not None
+    execute(
+        database,
+        f"update {moments} set intent_score = -1 where lead_key = '{untouched}' and qualified_at is not null",
+        f"delete from {scored} where lead_key = '{lost_events}'",
+        f"update {fit} set is_fit_known = false where lead_key = '{lost_fit}'",
+        f"update {fit} set is_fit_known = true, fit_score = 100 where lead_key = '{newcomer}'",
+    )
+    run_dbt(["run", "--select", "int_scoring__qualification_moments"], database, as_of, target_path=tmp_path / "target")
+    shutil.copy(database, reference)
+    run_dbt(["run", "--select", "int_scoring__qualification_moments", "--full-refresh"], reference, as_of,
+            target_path=tmp_path / "target")
+
+    assert query(database, f"select qualified_at, intent_score from {moments} where lead_key = '{lost_events}'") == [(None, None)]
+    assert scalar(database, f"select count(*) from {moments} where lead_key = '{lost_fit}'") == 0
+    assert scalar(database, f"select count(*) from {moments} where lead_key = '{newcomer}'") == scalar(
+        reference, f"select count(*) from {moments} where lead_key = '{newcomer}'")
+    assert scalar(database, f"select count(*) from {moments} where lead_key = '{newcomer}'") > 0  # type: ignore[operator]
+    tampered = scalar(database, f"select count(*) from {moments} where intent_score = -1")
+    assert tampered == scalar(reference, f"select count(*) from {moments} where lead_key = '{untouched}'")
+    assert tampered > 0  # type: ignore[operator]
+    assert _rows_only_in_each(reference, database, moments) == (tampered, tampered)
+
+    # another rule fingerprint on a stored row: everyone is re-derived
+    execute(database, f"update {moments} set rules_fingerprint = 'an older rule' where lead_key = '{newcomer}'")
+    run_dbt(["run", "--select", "int_scoring__qualification_moments"], database, as_of, target_path=tmp_path / "target")
+    assert _rows_only_in_each(reference, database, moments) == (0, 0)

@@ -1,12 +1,10 @@
 {#-
     leadflow's own MQL, evaluated over time: one row per qualification, the first moment in a
     lifecycle cycle at which a person's scores met seeds/qualification_rules.csv.
-      moments        every counted scored event (int_intent__signal_events, points > 0) of a
-                     person whose profile can qualify (fit known, at least the minimum, required
-                     fields present): intent rises only at an event and decays between events,
-                     so the first moment the intent minimum is met is an event
-      intent_score   the events up to the moment, decayed to it (leadflow.intent_points_at_events:
-                     the running sums over the events alone, their instants the moments)
+      moments        int_scoring__qualification_moments (kept per person): the counted scored
+                     events of a person whose profile can qualify at which the intent, decayed
+                     to the event, reached the minimum (intent rises only at an event, so the
+                     first moment the minimum is met is an event)
       fit_score      the current profile's fit (int_scoring__fit: the connectors keep no
                      history of title, size or industry on most records)
       the rule       the matrix cell (leadflow.matrix_cell) qualifies (priority_matrix.qualifies),
@@ -17,7 +15,6 @@
     qualifying event after a recycle is a new qualification (qualification_number 2, ...). An
     event at the very instant of the recycle belongs to the cycle before.
 -#}
--- depends_on: {{ ref('int_intent__signal_events') }} (read by leadflow.intent_points_at_events)
 with
 
 fit as {{ leadflow.not_materialized() }} (
@@ -45,58 +42,21 @@ required_fields as (
     -- every field the rule requires is present (the rule names fields '|'-separated)
     select
         profiles.lead_key,
-        (position('|email|' in '|' || coalesce(rules.required_fields, '') || '|') = 0 or profiles.email is not null)
-        and (
-            position('|company|' in '|' || coalesce(rules.required_fields, '') || '|') = 0
-            or profiles.company is not null
-        )
-        and (
-            position('|country_code|' in '|' || coalesce(rules.required_fields, '') || '|') = 0
-            or profiles.country_code is not null
-        )
-        and (position('|title|' in '|' || coalesce(rules.required_fields, '') || '|') = 0 or profiles.title is not null)
-            as has_required_fields
+        {{ leadflow.has_required_fields('profiles', 'rules.required_fields') | indent(4) }} as has_required_fields
     from profiles
     cross join rules
 ),
 
-candidates as (
-    -- people whose profile can qualify at all (fit known and high enough, required fields present:
-    -- none of it moves with time); only their events are evaluated
-    select fit.lead_key
-    from fit
-    inner join required_fields
-        on fit.lead_key = required_fields.lead_key
-    cross join rules
-    where fit.is_fit_known and fit.fit_score >= rules.min_fit_score and required_fields.has_required_fields
-),
-
-intent_at as (
-    -- the intent at every instant of a candidate's counted events (the moments: intent rises
-    -- only at an event), the events of the instant included
-    {{ leadflow.intent_points_at_events('candidates') }}
-),
-
-intent_scores as (
-    select
-        lead_key,
-        occurred_at as qualified_at,
-        {{ leadflow.intent_score('intent_points') }} as intent_score
-    from intent_at
-    where occurred_at <= {{ leadflow.as_of() }}
-),
-
 intent_met as (
-    -- the moments whose intent reached the minimum: only these can qualify, so the stage, the
-    -- cell and the key are worked out for them alone
+    -- the moments whose intent reached the minimum (int_scoring__qualification_moments): only
+    -- these can qualify, so the stage, the cell and the key are worked out for them alone
     select
-        intent_scores.lead_key || ':' || {{ leadflow.epoch_micros_text('intent_scores.qualified_at') }} as moment_key,
-        intent_scores.lead_key,
-        intent_scores.qualified_at,
-        intent_scores.intent_score
-    from intent_scores
-    cross join rules
-    where intent_scores.intent_score >= rules.min_intent_score
+        lead_key || ':' || {{ leadflow.epoch_micros_text('qualified_at') }} as moment_key,
+        lead_key,
+        qualified_at,
+        intent_score
+    from {{ ref('int_scoring__qualification_moments') }}
+    where qualified_at is not null and qualified_at <= {{ leadflow.as_of() }}
 ),
 
 stage_at as (
