@@ -9,7 +9,8 @@
 
       - a row-level test (not_null, accepted_values, expression_is_true, a relationship to a
         seed) takes `where: "__latest_run:<stamp column>__"`; get_where_subquery below replaces
-        the placeholder with "<stamp column> = <the newest stamp in the model>";
+        the placeholder with "<stamp column> = <the newest stamp in the model>" (or nothing
+        when every row carries it);
       - unique_in_latest_run checks the keys of those rows against every stored row (a key the
         run wrote that an older row already holds is a duplicate too).
 
@@ -29,24 +30,26 @@
     {{ return(scope) }}
 {%- endmacro %}
 
-{#- The condition naming the rows the latest run wrote, by their run stamp (1 = 1 with
-    data_tests_scope all). The newest stamp is read as the test runs and written as a literal:
-    the filter then reaches the table scan, which skips the row groups of older runs (a
-    subquery for the newest stamp would cost a pass over a view every time). -#}
+{#- The condition naming the rows the latest run wrote, by their run stamp; none when that is
+    every row (data_tests_scope all, a full build, a first run, an empty table). The newest stamp
+    is read as the test runs and written as a literal: the filter then reaches the table scan,
+    which skips the row groups of older runs (a subquery for the newest stamp would cost a pass
+    over a view every time). -#}
 {% macro written_by_latest_run(relation, run_stamp) -%}
-    {%- if leadflow.data_tests_scope() == 'all' -%}
-        1 = 1
-    {%- elif not execute -%}
-        {{ run_stamp }} = (select max({{ run_stamp }}) from {{ relation }})
-    {%- else -%}
-        {%- set probe = 'select cast(max(' ~ run_stamp ~ ') as ' ~ dbt.type_string() ~ ') from ' ~ relation -%}
-        {%- set latest = run_query(probe).rows[0][0] -%}
-        {%- if latest is none -%}
-            1 = 1
-        {%- else -%}
-            {{ run_stamp }} = cast('{{ latest }}' as {{ dbt.type_timestamp() }})
-        {%- endif -%}
+    {%- if leadflow.data_tests_scope() == 'all' or not execute -%}
+        {{ return(none) }}
     {%- endif -%}
+    {%- set probe -%}
+        select
+            cast(max({{ run_stamp }}) as {{ dbt.type_string() }}),
+            coalesce(min({{ run_stamp }}) = max({{ run_stamp }}), true)
+        from {{ relation }}
+    {%- endset -%}
+    {%- set newest = run_query(probe).rows[0] -%}
+    {%- if newest[1] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(run_stamp ~ " = cast('" ~ newest[0] ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
 
 {#- dbt's where config for generic tests, with one addition: "__latest_run:<column>__" stands
@@ -59,7 +62,7 @@
     {%- set scoped = namespace(where=where) -%}
     {%- for stamp in modules.re.findall('__latest_run:(\\w+)__', where) -%}
         {%- set scoped.where = scoped.where | replace(
-            '__latest_run:' ~ stamp ~ '__', leadflow.written_by_latest_run(relation, stamp)) -%}
+            '__latest_run:' ~ stamp ~ '__', leadflow.written_by_latest_run(relation, stamp) or '1 = 1') -%}
     {%- endfor -%}
     {%- set filtered -%}
         (select * from {{ relation }} where {{ scoped.where }}) dbt_subquery
@@ -69,8 +72,9 @@
 
 {#-
     Generic test: `column_name` is unique, checked for the keys of the rows the latest run wrote
-    (run_stamp: the model's run-stamp column) against every row of the model; every key with
-    data_tests_scope all. Fails listing each repeated key and how many rows hold it.
+    (run_stamp: the model's run-stamp column) against every row of the model; a plain unique test
+    when those rows are all of them (a full build) or with data_tests_scope all. Fails listing
+    each repeated key and how many rows hold it.
 -#}
 {% test unique_in_latest_run(model, column_name, run_stamp) %}
     select
@@ -79,11 +83,9 @@
     from {{ model }}
     where
         {{ column_name }} is not null
-        {%- if leadflow.data_tests_scope() != 'all' %}
-        and {{ column_name }} in (
-            select {{ column_name }} from {{ model }}
-            where {{ leadflow.written_by_latest_run(model, run_stamp) }}
-        )
+        {%- set written = leadflow.written_by_latest_run(model, run_stamp) %}
+        {%- if written %}
+        and {{ column_name }} in (select {{ column_name }} from {{ model }} where {{ written }})
         {%- endif %}
     group by {{ column_name }}
     having count(*) > 1

@@ -455,6 +455,16 @@ def _copy_of_the_replayed_database(
     return database, database_path(tmp_path, f"{name}_full_refresh")
 
 
+def _run_and_full_refresh_a_copy(
+    model: str, database: Path, reference: Path, dbt_vars: Mapping[str, object], target: Path
+) -> None:
+    """Run `model` incrementally on `database`, then copy the result to `reference` and rebuild
+    the model there with --full-refresh: the two are then compared."""
+    run_dbt(["run", "--select", model], database, dict(dbt_vars), target_path=target)
+    shutil.copy(database, reference)
+    run_dbt(["run", "--select", model, "--full-refresh"], reference, dict(dbt_vars), target_path=target)
+
+
 def _rows_only_in_each(left: Path, right: Path, table: str) -> tuple[int, int]:
     """(rows of `table` only in `left`, only in `right`), duplicates counted: leadflow_tools.compare's
     difference, as the replay compares (the lifecycle tables have no floating or run-stamp column)."""
@@ -579,10 +589,7 @@ def test_the_clock_start_states_are_re_derived_for_the_people_a_day_touched(
         f"delete from intermediate.int_lifecycle__stage_changes where lead_key = '{vanished}' and lifecycle_stage = 'mql'",
         f"update {states} set owner_so_far = 'tampered' where lead_key = '{untouched}'",
     )
-    run_dbt(["run", "--select", "int_sla__clock_start_states"], database, as_of, target_path=tmp_path / "target")
-    shutil.copy(database, reference)
-    run_dbt(["run", "--select", "int_sla__clock_start_states", "--full-refresh"], reference, as_of,
-            target_path=tmp_path / "target")
+    _run_and_full_refresh_a_copy("int_sla__clock_start_states", database, reference, as_of, tmp_path / "target")
 
     assert scalar(database, f"select count(*) from {states} where lead_key = '{vanished}'") == 0
     assert scalar(database, f"""
@@ -641,10 +648,7 @@ def test_the_qualification_moments_are_re_derived_for_the_people_a_day_touched(
         f"update {fit} set is_fit_known = false where lead_key = '{lost_fit}'",
         f"update {fit} set is_fit_known = true, fit_score = 100 where lead_key = '{newcomer}'",
     )
-    run_dbt(["run", "--select", "int_scoring__qualification_moments"], database, as_of, target_path=tmp_path / "target")
-    shutil.copy(database, reference)
-    run_dbt(["run", "--select", "int_scoring__qualification_moments", "--full-refresh"], reference, as_of,
-            target_path=tmp_path / "target")
+    _run_and_full_refresh_a_copy("int_scoring__qualification_moments", database, reference, as_of, tmp_path / "target")
 
     assert query(database, f"select qualified_at, intent_score from {moments} where lead_key = '{lost_events}'") == [(None, None)]
     assert scalar(database, f"select count(*) from {moments} where lead_key = '{lost_fit}'") == 0
