@@ -73,7 +73,10 @@ people_in_scope as (
     where stored.lead_key is null
     union
     select stored.lead_key
-    from (select distinct lead_key from {{ this }} where qualified_at is not null) as stored
+    from (
+        select distinct lead_key from {{ this }}
+        where qualified_at is not null
+    ) as stored
     left join (select distinct lead_key from {{ ref('int_intent__scored_events') }}) as scored
         on stored.lead_key = scored.lead_key
     where scored.lead_key is null
@@ -81,7 +84,11 @@ people_in_scope as (
     select candidates.lead_key
     from candidates
     cross join rules
-    where exists (select 1 from {{ this }} as stored where stored.rules_fingerprint <> rules.rules_fingerprint)
+    where
+        exists (
+            select 1 from {{ this }} as stored
+            where stored.rules_fingerprint <> rules.rules_fingerprint
+        )
     {%- else %}
     select lead_key from candidates
     {%- endif %}
