@@ -107,16 +107,20 @@ intent_at as (
     {{ leadflow.intent_points_at_events('evaluated') }}
 ),
 
-intent_met as (
+intent_scores as (
     select
-        intent_at.lead_key,
-        intent_at.occurred_at as qualified_at,
-        cast({{ leadflow.intent_score('intent_at.intent_points') }} as double) as intent_score
+        lead_key,
+        occurred_at as qualified_at,
+        cast({{ leadflow.intent_score('intent_points') }} as double) as intent_score
     from intent_at
+    where occurred_at <= {{ leadflow.as_of() }}
+),
+
+intent_met as (
+    select intent_scores.*
+    from intent_scores
     cross join rules
-    where
-        intent_at.occurred_at <= {{ leadflow.as_of() }}
-        and {{ leadflow.intent_score('intent_at.intent_points') }} >= rules.min_intent_score
+    where intent_scores.intent_score >= rules.min_intent_score
 ),
 
 moments as (

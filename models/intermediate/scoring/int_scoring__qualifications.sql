@@ -17,7 +17,7 @@
 -#}
 with
 
-fit as {{ leadflow.not_materialized() }} (
+fit as (
     select * from {{ ref('int_scoring__fit') }}
 ),
 
