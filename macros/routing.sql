@@ -186,35 +186,54 @@
 
 {#- The people whose routing decisions an incremental run of the decision-log models
     (int_routing__decision_moments, int_routing__decision_facts, fct_routing_decisions) and
-    whose SLA clock starts int_sla__clock_start_states re-derives:
-      - anyone with a lifecycle move, an owner change or a counted sales touch on or after
-        `window_start` (a moment, or a touch, that is new or may have changed);
+    whose SLA clock starts int_sla__clock_start_states re-derives. The window starts at the
+    earlier of `window_start` (the model's lookback) and the first day int_intent__scored_events
+    rescored for everyone in this run (its rescored_from; the two lookbacks count from
+    different latest instants and can be a day apart):
+      - anyone with a lifecycle move, an owner change or a counted sales touch in the window
+        (a moment, or a touch, that is new or may have changed);
       - anyone int_intent__scored_events rescored whole in this run (identity or consent
-        changes) with an event before `window_start`, and anyone whose handle
-        int_identity__handle_changes recorded on or after `window_start`, with the handle's
-        previous person: this catches a person whose only scored event moved to someone else,
-        who keeps no scored row to be found by;
+        changes: a row before its rescored_from; everyone when it was rebuilt whole), and
+        anyone whose handle int_identity__handle_changes recorded in the window, with the
+        handle's previous person: this catches a person whose only scored event moved to
+        someone else, who keeps no scored row to be found by;
       - anyone whose profile_fingerprint in `current_fingerprints` (lead_key,
         profile_fingerprint) differs from the one stored in the model (none: a model that
         stores nothing of the profile, int_sla__clock_start_states).
     An intent event changes a decision only at or after its own instant (intent and trial
     starts are taken up to the moment), so a person whose events were rescored only because
-    their day is within the window (on or after `window_start`) has no stored decision they
-    change that a move or owner change on or after `window_start` does not already name: at
-    1M people that is 30% of people a day, and they are not re-derived. The callers name the
+    their day is within the rescored days (on or after the window start) has no stored decision
+    they change that a move or owner change in the window does not already name: at 1M people
+    that is 30% of people a day, and they are not re-derived. (Before the window took the
+    earlier start, a day of them was: 153k people of a 1M daily run.) The callers name the
     models read here in depends_on comments. -#}
 {% macro routing_decision_people(window_start, current_fingerprints) -%}
+    {%- set scored = ref('int_intent__scored_events') -%}
+    {%- set window_from -%}
+        least(
+            cast('{{ window_start }}' as timestamp),
+            coalesce(
+                (
+                    select cast(min(rescored_from) as timestamp) from {{ scored }}
+                    where scored_through >= {{ leadflow.as_of() }}
+                ),
+                cast('{{ window_start }}' as timestamp)
+            )
+        )
+    {%- endset -%}
     select lead_key from {{ ref('int_lifecycle__stage_changes') }}
-    where changed_at >= cast('{{ window_start }}' as timestamp) and changed_at <= {{ leadflow.as_of() }}
+    where changed_at >= {{ window_from }} and changed_at <= {{ leadflow.as_of() }}
     union
     select lead_key from {{ ref('int_routing__owner_changes') }}
-    where changed_at >= cast('{{ window_start }}' as timestamp)
+    where changed_at >= {{ window_from }}
     union
     select lead_key from {{ ref('int_sla__sales_touches') }}
-    where counts_as_touch and touched_at >= cast('{{ window_start }}' as timestamp)
+    where counts_as_touch and touched_at >= {{ window_from }}
     union
-    select lead_key from {{ ref('int_intent__scored_events') }}
-    where scored_through >= {{ leadflow.as_of() }} and occurred_on < cast('{{ window_start }}' as date)
+    select lead_key from {{ scored }}
+    where
+        scored_through >= {{ leadflow.as_of() }}
+        and (rescored_from is null or occurred_on < rescored_from)
     union
     select handle_people.lead_key
     from (
@@ -236,11 +255,11 @@
             -- a change on or after the window start, not the history's first snapshot (a full
             -- build records every handle at revision 0: no change)
             (
-                handle_people.changed_at >= cast('{{ window_start }}' as timestamp)
+                handle_people.changed_at >= {{ window_from }}
                 and {{ leadflow.is_recorded_handle_change('handle_people', 'handle_people.first_changed_at') }}
             )
             -- the person a handle had until such a change
-            or handle_people.next_changed_at >= cast('{{ window_start }}' as timestamp)
+            or handle_people.next_changed_at >= {{ window_from }}
         )
     {%- if current_fingerprints %}
     union

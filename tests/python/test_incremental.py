@@ -605,6 +605,73 @@ def test_the_clock_start_states_are_re_derived_for_the_people_a_day_touched(
     assert _rows_only_in_each(reference, database, states) == (tampered, tampered)
 
 
+def test_the_routing_history_skips_people_whose_events_were_only_rescored_with_their_day(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """int_intent__scored_events rescores the last days for everyone, from a day its own lookback
+    counts (rescored_from); the routing models count theirs from their latest moment, a day later
+    in the replay's last run. A person whose only rescored events lie in those days, with no move,
+    owner change, sales touch or handle change since, keeps their stored routing moments (a
+    tampered row survives: such people were a day of everyone, 153k people of a 1M daily run); a
+    person with such an event and a move after it in those days is re-derived (the window starts
+    at the earlier day). Apart from the tampered rows the table equals a full refresh."""
+    database, reference = _copy_of_the_replayed_database(simulation, tmp_path, "routing_scope")
+    as_of = {"as_of": "2026-11-01 00:00:00"}
+    moments = "intermediate.int_routing__decision_moments"
+    changes = "intermediate.int_lifecycle__stage_changes"
+    scored = "intermediate.int_intent__scored_events"
+    stamp = f"cast('{as_of['as_of']}' as timestamp)"
+    rescored_from = scalar(database, f"select min(rescored_from) from {scored} where scored_through >= {stamp}")
+    # the routing models' own window: 3 days (activity_lookback_days) before their latest moment's day
+    window_start = scalar(database, f"select cast(max(decided_at) as date) - 3 from {moments}")
+    assert rescored_from is not None and window_start is not None
+    assert rescored_from < window_start, (rescored_from, window_start)  # type: ignore[operator]
+    since = f"cast('{rescored_from}' as date)"
+    named = f"""
+        select lead_key from {changes} where changed_at >= {since}
+        union select lead_key from intermediate.int_routing__owner_changes where changed_at >= {since}
+        union select lead_key from intermediate.int_sla__sales_touches where touched_at >= {since}
+        union select lead_key from {scored} where scored_through >= {stamp} and occurred_on < rescored_from
+        union select lead_key from intermediate.int_identity__handle_changes
+            where changed_at >= {since} and lead_key is not null"""
+    # people with moments whose rescored events all lie in the days before the routing window,
+    # and whom nothing else names; with their first such event
+    quiet = query(database, f"""
+        select events.lead_key, min(events.occurred_at)
+        from {scored} as events
+        where
+            events.scored_through >= {stamp}
+            and events.occurred_on >= events.rescored_from
+            and events.occurred_on < cast('{window_start}' as date)
+            and events.lead_key in (select lead_key from {moments})
+            and events.lead_key in (select lead_key from {changes})
+            and events.lead_key not in ({named})
+        group by 1
+        order by 1
+        limit 2""")
+    assert len(quiet) == 2, quiet
+    (untouched, _), (mover, first_event) = ((str(row[0]), row[1]) for row in quiet)
+    # the mover's latest move happens a minute after that event, still before the routing window
+    execute(
+        database,
+        f"update {changes} set changed_at = cast('{first_event}' as timestamp) + interval 1 minute "
+        f"where lead_key = '{mover}' and change_number = (select max(change_number) from {changes} "
+        f"where lead_key = '{mover}')",
+        f"update {moments} set decision_trigger = 'tampered' where lead_key in ('{untouched}', '{mover}')",
+    )
+    assert scalar(database, f"select max(changed_at) < cast('{window_start}' as date) from {changes} "
+                            f"where lead_key = '{mover}'")
+    _run_and_full_refresh_a_copy("int_routing__decision_moments", database, reference, as_of, tmp_path / "target")
+
+    assert scalar(database, f"select count(*) from {moments} where lead_key = '{mover}' and decision_trigger = 'tampered'") == 0
+    assert scalar(database, f"select count(*) from {moments} where lead_key = '{mover}' and decided_at = "
+                            f"cast('{first_event}' as timestamp) + interval 1 minute") == 1
+    tampered = scalar(database, f"select count(*) from {moments} where decision_trigger = 'tampered'")
+    assert tampered == scalar(reference, f"select count(*) from {moments} where lead_key = '{untouched}'")
+    assert tampered > 0  # type: ignore[operator]
+    assert _rows_only_in_each(reference, database, moments) == (tampered, tampered)
+
+
 def test_the_qualification_moments_are_re_derived_for_the_people_a_day_touched(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:

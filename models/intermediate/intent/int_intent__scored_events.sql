@@ -25,6 +25,9 @@
         resolves through its user id used to resolve through its anonymous id, and the other
         way round). A --full-refresh of int_identity__handle_changes takes its downstream
         with it (`+`): a new snapshot at the as_of this table last scored is not read again.
+    Every row carries rescored_from, the first of the days the run that wrote it rescored for
+    everyone (null: that run scored every day, a full build), so that a reader can tell the
+    people rescored whole (rows before it) from the days rescored for all.
     The strategy (get_incremental_replace_days_and_people_sql) deletes those days and people
     and inserts what the run scored. The temp batch also carries one marker row per rescored
     person (event_id null), so a person whose events all moved away is deleted too; markers are
@@ -32,6 +35,7 @@
 -#}
 {%- set lookback = var('activity_lookback_days') -%}
 {%- set window_start = leadflow.incremental_window_start('occurred_at', lookback) -%}
+{%- set rescored_from = "cast('" ~ window_start ~ "' as date)" if window_start else 'cast(null as date)' -%}
 {%- if window_start -%}
 {%- do leadflow.refuse_stale_signal_versions(this, ref('intent_signals')) -%}
 {%- endif -%}
@@ -309,7 +313,8 @@ final as (
             when counted_points = 0 then 'daily_cap_reached'
         end as exclusion_reason,
         model_version as scoring_model_version,
-        {{ leadflow.as_of() }} as scored_through
+        {{ leadflow.as_of() }} as scored_through,
+        {{ rescored_from }} as rescored_from
     from capped
     {% if window_start %}
     union all
@@ -328,7 +333,8 @@ final as (
         cast(null as boolean) as is_excluded,
         cast(null as {{ dbt.type_string() }}) as exclusion_reason,
         cast(null as {{ dbt.type_string() }}) as scoring_model_version,
-        {{ leadflow.as_of() }} as scored_through
+        {{ leadflow.as_of() }} as scored_through,
+        {{ rescored_from }} as rescored_from
     from rescored_people
     where lead_key is not null
     {% endif %}
