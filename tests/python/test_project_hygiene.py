@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import yaml
@@ -107,29 +108,78 @@ def test_import_ctes_read_more_than_once_are_inlined() -> None:
     assert import_ctes > 20, "the pattern no longer recognises the project's import CTEs"
 
 
+def _unique_columns(model: dict[str, Any]) -> list[str]:
+    """The columns a model's YAML tests unique (unique or unique_in_latest_run)."""
+    return [
+        column["name"] for column in model.get("columns", [])
+        if any(
+            test == "unique" or (isinstance(test, dict) and ("unique" in test or "unique_in_latest_run" in test))
+            for test in column.get("data_tests") or []
+        )
+    ]
+
+
+def _key_tested_upstream(model: dict[str, Any], models: dict[str, dict[str, Any]]) -> str | None:
+    """Why a mart's meta.key_tested_upstream does not hold, or None when it does: the mart is a
+    view that reads that one model and joins nothing (it can only filter or add columns, never
+    repeat a row), and that model tests the same key column unique."""
+    upstream = ((model.get("config") or {}).get("meta") or {}).get("key_tested_upstream")
+    if not upstream:
+        return "no test on its key"
+    sql = next((ROOT / "models" / "marts").rglob(f"{model['name']}.sql")).read_text()
+    refs = set(re.findall(r"ref\(\s*'([^']+)'\s*\)", sql))
+    if "materialized='view'" not in sql or refs != {upstream["model"]} or re.search(r"\bjoin\b", sql):
+        return f"key_tested_upstream needs a view reading only {upstream['model']} without a join"
+    if upstream["column"] not in _unique_columns(models.get(upstream["model"], {})):
+        return f"{upstream['model']} does not test {upstream['column']} unique"
+    return None
+
+
 def test_every_public_mart_is_contracted_and_tests_its_key() -> None:
     """Marts are what BI tools and sync jobs read: each enforces a contract and tests its key
-    (a unique column, unique_in_latest_run, or a unique combination of columns)."""
+    (a unique column, unique_in_latest_run, or a unique combination of columns). A view that
+    only filters one model and adds columns to it may say meta.key_tested_upstream instead
+    (testing the key again through the view would recompute it over every row); that model
+    must then test the same column unique."""
+    models = {
+        model["name"]: model
+        for path in sorted((ROOT / "models").rglob("_*__models.yml"))
+        for model in yaml.safe_load(path.read_text())["models"]
+    }
     missing: list[str] = []
     for path in sorted((ROOT / "models" / "marts").glob("*/_*__models.yml")):
         for model in yaml.safe_load(path.read_text())["models"]:
             contract = ((model.get("config") or {}).get("contract") or {}).get("enforced")
-            unique_columns = [
-                column["name"] for column in model.get("columns", [])
-                if any(
-                    test == "unique" or (isinstance(test, dict) and ("unique" in test or "unique_in_latest_run" in test))
-                    for test in column.get("data_tests") or []
-                )
-            ]
             combinations = [
                 test for test in model.get("data_tests") or []
                 if isinstance(test, dict) and "unique_combination_of_columns" in test
             ]
             if not contract:
                 missing.append(f"{model['name']}: no enforced contract")
-            if not unique_columns and not combinations:
-                missing.append(f"{model['name']}: no test on its key")
+            if not _unique_columns(model) and not combinations:
+                problem = _key_tested_upstream(model, models)
+                if problem:
+                    missing.append(f"{model['name']}: {problem}")
     assert not missing, missing
+
+
+def test_a_key_tested_upstream_must_be_the_views_one_model_and_tested_there() -> None:
+    """The exemption above cannot excuse a view reading another model, or a column its model
+    does not test unique."""
+    models = {
+        model["name"]: model
+        for path in sorted((ROOT / "models").rglob("_*__models.yml"))
+        for model in yaml.safe_load(path.read_text())["models"]
+    }
+    view = models["fct_intent_signals"]
+    assert _key_tested_upstream(view, models) is None
+
+    def pointing_at(model: str, column: str) -> dict[str, Any]:
+        return {**view, "config": {"meta": {"key_tested_upstream": {"model": model, "column": column}}}}
+
+    assert "without a join" in str(_key_tested_upstream(pointing_at("int_intent__scored_events", "event_id"), models))
+    assert "does not test lead_key" in str(_key_tested_upstream(pointing_at("int_intent__signal_events", "lead_key"), models))
+    assert _key_tested_upstream({**view, "config": {}}, models) == "no test on its key"
 
 
 PII_KINDS = {"email", "phone", "name", "raw_record"}
