@@ -108,6 +108,15 @@ def test_import_ctes_read_more_than_once_are_inlined() -> None:
     assert import_ctes > 20, "the pattern no longer recognises the project's import CTEs"
 
 
+def _models_by_name() -> dict[str, dict[str, Any]]:
+    """Every model's YAML entry in the project, by name."""
+    return {
+        model["name"]: model
+        for path in sorted((ROOT / "models").rglob("_*__models.yml"))
+        for model in yaml.safe_load(path.read_text())["models"]
+    }
+
+
 def _unique_columns(model: dict[str, Any]) -> list[str]:
     """The columns a model's YAML tests unique (unique or unique_in_latest_run)."""
     return [
@@ -141,11 +150,7 @@ def test_every_public_mart_is_contracted_and_tests_its_key() -> None:
     only filters one model and adds columns to it may say meta.key_tested_upstream instead
     (testing the key again through the view would recompute it over every row); that model
     must then test the same column unique."""
-    models = {
-        model["name"]: model
-        for path in sorted((ROOT / "models").rglob("_*__models.yml"))
-        for model in yaml.safe_load(path.read_text())["models"]
-    }
+    models = _models_by_name()
     missing: list[str] = []
     for path in sorted((ROOT / "models" / "marts").glob("*/_*__models.yml")):
         for model in yaml.safe_load(path.read_text())["models"]:
@@ -166,11 +171,7 @@ def test_every_public_mart_is_contracted_and_tests_its_key() -> None:
 def test_a_key_tested_upstream_must_be_the_views_one_model_and_tested_there() -> None:
     """The exemption above cannot excuse a view reading another model, or a column its model
     does not test unique."""
-    models = {
-        model["name"]: model
-        for path in sorted((ROOT / "models").rglob("_*__models.yml"))
-        for model in yaml.safe_load(path.read_text())["models"]
-    }
+    models = _models_by_name()
     view = models["fct_intent_signals"]
     assert _key_tested_upstream(view, models) is None
 
