@@ -205,62 +205,74 @@
     their day is within the rescored days (on or after the window start) has no stored decision
     they change that a move or owner change in the window does not already name: at 1M people
     that is 30% of people a day, and they are not re-derived. (Before the window took the
-    earlier start, a day of them was: 153k people of a 1M daily run.) The callers name the
-    models read here in depends_on comments. -#}
+    earlier start, a day of them was: 153k people of a 1M daily run.) The window's start is
+    computed once, in a one-row derived table every instant is joined against (inlined, it was
+    a scalar subquery over int_intent__scored_events evaluated once per comparison: six scans
+    per caller). The callers name the models read here in depends_on comments. -#}
 {% macro routing_decision_people(window_start, current_fingerprints) -%}
     {%- set scored = ref('int_intent__scored_events') -%}
-    {%- set window_from -%}
-        least(
-            cast('{{ window_start }}' as timestamp),
+    select touched.lead_key
+    from (
+        -- the window's start, computed once (one row even when nothing was rescored)
+        select
+            least(
+                cast('{{ window_start }}' as timestamp),
+                coalesce(cast(min(rescored_from) as timestamp), cast('{{ window_start }}' as timestamp))
+            ) as window_from
+        from {{ scored }}
+        where scored_through >= {{ leadflow.as_of() }}
+    ) as routing_window
+    inner join (
+        select
+            lead_key,
+            changed_at as touched_at
+        from {{ ref('int_lifecycle__stage_changes') }}
+        where changed_at <= {{ leadflow.as_of() }}
+        union all
+        select
+            lead_key,
+            changed_at as touched_at
+        from {{ ref('int_routing__owner_changes') }}
+        union all
+        select
+            lead_key,
+            touched_at
+        from {{ ref('int_sla__sales_touches') }}
+        where counts_as_touch
+        union all
+        -- a handle's person until its next change (the next change's instant), or the handle's
+        -- last change itself when it was recorded (not the history's first snapshot: a full build
+        -- records every handle at revision 0, no change). A next change is never earlier.
+        select
+            handle_people.lead_key,
             coalesce(
-                (
-                    select cast(min(rescored_from) as timestamp) from {{ scored }}
-                    where scored_through >= {{ leadflow.as_of() }}
-                ),
-                cast('{{ window_start }}' as timestamp)
-            )
-        )
-    {%- endset -%}
-    select lead_key from {{ ref('int_lifecycle__stage_changes') }}
-    where changed_at >= {{ window_from }} and changed_at <= {{ leadflow.as_of() }}
-    union
-    select lead_key from {{ ref('int_routing__owner_changes') }}
-    where changed_at >= {{ window_from }}
-    union
-    select lead_key from {{ ref('int_sla__sales_touches') }}
-    where counts_as_touch and touched_at >= {{ window_from }}
+                handle_people.next_changed_at,
+                case
+                    when {{ leadflow.is_recorded_handle_change('handle_people', 'handle_people.first_changed_at') }}
+                        then handle_people.changed_at
+                end
+            ) as touched_at
+        from (
+            select
+                handle_type,
+                handle_id,
+                lead_key,
+                changed_at,
+                revision,
+                lead(changed_at) over (
+                    partition by handle_type, handle_id order by changed_at, revision
+                ) as next_changed_at,
+                min(changed_at) over () as first_changed_at
+            from {{ ref('int_identity__handle_changes') }}
+        ) as handle_people
+        where handle_people.lead_key is not null
+    ) as touched
+        on touched.touched_at >= routing_window.window_from
     union
     select lead_key from {{ scored }}
     where
         scored_through >= {{ leadflow.as_of() }}
         and (rescored_from is null or occurred_on < rescored_from)
-    union
-    select handle_people.lead_key
-    from (
-        select
-            handle_type,
-            handle_id,
-            lead_key,
-            changed_at,
-            revision,
-            lead(changed_at) over (
-                partition by handle_type, handle_id order by changed_at, revision
-            ) as next_changed_at,
-            min(changed_at) over () as first_changed_at
-        from {{ ref('int_identity__handle_changes') }}
-    ) as handle_people
-    where
-        handle_people.lead_key is not null
-        and (
-            -- a change on or after the window start, not the history's first snapshot (a full
-            -- build records every handle at revision 0: no change)
-            (
-                handle_people.changed_at >= {{ window_from }}
-                and {{ leadflow.is_recorded_handle_change('handle_people', 'handle_people.first_changed_at') }}
-            )
-            -- the person a handle had until such a change
-            or handle_people.next_changed_at >= {{ window_from }}
-        )
     {%- if current_fingerprints %}
     union
     select stored.lead_key
