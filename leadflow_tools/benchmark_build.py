@@ -13,7 +13,8 @@
      parse phase (perf_info.json), and the floor: importing dbt alone
   5. intent models against the bare scan + aggregate (leadflow_tools.benchmark), same process
 Per step: wall time and the peak memory (max RSS) of the dbt process; per model: time from
-run_results.json. Prints a table and writes target/benchmark/build_<leads>x<events>_<target>.json.
+run_results.json; and the peak memory of the benchmark's own process (generation, landing rows,
+the read count and the intent comparison run in it). Prints a table and writes target/benchmark/build_<leads>x<events>_<target>.json.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -82,6 +84,10 @@ class BuildBenchmark:
     daily_rows_scanned: dict[str, int] = field(default_factory=dict)
     daily_rows_scanned_by_node: list[tuple[str, int]] = field(default_factory=list)
     raw_table_rows: dict[str, int] = field(default_factory=dict)
+    # max RSS of the benchmark's own process, which runs generation, holding back and landing the
+    # day's rows, the read count and the intent comparison in process (the dbt steps are children,
+    # measured apart per step); None on Spark, whose JVM runs in this process's tree too
+    own_peak_rss_mb: float | None = None
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)
@@ -359,6 +365,9 @@ def run(
         result.intent_read_seconds = intent.median_read_seconds
         result.intent_full_ratio = intent.full_ratio
         result.intent_daily_ratio = intent.daily_ratio
+    if target == "duckdb":
+        # Linux reports ru_maxrss in KiB
+        result.own_peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
 
@@ -406,6 +415,11 @@ def report(result: BuildBenchmark) -> str:
                 f"  {name:<45}{rows:>14,} of {total:>12,} ({share}); landed {result.daily_rows_landed.get(name, 0):,}"
             )
         lines.append("  read most by: " + ", ".join(f"{n} {r:,}" for n, r in result.daily_rows_scanned_by_node))
+    if result.own_peak_rss_mb is not None:
+        lines.append(
+            f"peak memory of the benchmark's own process (generation, landing rows, read count, intent "
+            f"comparison): {_megabytes(result.own_peak_rss_mb)} MB"
+        )
     if result.duckdb_settings:
         lines.append("DuckDB settings: " + ", ".join(f"{k} {v}" for k, v in result.duckdb_settings.items()))
     for step in result.steps:

@@ -154,6 +154,8 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     assert all(result["daily_late_rows"][name] <= rows for name, rows in result["daily_rows_landed"].items()
                if name in result["daily_late_rows"])
     assert result["duckdb_settings"]["memory_limit"]
+    # the benchmark's own process (generation, landing rows, read count, intent comparison) is measured too
+    assert result["own_peak_rss_mb"] > 0 and "benchmark's own process" in completed.stdout
     # the daily run's reads, counted from DuckDB's own plans: the landed page views were read
     assert result["daily_rows_scanned"]["raw_segment.pages"] >= result["daily_rows_landed"]["raw_segment.pages"]
     assert set(result["daily_rows_scanned"]) <= set(result["raw_table_rows"]) and result["daily_rows_scanned_by_node"]
