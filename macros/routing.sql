@@ -206,9 +206,9 @@
     they change that a move or owner change in the window does not already name: at 1M people
     that is 30% of people a day, and they are not re-derived. (Before the window took the
     earlier start, a day of them was: 153k people of a 1M daily run.) The window's start is
-    computed once, in a one-row derived table every instant is joined against (inlined, it was
-    a scalar subquery over int_intent__scored_events evaluated once per comparison: six scans
-    per caller). The callers name the models read here in depends_on comments. -#}
+    computed once, in a one-row derived table every instant is joined against (it was a scalar
+    subquery repeated in each of six comparisons: cheap, as zone maps skip most of
+    int_intent__scored_events, but one value computed once is easier to follow). The callers name the models read here in depends_on comments. -#}
 {% macro routing_decision_people(window_start, current_fingerprints) -%}
     {%- set scored = ref('int_intent__scored_events') -%}
     select touched.lead_key
