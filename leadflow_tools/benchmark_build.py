@@ -1,9 +1,10 @@
 """Benchmark the whole project: full build, a daily incremental run, partial parse, intent vs bare.
 
   1. generate --leads x --events-per-lead (skipped when the database holds that data already)
-  2. full build (`dbt build --full-refresh`, without dbt's unit tests, as in production) at as_of = the anchor minus one day, over the raw rows
-     that had arrived by then: every raw row whose loader stamp (`_fivetran_synced`, Segment's
-     `received_at`) is later is held back in schema `benchmark_withheld`
+  2. full build (`dbt build --full-refresh`, without dbt's unit tests, as in production) at
+     as_of = the anchor minus one day, over the raw rows that had arrived by then: every raw row
+     whose loader stamp (`_fivetran_synced`, Segment's `received_at`) is later is held back in
+     schema `benchmark_withheld`
   3. the daily run: `dbt build` at as_of = the anchor, after the held-back rows landed (a day of new
      rows, late arrivals of older events and new versions of changed records; counted per table)
      The daily run's reads are measured apart: every table it built and every data test it ran
@@ -14,7 +15,12 @@
   5. intent models against the bare scan + aggregate (leadflow_tools.benchmark), same process
 Per step: wall time and the peak memory (max RSS) of the dbt process; per model: time from
 run_results.json; and the peak memory of the benchmark's own process (generation, landing rows,
-the read count and the intent comparison run in it). Prints a table and writes target/benchmark/build_<leads>x<events>_<target>.json.
+the read count and the intent comparison run in it). Prints a table and writes
+target/benchmark/build_<leads>x<events>_<target>.json.
+A dbt step that fails ends the run, but not silently: the step is kept with its time, peak memory
+and the nodes that failed (their first error line), the JSON is written with `completed` false,
+and the exit code is 1, so a long run (10M people) that stops after an hour still reports what it
+measured.
 """
 
 from __future__ import annotations
@@ -62,6 +68,9 @@ class Step:
     # a parse: dbt's own time for loading the project (perf_info.json load_all_elapsed), without
     # Python start-up, importing dbt and writing manifest.json, which the wall time includes
     dbt_parse_seconds: float | None = None
+    # dbt's exit code; on a failure the nodes that errored or failed, with their first message line
+    returncode: int = 0
+    failed_nodes: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,9 +94,11 @@ class BuildBenchmark:
     daily_rows_scanned_by_node: list[tuple[str, int]] = field(default_factory=list)
     raw_table_rows: dict[str, int] = field(default_factory=dict)
     # max RSS of the benchmark's own process, which runs generation, holding back and landing the
-    # day's rows, the read count and the intent comparison in process (the dbt steps are children,
-    # measured apart per step); None on Spark, whose JVM runs in this process's tree too
+    # day's rows, the read count and the intent comparison in process (the dbt steps and the Spark
+    # JVM are children, which RUSAGE_SELF does not count; dbt's are measured apart per step)
     own_peak_rss_mb: float | None = None
+    # false when a step failed and the run stopped there (the steps after it were not run)
+    completed: bool = True
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)
@@ -270,27 +281,39 @@ def _dbt_step(
         command, cwd=PROJECT_ROOT, env={**dbt_environment(database), **env}, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
+    output = completed.stdout.strip().splitlines()
+    # the wrapper's last line is the peak; a dbt killed by the kernel may leave none
+    peak_kib = int(output.pop()) if output and output[-1].isdigit() else None
     if completed.returncode != 0:
-        tail = "\n".join(completed.stdout.splitlines()[-40:])
-        raise RuntimeError(f"dbt {' '.join(args)} failed:\n{tail}")
-    peak_kib = int(completed.stdout.strip().splitlines()[-1])
+        print("\n".join(output[-40:]), flush=True)
     slowest: list[tuple[str, float]] = []
     intent_seconds = None
+    failed: list[tuple[str, str]] = []
     results = target_dir / "run_results.json"
     if args[0] in {"build", "run"} and results.exists():
-        timings = [
-            (node_name(str(r["unique_id"])), float(r["execution_time"]))
-            for r in json.loads(results.read_text())["results"]
-        ]
+        nodes = json.loads(results.read_text())["results"]
+        timings = [(node_name(str(r["unique_id"])), float(r["execution_time"])) for r in nodes]
+        if completed.returncode != 0:
+            failed = failed_nodes(nodes)
         slowest = sorted(timings, key=lambda item: -item[1])[:8]
         intent_seconds = round(sum(t for n, t in timings if n in INTENT_MODELS), 2)
     parse_seconds = None
     if args[0] == "parse" and perf_info.exists():
         parse_seconds = round(float(json.loads(perf_info.read_text())["load_all_elapsed"]), 2)
-    peak_mb = None if target == "spark" else round(peak_kib / 1024, 1)
+    peak_mb = None if target == "spark" or peak_kib is None else round(peak_kib / 1024, 1)
     return Step(
-        name, round(seconds, 2), peak_mb, [(n, round(t, 2)) for n, t in slowest], intent_seconds, parse_seconds
+        name, round(seconds, 2), peak_mb, [(n, round(t, 2)) for n, t in slowest], intent_seconds, parse_seconds,
+        completed.returncode, failed,
     )
+
+
+def failed_nodes(results: list[dict[str, object]]) -> list[tuple[str, str]]:
+    """(node name, first line of its message) of every run_results entry that errored or failed."""
+    return [
+        (node_name(str(r["unique_id"])), str(r.get("message") or "").strip().split("\n")[0][:300])
+        for r in results
+        if r.get("status") in {"error", "fail", "runtime error"}
+    ]
 
 
 def run(
@@ -303,7 +326,9 @@ def run(
         print(f"generating {leads:,} leads x {events_per_lead} events into {database} ...", flush=True)
         database.parent.mkdir(parents=True, exist_ok=True)
         database.unlink(missing_ok=True)
+        started = time.perf_counter()
         generate(config, database, progress=lambda line: print(f"  {line}", flush=True))
+        result.steps.append(Step("generate data", round(time.perf_counter() - started, 2), None))
     else:
         print(f"reusing {database} (same generator config)", flush=True)
     env: dict[str, str] = {}
@@ -341,6 +366,12 @@ def run(
         parse_phase = "" if step.dbt_parse_seconds is None else f", dbt's parse phase {step.dbt_parse_seconds:.2f} s"
         print(f"  {step.seconds:.1f} s, peak {_megabytes(step.peak_rss_mb)}{parse_phase}", flush=True)
         result.steps.append(step)
+        if step.returncode != 0:
+            result.completed = False
+            print(f"  {name} failed (dbt exit code {step.returncode}); the benchmark stops here", flush=True)
+            for node, message in step.failed_nodes:
+                print(f"    {node}: {message}", flush=True)
+            break
         if target == "duckdb" and name == "full build" and keep_full_build is not None:
             print(f"copying the built database (day's rows still held back) to {keep_full_build} ...", flush=True)
             keep_full_build.parent.mkdir(parents=True, exist_ok=True)
@@ -352,6 +383,9 @@ def run(
             print("the daily run's raw reads (its tables and tests again, under EXPLAIN ANALYZE) ...", flush=True)
             result.daily_rows_scanned, result.daily_rows_scanned_by_node = rows_scanned(database, target_dir)
             result.raw_table_rows = raw_table_rows(database)
+    if not result.completed:
+        result.own_peak_rss_mb = _own_peak_rss_mb()
+        return result
     print("dbt startup floor (importing dbt, no project) ...", flush=True)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "from dbt.cli.main import dbtRunner"], cwd=PROJECT_ROOT, check=True)
@@ -365,10 +399,13 @@ def run(
         result.intent_read_seconds = intent.median_read_seconds
         result.intent_full_ratio = intent.full_ratio
         result.intent_daily_ratio = intent.daily_ratio
-    if target == "duckdb":
-        # Linux reports ru_maxrss in KiB
-        result.own_peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result.own_peak_rss_mb = _own_peak_rss_mb()
     return result
+
+
+def _own_peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _megabytes(value: float | None) -> str:
@@ -376,15 +413,20 @@ def _megabytes(value: float | None) -> str:
 
 
 def report(result: BuildBenchmark) -> str:
-    full = result.step("full build")
+    full = next((s for s in result.steps if s.name == "full build" and s.returncode == 0), None)
     lines = [
         f"\nleadflow on {result.target}: {result.leads:,} leads x {result.events_per_lead} events",
         f"{'step':<28}{'seconds':>10}{'peak MB':>10}{'of full build':>15}",
     ]
     for step in result.steps:
-        lines.append(
-            f"{step.name:<28}{step.seconds:>10.1f}{_megabytes(step.peak_rss_mb):>10}{step.seconds / full.seconds:>15.1%}"
-        )
+        share = "n/a" if full is None else f"{step.seconds / full.seconds:.1%}"
+        failed = "" if step.returncode == 0 else f"  FAILED (exit {step.returncode})"
+        lines.append(f"{step.name:<28}{step.seconds:>10.1f}{_megabytes(step.peak_rss_mb):>10}{share:>15}{failed}")
+    for step in result.steps:
+        for node, message in step.failed_nodes:
+            lines.append(f"failed in {step.name}: {node}: {message}")
+    if not result.completed:
+        lines.append("the run stopped at the failed step: the steps after it were not run")
     for step in result.steps:
         if step.dbt_parse_seconds is not None:
             lines.append(
@@ -464,4 +506,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(asdict(result), indent=2))
     print(f"written {out}")
-    return 0
+    return 0 if result.completed else 1

@@ -208,7 +208,8 @@
     earlier start, a day of them was: 153k people of a 1M daily run.) The window's start is
     computed once, in a one-row derived table every instant is joined against (it was a scalar
     subquery repeated in each of six comparisons: cheap, as zone maps skip most of
-    int_intent__scored_events, but one value computed once is easier to follow). The callers name the models read here in depends_on comments. -#}
+    int_intent__scored_events, but one value computed once is easier to follow). The callers
+    name the models read here in depends_on comments. -#}
 {% macro routing_decision_people(window_start, current_fingerprints) -%}
     {%- set scored = ref('int_intent__scored_events') -%}
     select touched.lead_key

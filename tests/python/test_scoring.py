@@ -140,7 +140,8 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     result = json.loads((ROOT / "target" / "benchmark" / "build_300x5_duckdb.json").read_text())
     steps = {step["name"]: step for step in result["steps"]}
     dbt_steps = {"full build", "daily incremental build", "full parse", "partial parse"}
-    assert set(steps) == dbt_steps | {"dbt import (floor)"}
+    assert set(steps) == dbt_steps | {"generate data", "dbt import (floor)"} and result["completed"] is True
+    assert all(step["returncode"] == 0 and not step["failed_nodes"] for step in result["steps"])
     assert all(steps[name]["seconds"] > 0 and steps[name]["peak_rss_mb"] > 0 for name in dbt_steps)
     assert steps["daily incremental build"]["intent_models_seconds"] > 0
     for name in ("full parse", "partial parse"):  # dbt's own parse phase is a part of the step's wall time
@@ -166,6 +167,46 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     # nodes are named, data tests without dbt's hash suffix
     names = [name for step in result["steps"] for name, _ in step["slowest_models"]]
     assert names and not any(re.search(r"\.[0-9a-f]{10}$", name) or re.fullmatch(r"[0-9a-f]{10}", name) for name in names)
+
+
+def test_build_benchmark_reports_a_failed_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dbt step that fails stops the benchmark with exit code 1, but the JSON and the report keep
+    what was measured up to it, and name the failed nodes (a 10M run that stops after an hour)."""
+    from leadflow_tools import benchmark_build as bench
+
+    def fake_step(name: str, args: list[str], *_rest: object) -> object:
+        ran.append(name)
+        if name != "daily incremental build":
+            return bench.Step(name, 60.0, 900.0, [("base_segment__pages", 20.0)])
+        failed = bench.failed_nodes([
+            {"unique_id": "model.leadflow.int_lifecycle__crm_events", "status": "error",
+             "message": "Out of Memory Error: failed to pin block\nmore detail"},
+            {"unique_id": "test.leadflow.unique_dim_leads_lead_key.0123456789", "status": "fail", "message": "Got 2 results"},
+            {"unique_id": "model.leadflow.dim_leads", "status": "skipped", "message": None},
+            {"unique_id": "model.leadflow.stg_segment__pages", "status": "success", "message": "OK"},
+        ])
+        return bench.Step(name, 30.0, 950.0, [], None, None, 1, failed)
+
+    ran: list[str] = []
+    monkeypatch.setattr(bench, "_dbt_step", fake_step)
+    monkeypatch.setattr(bench, "_generated_matches", lambda *_args: True)
+    monkeypatch.setattr(bench, "withhold_rows_arrived_after", lambda *_args: ({"raw_segment.pages": 5}, {}))
+    monkeypatch.setattr(bench, "land_withheld_rows", lambda *_args: {"raw_segment.pages": 5})
+    monkeypatch.setattr(bench, "duckdb_settings", lambda *_args: {"memory_limit": "1GB"})
+    code = bench.main(["--leads", "7", "--events-per-lead", "3", "--database", str(tmp_path / "x.duckdb"),
+                       "--intent-repeat", "1"])
+    assert code == 1 and ran == ["full build", "daily incremental build"]  # no parse, no intent comparison
+    result = json.loads((ROOT / "target" / "benchmark" / "build_7x3_duckdb.json").read_text())
+    assert result["completed"] is False and result["own_peak_rss_mb"] > 0 and result["bare_aggregate_seconds"] is None
+    daily = result["steps"][1]
+    assert daily["returncode"] == 1 and daily["failed_nodes"] == [
+        ["int_lifecycle__crm_events", "Out of Memory Error: failed to pin block"],
+        ["unique_dim_leads_lead_key", "Got 2 results"],
+    ]
+    text = bench.report(bench.BuildBenchmark(7, 3, "duckdb", "x", [bench.Step(**step) for step in result["steps"]],
+                                             completed=False))
+    assert "FAILED (exit 1)" in text and "int_lifecycle__crm_events: Out of Memory Error" in text
+    assert "were not run" in text
 
 
 def test_intent_running_sums_equal_the_direct_decayed_sum(built_db: Path, tmp_path: Path) -> None:
