@@ -275,7 +275,10 @@ def _dbt_step(
         "--target", target, "--target-path", str(target_dir), "--vars", json.dumps({"as_of": as_of}),
     ]
     perf_info = target_dir / "perf_info.json"
-    perf_info.unlink(missing_ok=True)  # a parse step reports only the file its own dbt process wrote
+    # a step reports only the files its own dbt process wrote (a dbt that fails before running any
+    # node writes no run_results.json: the previous step's must not be read as this one's)
+    perf_info.unlink(missing_ok=True)
+    (target_dir / "run_results.json").unlink(missing_ok=True)
     started = time.perf_counter()
     completed = subprocess.run(
         command, cwd=PROJECT_ROOT, env={**dbt_environment(database), **env}, capture_output=True, text=True
