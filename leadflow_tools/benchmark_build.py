@@ -371,9 +371,8 @@ def run(
         result.steps.append(step)
         if step.returncode != 0:
             result.completed = False
+            # the failed nodes are listed by report()
             print(f"  {name} failed (dbt exit code {step.returncode}); the benchmark stops here", flush=True)
-            for node, message in step.failed_nodes:
-                print(f"    {node}: {message}", flush=True)
             break
         if target == "duckdb" and name == "full build" and keep_full_build is not None:
             print(f"copying the built database (day's rows still held back) to {keep_full_build} ...", flush=True)
@@ -386,29 +385,23 @@ def run(
             print("the daily run's raw reads (its tables and tests again, under EXPLAIN ANALYZE) ...", flush=True)
             result.daily_rows_scanned, result.daily_rows_scanned_by_node = rows_scanned(database, target_dir)
             result.raw_table_rows = raw_table_rows(database)
-    if not result.completed:
-        result.own_peak_rss_mb = _own_peak_rss_mb()
-        return result
-    print("dbt startup floor (importing dbt, no project) ...", flush=True)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from dbt.cli.main import dbtRunner"], cwd=PROJECT_ROOT, check=True)
-    result.steps.append(Step("dbt import (floor)", round(time.perf_counter() - started, 2), None))
-    if target == "duckdb" and intent_repeat > 0:
-        intent = run_intent_benchmark(
-            database, as_of, intent_repeat, daily=True, progress=lambda line: print(f"  {line}", flush=True)
-        )
-        print(intent_report(intent), flush=True)
-        result.bare_aggregate_seconds = intent.median_bare_aggregate_seconds
-        result.intent_read_seconds = intent.median_read_seconds
-        result.intent_full_ratio = intent.full_ratio
-        result.intent_daily_ratio = intent.daily_ratio
-    result.own_peak_rss_mb = _own_peak_rss_mb()
-    return result
-
-
-def _own_peak_rss_mb() -> float:
+    if result.completed:  # after a failed step, neither the floor nor the intent comparison is run
+        print("dbt startup floor (importing dbt, no project) ...", flush=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "from dbt.cli.main import dbtRunner"], cwd=PROJECT_ROOT, check=True)
+        result.steps.append(Step("dbt import (floor)", round(time.perf_counter() - started, 2), None))
+        if target == "duckdb" and intent_repeat > 0:
+            intent = run_intent_benchmark(
+                database, as_of, intent_repeat, daily=True, progress=lambda line: print(f"  {line}", flush=True)
+            )
+            print(intent_report(intent), flush=True)
+            result.bare_aggregate_seconds = intent.median_bare_aggregate_seconds
+            result.intent_read_seconds = intent.median_read_seconds
+            result.intent_full_ratio = intent.full_ratio
+            result.intent_daily_ratio = intent.daily_ratio
     # Linux reports ru_maxrss in KiB
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result.own_peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
 
 
 def _megabytes(value: float | None) -> str:
@@ -416,13 +409,13 @@ def _megabytes(value: float | None) -> str:
 
 
 def report(result: BuildBenchmark) -> str:
-    full = next((s for s in result.steps if s.name == "full build" and s.returncode == 0), None)
+    full = result.step("full build")
     lines = [
         f"\nleadflow on {result.target}: {result.leads:,} leads x {result.events_per_lead} events",
         f"{'step':<28}{'seconds':>10}{'peak MB':>10}{'of full build':>15}",
     ]
     for step in result.steps:
-        share = "n/a" if full is None else f"{step.seconds / full.seconds:.1%}"
+        share = "n/a" if full.returncode != 0 else f"{step.seconds / full.seconds:.1%}"
         failed = "" if step.returncode == 0 else f"  FAILED (exit {step.returncode})"
         lines.append(f"{step.name:<28}{step.seconds:>10.1f}{_megabytes(step.peak_rss_mb):>10}{share:>15}{failed}")
     for step in result.steps:
