@@ -35,28 +35,34 @@
 {%- endmacro %}
 
 {#- One row per person of `rows_relation` (a CTE or relation with a lead_key): the fingerprint of
-    the set of their rows, over `expressions`, and of `rules_fingerprint` (an expression the
-    whole run shares, e.g. the seeds the model reads: a changed seed re-derives everyone).
-    Order-independent and cheap: the row count and two sums of 40-bit slices of each row's md5
-    (no sort; 2^23 rows per person before a bigint sum could overflow); each row's md5 is taken
-    once. -#}
-{% macro person_fingerprints(rows_relation, expressions, rules_fingerprint) -%}
+    the set of their rows, over `expressions`, and of `rules_relation`'s rules_fingerprint (a
+    one-row relation the whole run shares, e.g. the seeds the model reads: a changed seed
+    re-derives everyone). Order-independent and cheap: the row count and two sums of 40-bit slices
+    of each row's md5 (no sort; 2^23 rows per person before a bigint sum could overflow); each
+    row's md5 is taken once. The rules join the people after the grouping, so the grouping holds
+    three numbers a person, not a text too (at 10M people the text's max() state beside them was
+    what the window chain of int_lifecycle__stage_moves could not fit next to, under 12 GB). -#}
+{% macro person_fingerprints(rows_relation, expressions, rules_relation) -%}
     select
-        lead_key,
+        people.lead_key,
         {{ leadflow.values_fingerprint([
-            'count(*)',
-            'sum(' ~ leadflow.hex_to_bigint('substr(row_hash, 1, 10)') ~ ')',
-            'sum(' ~ leadflow.hex_to_bigint('substr(row_hash, 11, 10)') ~ ')',
-            'max(rules_fingerprint)'
+            'people.row_count', 'people.hash_sum_1', 'people.hash_sum_2', 'rules.rules_fingerprint'
         ]) }} as inputs_fingerprint
     from (
         select
             lead_key,
-            {{ rules_fingerprint }} as rules_fingerprint,
-            {{ leadflow.values_fingerprint(expressions) }} as row_hash
-        from {{ rows_relation }}
-    ) as hashed_rows
-    group by lead_key
+            count(*) as row_count,
+            sum({{ leadflow.hex_to_bigint('substr(row_hash, 1, 10)') }}) as hash_sum_1,
+            sum({{ leadflow.hex_to_bigint('substr(row_hash, 11, 10)') }}) as hash_sum_2
+        from (
+            select
+                lead_key,
+                {{ leadflow.values_fingerprint(expressions) }} as row_hash
+            from {{ rows_relation }}
+        ) as hashed_rows
+        group by lead_key
+    ) as people
+    cross join {{ rules_relation }} as rules
 {%- endmacro %}
 
 {#- The people an incremental run of a person-fingerprinted model re-derives: those whose current

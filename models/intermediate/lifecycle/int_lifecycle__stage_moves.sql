@@ -71,7 +71,7 @@ rules_fingerprint as (
 
 person_inputs as (
     {{ leadflow.person_fingerprints(
-        '(select * from all_crm_events cross join rules_fingerprint) as events',
+        'all_crm_events',
         leadflow.fingerprint_expressions(ref('int_lifecycle__crm_events'), exclude=['lead_key']),
         'rules_fingerprint'
     ) | indent(4) }}
@@ -212,20 +212,66 @@ distinct_moves as (
         > {{ var('lifecycle_dedup_minutes') }} * 60
 ),
 
-moves as (
+{{ leadflow.rows_of_people_in_scope('person_inputs', 'fingerprints') }}
+
+moves_and_fingerprints as (
+    -- each person's inputs fingerprint rides along as one more row, ordered after their moves,
+    -- and the moves' own window hands it to every move (last_value below). A join of the moves
+    -- with the fingerprints would hold one side in a hash table, and DuckDB, which estimates the
+    -- filtered moves at a hundredth of their number, chose the moves (28.5M rows at 10M people):
+    -- beside the windows that ran out of memory at 12 and 16 GB (docs/benchmarks.md, session 21)
+    select
+        lead_key,
+        false as is_fingerprint,
+        changed_at,
+        stage_order,
+        source_system,
+        source_event_id,
+        lifecycle_stage,
+        is_exit,
+        cast(null as {{ dbt.type_string() }}) as inputs_fingerprint
+    from distinct_moves
+    where recorded_previous_stage is null or recorded_previous_stage <> lifecycle_stage
+    union all
+    select
+        lead_key,
+        true as is_fingerprint,
+        cast(null as {{ dbt.type_timestamp() }}) as changed_at,
+        cast(null as {{ dbt.type_int() }}) as stage_order,
+        cast(null as {{ dbt.type_string() }}) as source_system,
+        cast(null as {{ dbt.type_string() }}) as source_event_id,
+        cast(null as {{ dbt.type_string() }}) as lifecycle_stage,
+        cast(null as {{ dbt.type_boolean() }}) as is_exit,
+        inputs_fingerprint
+    from fingerprints
+),
+
+moves_in_order as (
+    -- is_fingerprint first in the order puts the fingerprint row after every move, so it changes
+    -- no move's number, previous stage or next move (the last move's lead() reads its null time)
     select
         *,
         row_number() over moves_in_order as change_number,
         lag(lifecycle_stage) over moves_in_order as previous_stage,
         lag(stage_order) over moves_in_order as previous_stage_order,
         lag(is_exit) over moves_in_order as is_previous_exit,
-        lead(changed_at) over moves_in_order as next_changed_at
-    from distinct_moves
-    where recorded_previous_stage is null or recorded_previous_stage <> lifecycle_stage
+        lead(changed_at) over moves_in_order as next_changed_at,
+        last_value(inputs_fingerprint) over (
+            partition by lead_key
+            order by is_fingerprint, changed_at, stage_order, source_system, source_event_id
+            rows between unbounded preceding and unbounded following
+        ) as person_inputs_fingerprint
+    from moves_and_fingerprints
     window moves_in_order as (
         partition by lead_key
-        order by changed_at, stage_order, source_system, source_event_id
+        order by is_fingerprint, changed_at, stage_order, source_system, source_event_id
     )
+),
+
+moves as (
+    select *
+    from moves_in_order
+    where not is_fingerprint
 ),
 
 final as (
@@ -250,14 +296,12 @@ final as (
             when not moves.is_exit and not moves.is_previous_exit
                 then stage_gaps.skipped_stages
         end as skipped_stages,
-        person_inputs.inputs_fingerprint
+        moves.person_inputs_fingerprint as inputs_fingerprint
     from moves
     left join stage_gaps
         on
             moves.previous_stage_order = stage_gaps.from_stage_order
             and moves.stage_order = stage_gaps.to_stage_order
-    inner join person_inputs
-        on moves.lead_key = person_inputs.lead_key
 )
 
 {{ leadflow.rows_and_person_markers('final', 'select lead_key from people_in_scope' if is_incremental() else none) }}
