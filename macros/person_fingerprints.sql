@@ -1,9 +1,10 @@
 {#-
     Person-incremental models that re-derive a person only when what they read about that person
-    changed (int_lifecycle__stage_changes): each stored row carries its person's input
-    fingerprint; a run compares the current fingerprints with the stored ones and re-derives the
-    people that differ, appear or vanish. Engine-neutral text (md5, integers, booleans, epoch
-    microseconds), so a DuckDB and a Spark build store the same fingerprints.
+    changed (int_lifecycle__stage_moves; int_lifecycle__stage_changes follows its fingerprints):
+    each stored row carries its person's input fingerprint; a run compares the current
+    fingerprints with the stored ones and re-derives the people that differ, appear or vanish.
+    Engine-neutral text (md5, integers, booleans, epoch microseconds), so a DuckDB and a Spark
+    build store the same fingerprints.
 -#}
 
 {#- md5 of the values of a list of SQL expressions, a null as '<null>': equal values, equal
@@ -40,8 +41,7 @@
     re-derives everyone). Order-independent and cheap: the row count and two sums of 40-bit slices
     of each row's md5 (no sort; 2^23 rows per person before a bigint sum could overflow); each
     row's md5 is taken once. The rules join the people after the grouping, so the grouping holds
-    three numbers a person, not a text too (at 10M people the text's max() state beside them was
-    what the window chain of int_lifecycle__stage_moves could not fit next to, under 12 GB). -#}
+    three numbers a person and no text. -#}
 {% macro person_fingerprints(rows_relation, expressions, rules_relation) -%}
     select
         people.lead_key,

@@ -219,7 +219,7 @@ moves_and_fingerprints as (
     -- and the moves' own window hands it to every move (last_value below). A join of the moves
     -- with the fingerprints would hold one side in a hash table, and DuckDB, which estimates the
     -- filtered moves at a hundredth of their number, chose the moves (28.5M rows at 10M people):
-    -- beside the windows that ran out of memory at 12 and 16 GB (docs/benchmarks.md, session 21)
+    -- beside the windows that ran out of memory at 12 and 16 GB (docs/benchmarks.md, 2026-12-05, session 21)
     select
         lead_key,
         false as is_fingerprint,
@@ -246,7 +246,7 @@ moves_and_fingerprints as (
     from fingerprints
 ),
 
-moves_in_order as (
+numbered_moves as (
     -- is_fingerprint first in the order puts the fingerprint row after every move, so it changes
     -- no move's number, previous stage or next move (the last move's lead() reads its null time)
     select
@@ -270,7 +270,7 @@ moves_in_order as (
 
 moves as (
     select *
-    from moves_in_order
+    from numbered_moves
     where not is_fingerprint
 ),
 
