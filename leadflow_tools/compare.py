@@ -32,8 +32,9 @@ INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = tuple(
 
 # Columns that stamp which run wrote a row: an incremental and a full-refresh build differ there
 # by design (int_intent__scored_events.scored_through, _run_as_of of the base models and
-# int_intent__activity), so comparisons leave them out.
-RUN_STAMP_COLUMNS: frozenset[str] = frozenset({"scored_through", "rescored_from", "_run_as_of"})
+# int_intent__activity, _lookback_from of the appending tables' base models), so comparisons
+# leave them out.
+RUN_STAMP_COLUMNS: frozenset[str] = frozenset({"scored_through", "rescored_from", "_run_as_of", "_lookback_from"})
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str = "marts") -> list[tuple[str, str]]:

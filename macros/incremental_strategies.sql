@@ -169,6 +169,35 @@
     keys and every stored keyless row, then insert the batch. Both steps run in the model's
     transaction, so a failed run leaves the table as it was.
 -#}
+{#-
+    Incremental strategy replace_events (the base models of appending raw tables,
+    macros/raw_versions.sql merged_event_versions): the batch holds the new latest row of every
+    event it read (key and event time, null-safe), the rows without a key stamped after the run's
+    `since` (read again), and the stored rows it judged again at this as_of. Delete the stored rows
+    of the batch's events, and the keyless rows the batch holds again (stamped after `since`, or
+    quarantined as future_timestamp), then insert the batch. The model's config names its raw
+    table (meta raw_table: [family, table]).
+-#}
+{% macro get_incremental_replace_events_sql(arg_dict) -%}
+    {%- set family, table = config.get('meta')['raw_table'] -%}
+    {%- set spec = leadflow.raw_table_specs()[family][table] -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set matches = [] -%}
+    {%- for column in spec.key -%}
+        {%- do matches.append(target ~ '.' ~ column ~ ' = batch.' ~ column) -%}
+    {%- endfor -%}
+    {%- do matches.append(leadflow.null_safe_equals(target ~ '.' ~ spec.event_time, 'batch.' ~ spec.event_time)) -%}
+    delete from {{ target }}
+    using {{ arg_dict['temp_relation'] }} as batch
+    where {{ matches | join(' and ') }};
+    {%- set since = leadflow.arrival_window_start() -%}
+    {{ leadflow.delete_then_insert(
+        arg_dict,
+        leadflow.key_is_null(spec) ~ (
+            '' if since is none
+            else " and (_row_outcome = 'future_timestamp' or _newest_arrival > cast('" ~ since ~ "' as timestamp))")) }}
+{%- endmacro %}
+
 {% macro get_incremental_replace_records_sql(arg_dict) -%}
     {{ leadflow.delete_then_insert(
         arg_dict, '_record_key is null or _record_key in (select _record_key from ' ~ arg_dict['temp_relation'] ~ ')') }}

@@ -16,6 +16,13 @@
     waiting for every version of every event to be ranked. A version that breaks the promise
     is not collapsed: both rows stage, and the staging model's unique key test fails, naming
     the id.
+
+    `appends` (event tables only) says the loader never rewrites or removes a row it landed: Segment's
+    warehouse loader inserts every message, a copy delivered again included (Segment dedupes on the
+    message id within about a day, so a later copy lands as another row). Their base models then
+    merge the rows stamped since the last run into the stored versions (macros/raw_versions.sql)
+    instead of re-reading whole event days. Fivetran upserts on the primary key, so a version it
+    replaced in place is gone from the raw table: its tables re-read days and records.
 -#}
 {% macro raw_table_specs() %}
     {%- set future = leadflow.future_limit() -%}
@@ -133,7 +140,7 @@
         },
         'segment': {
             'pages': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none, 'event_time': ts,
-                      'model': 'stg_segment__pages',
+                      'appends': true, 'model': 'stg_segment__pages',
                       'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
                                  ('future_timestamp', ts ~ ' > ' ~ future)],
                       'describe': ['anonymous_id', 'user_id', 'path', ts]},
@@ -143,7 +150,7 @@
                                       ('future_timestamp', ts ~ ' > ' ~ future)],
                            'describe': ['anonymous_id', 'user_id', 'email', ts]},
             'tracks': {'key': ['id'], 'order_by': 'received_at desc', 'deleted': none, 'event_time': ts,
-                       'model': 'stg_segment__tracks',
+                       'appends': true, 'model': 'stg_segment__tracks',
                        'checks': [('missing_identity', 'anonymous_id is null and user_id is null'),
                                   ('future_timestamp', ts ~ ' > ' ~ future)],
                        'describe': ['anonymous_id', 'user_id', 'event', ts]},
@@ -181,7 +188,7 @@
     an identical copy stays a plain duplicate_version. Event tables' versions are re-deliveries of
     one event: ranked by their stamps, then by the fingerprint (rank_repeated_versions), and a
     loser is always a duplicate_version. -#}
-{% macro source_row_outcomes(family, table, warn=false, row_filter=none) %}
+{% macro source_row_outcomes(family, table, warn=false, row_filter=none, lookback_since=none, one_window=false) %}
     {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
     {%- set key_is_null = leadflow.key_is_null(spec) -%}
@@ -219,18 +226,13 @@
             {% if breaks_ties -%}
             when ranked._version_rank > 1 and not {{ key_is_null }} then 'tied_version'
             {% endif -%}
-            {% if spec.deleted -%}
-            when coalesce({{ spec.deleted }}, false) then 'soft_deleted'
-            {% endif -%}
-            {% for reason, condition in spec.checks -%}
-            when {{ condition }} then '{{ reason }}'
-            {% endfor -%}
-            when {{ key_is_null }} then 'missing_key'
-            else 'staged'
+            {{ leadflow.kept_row_outcome_branches(spec) }}
         end as _row_outcome
     from (
-        {%- if not breaks_ties %}
-        {{ leadflow.rank_repeated_versions(family, table, version_partition, spec.order_by, warn, row_filter) }}
+        {%- if not breaks_ties and not one_window %}
+        {{ leadflow.rank_repeated_versions(family, table, version_partition, spec.order_by, warn, row_filter, lookback_since) }}
+        {%- elif not breaks_ties %}
+        {{ leadflow.rank_versions_in_window(family, table, version_partition, spec.order_by, warn, row_filter) }}
         {%- else %}
         select
             fingerprinted.*,
@@ -270,10 +272,14 @@
     engine and query plan stages the same one; only the repeated rows pay for the md5.
     Each row also carries its event's version count and newest loader stamp (_repeated_versions,
     _repeated_newest_arrival: 1 and null for an event seen once), taken from the same aggregate,
-    so source_row_outcomes needs no second pass for the superseded counts.
+    so source_row_outcomes needs no second pass for the superseded counts. With `lookback_since` (a
+    timestamp literal; an appending table's full build, macros/raw_versions.sql) each row also
+    carries _lookback_versions: how many versions of its event are stamped after it (a row
+    without a key: whether it is itself).
 -#}
-{% macro rank_repeated_versions(family, table, partition, order_by, warn, row_filter) %}
+{% macro rank_repeated_versions(family, table, partition, order_by, warn, row_filter, lookback_since=none) %}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
+    {%- set own_lookback = 'cast(case when ' ~ arrival ~ ' > ' ~ lookback_since ~ ' then 1 else 0 end as bigint)' -%}
     {%- set repeated_columns = [] -%}
     {%- for column in partition -%}{%- do repeated_columns.append('_repeated_' ~ loop.index) -%}{%- endfor -%}
     {%- set on_parts = [] -%}
@@ -286,6 +292,9 @@
                 {{ column }} as {{ repeated_columns[loop.index0] }},
                 {%- endfor %}
                 count(*) as _repeated_versions,
+                {%- if lookback_since is not none %}
+                count(case when {{ arrival }} > {{ lookback_since }} then 1 end) as _repeated_lookback_versions,
+                {%- endif %}
                 max({{ arrival }}) as _repeated_newest_arrival
             from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
             group by {{ partition | join(', ') }}
@@ -297,6 +306,9 @@
             cast(1 as bigint) as _version_rank,
             cast(1 as bigint) as _repeated_versions,
             cast(null as timestamp) as _repeated_newest_arrival
+            {%- if lookback_since is not none %},
+            {{ own_lookback }} as _lookback_versions
+            {%- endif %}
         from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
         left join repeated
             on {{ on_parts | join(' and ') }}
@@ -310,10 +322,48 @@
             ) as bigint) as _version_rank,
             repeated._repeated_versions,
             repeated._repeated_newest_arrival
+            {%- if lookback_since is not none %},
+            case
+                when {{ leadflow.key_is_null(leadflow.raw_table_specs()[family][table]) }} then {{ own_lookback }}
+                else repeated._repeated_lookback_versions
+            end as _lookback_versions
+            {%- endif %}
         from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
         inner join repeated
             on {{ on_parts | join(' and ') }}
 {% endmacro %}
+
+{#- The same columns as rank_repeated_versions for the few days an incremental run re-reads
+    (source_row_outcomes' `one_window`): one window over the rows read, so the raw table is scanned once instead of three
+    times (the narrow aggregate and the two wide reads pay off only over a whole table). -#}
+{% macro rank_versions_in_window(family, table, partition, order_by, warn, row_filter) %}
+    {%- set arrival = leadflow.raw_arrival_column(family) -%}
+    {%- set versions = 'count(*) over (partition by ' ~ (partition | join(', ')) ~ ')' -%}
+        select
+            src.*,
+            cast(row_number() over (
+                partition by {{ partition | join(', ') }}
+                order by {{ order_by }}, {{ leadflow.row_fingerprint(family, table) }} desc
+            ) as bigint) as _version_rank,
+            cast({{ versions }} as bigint) as _repeated_versions,
+            case
+                when {{ versions }} > 1 then max({{ arrival }}) over (partition by {{ partition | join(', ') }})
+            end as _repeated_newest_arrival
+        from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
+{% endmacro %}
+
+{#- The outcome of a row that is not a superseded version, as the `when` branches of a case: soft
+    deleted, the first quarantine check it fails, missing_key, else staged. -#}
+{% macro kept_row_outcome_branches(spec) -%}
+    {% if spec.deleted -%}
+    when coalesce({{ spec.deleted }}, false) then 'soft_deleted'
+    {% endif -%}
+    {% for reason, condition in spec.checks -%}
+    when {{ condition }} then '{{ reason }}'
+    {% endfor -%}
+    when {{ leadflow.key_is_null(spec) }} then 'missing_key'
+    else 'staged'
+{%- endmacro %}
 
 {#- md5 of every contract column of a raw table (as filled_source names them): two versions
     with the same fingerprint hold the same values. -#}

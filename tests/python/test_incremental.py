@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT, database_path, execute, query, scalar
+from leadflow_tools.benchmark_build import rows_scanned
 from leadflow_tools.compare import difference, table_columns
 from leadflow_tools.dbt import run_dbt
 from leadflow_tools.incremental import compare_databases
@@ -109,9 +110,9 @@ def test_an_event_quarantined_as_future_stages_once_as_of_reaches_it(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
     """A page view stamped days ahead of its arrival (a device clock) is quarantined as
-    future_timestamp. When as_of reaches it, the incremental run must re-judge its day and stage it,
-    as a full refresh would, although the only new arrival then is a later event on a later day
-    (no arrival lookback here, so nothing else re-reads the day)."""
+    future_timestamp. When as_of reaches it, the incremental run must judge it again and stage it,
+    as a full refresh would, although the only new arrival then is a later event on a later day,
+    stamped more than the arrival lookback after it (so nothing reads the row from raw again)."""
     workdir, _ = simulation
     database = database_path(tmp_path, "future")
     shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
@@ -126,10 +127,74 @@ def test_an_event_quarantined_as_future_stages_once_as_of_reaches_it(
             f"insert into raw_segment.pages by name select '{page_id}' as id, 'anon-future' as anonymous_id, "
             f"'/pricing' as path, timestamp '{happened}' as \"timestamp\", timestamp '{received}' as received_at"
         )
-        run_dbt(["run", "--select", "base_segment__pages"], database, {"as_of": as_of, "raw_arrival_lookback_hours": 0},
-                target_path=tmp_path / "target")
+        run_dbt(["run", "--select", "base_segment__pages"], database, {"as_of": as_of}, target_path=tmp_path / "target")
         outcomes.append(scalar(database, "select _row_outcome from staging.base_segment__pages where id = 'page-from-the-future'"))
     assert outcomes == ["future_timestamp", "staged"]
+
+
+def test_an_appending_table_merges_the_rows_stamped_since_its_last_run_exactly(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """Segment only appends, so base_segment__pages reads the rows stamped after its newest stamp
+    minus the lookback, and nothing else of the raw table, and merges them into the stored
+    versions: a copy of a weeks-old message delivered today adds one superseded version to the
+    stored event; a copy landing late inside the lookback, of a message read yesterday, is counted
+    once although the next run reads both again; an exact copy counts as a version, a keyless row
+    stays one row. Two runs over the same raw rows change nothing, the model equals a full
+    refresh, and a run with another lookback than the stored counts were made for refuses."""
+    workdir, report = simulation
+    as_of = {"as_of": str(report["last_as_of"])}
+    database = database_path(tmp_path, "appended")
+    shutil.copy(workdir / "incremental" / "leadflow.duckdb", database)
+    newest = scalar(database, "select max(_newest_arrival) from staging.base_segment__pages")
+    old_id, recent_id, copied_id = (
+        scalar(database, "select min(id) from staging.base_segment__pages "
+                         f"where _newest_arrival < timestamp '{newest}' - interval 10 day and _superseded_versions = 0"),
+        scalar(database, "select min(id) from staging.base_segment__pages "
+                         f"where _newest_arrival > timestamp '{newest}' - interval 6 hour and _superseded_versions = 0"),
+        scalar(database, "select max(id) from staging.base_segment__pages "
+                         f"where _newest_arrival > timestamp '{newest}' - interval 12 hour and _superseded_versions = 0"),
+    )
+    assert None not in (old_id, recent_id, copied_id) and recent_id != copied_id
+
+    def land(select: str) -> None:
+        execute(database, f"insert into raw_segment.pages {select}")
+
+    land(f"select * replace (timestamp '{newest}' + interval 1 hour as received_at) "
+         f"from raw_segment.pages where id = '{old_id}'")
+    land(f"select * replace (timestamp '{newest}' - interval 1 hour as received_at) "
+         f"from raw_segment.pages where id = '{recent_id}'")
+    land(f"select * from raw_segment.pages where id = '{copied_id}'")
+    land("by name select null as id, 'anon-keyless' as anonymous_id, '/pricing' as path, "
+         f"timestamp '{newest}' as \"timestamp\", timestamp '{newest}' + interval 2 hour as received_at")
+
+    def versions() -> list[tuple[object, ...]]:
+        return query(database, "select id, _superseded_versions from staging.base_segment__pages "
+                               f"where id in ('{old_id}', '{recent_id}', '{copied_id}') or anonymous_id = 'anon-keyless' "
+                               "order by id nulls first")
+
+    expected = sorted([(old_id, 1), (recent_id, 1), (copied_id, 1)], key=lambda row: str(row[0]))
+    since = datetime.fromisoformat(str(newest)) - timedelta(hours=24)
+    for _ in range(2):
+        run_dbt(["run", "--select", "base_segment__pages"], database, as_of, target_path=tmp_path / "target")
+        assert versions() == [(None, 0), *expected]
+        read, _ = rows_scanned(database, tmp_path / "target")
+        stamped_since = scalar(database, "select count(*) from raw_segment.pages "
+                                         f"where received_at > timestamp '{since}'")
+        assert read == {"raw_segment.pages": stamped_since}
+        since = datetime.fromisoformat(str(newest)) + timedelta(hours=2) - timedelta(hours=24)
+
+    reference = database_path(tmp_path, "appended_full_refresh")
+    shutil.copy(database, reference)
+    run_dbt(["run", "--full-refresh", "--select", "base_segment__pages"], reference, as_of,
+            target_path=tmp_path / "target")
+    assert _rows_only_in_each(database, reference, "staging.base_segment__pages") == (0, 0)
+
+    changed = run_dbt(["run", "--select", "base_segment__pages"], database, {**as_of, "raw_arrival_lookback_hours": 6},
+                      target_path=tmp_path / "target", check=False)
+    assert changed.returncode != 0
+    assert "raw_arrival_lookback_hours changed" in changed.output
+    assert "--full-refresh -s base_segment__pages+" in changed.output
 
 
 def test_a_raw_row_an_incremental_run_missed_is_unaccounted_in_the_reconciliation(

@@ -1,4 +1,4 @@
-{{ config(**leadflow.day_partitioned_incremental('_event_day')) }}
-{#- The latest version of every raw segment.pages row, ranked once and kept by day of the event
-    (macros/raw_versions.sql); stg_segment__pages stages its staged rows. -#}
+{{ config(meta={'raw_table': ['segment', 'pages']}, **leadflow.delete_insert_incremental('replace_events')) }}
+{#- The latest version of every raw segment.pages row, merged by event as rows
+    arrive (macros/raw_versions.sql); stg_segment__pages stages its staged rows. -#}
 {{ leadflow.raw_versions('segment', 'pages') }}
