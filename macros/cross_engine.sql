@@ -53,6 +53,18 @@
     lateral view explode(split({{ expression }}, '{{ delimiter }}')) {{ alias }} as {{ column }}
 {%- endmacro %}
 
+{#- A 64-bit hash of one or more columns (each prefixed with `prefix`), for grouping within one
+    query: not stable across engines or versions, never stored. -#}
+{% macro hash64(columns, prefix='') -%}
+    {{ return(adapter.dispatch('hash64', 'leadflow')(columns, prefix)) }}
+{%- endmacro %}
+{% macro default__hash64(columns, prefix) -%}
+    hash({{ prefix ~ (columns | join(', ' ~ prefix)) }})
+{%- endmacro %}
+{% macro spark__hash64(columns, prefix) -%}
+    xxhash64({{ prefix ~ (columns | join(', ' ~ prefix)) }})
+{%- endmacro %}
+
 {#- A stable 32-character hex key from a string expression. -#}
 {% macro hash_key(expression) -%}
     md5(cast({{ expression }} as {{ dbt.type_string() }}))
@@ -290,6 +302,7 @@
     Config of a model whose stored rows a run deletes and writes again, by one of the strategies
     of macros/incremental_strategies.sql (they share leadflow.delete_then_insert):
       replace_records          a CRM table's base model, by record key (_record_key)
+      replace_events           an appending event table's base model, by event (key and event time)
       replace_days_and_people  int_intent__scored_events, by event day and by person
       replace_people           a table re-derived per person (lifecycle, routing decisions)
     DuckDB: incremental with that strategy. Spark: a plain table rebuilt each run, since Parquet

@@ -263,41 +263,43 @@
     the events that arrived more than once. Nearly every event has one version; a window over
     every row sorted all of them with every wide column (URLs, titles, user agents): at 1M people
     x 100 events it was the slowest model of the full build (base_segment__pages). Here the
-    events whose key and event time occur more than once are found by a narrow aggregate, the
+    events whose key (hashed) and event time occur more than once are found by a narrow aggregate, the
     other rows take rank 1 directly, and only the repeated ones are ranked by `order_by`: the
     same ranks as the window over every row. Rows with a null key part group together, as they
     do in that window (their outcome is missing_key or their own, never duplicate_version).
     Versions equal on `order_by` (a redelivery stamped in the same instant with other values) are
     ordered by the row fingerprint, highest first, as the CRM tables' versions are, so every
     engine and query plan stages the same one; only the repeated rows pay for the md5.
+    The aggregate groups by a 64-bit hash of the key (hash64) and the event time rather than by the
+    key's strings (docs/benchmarks.md, session 22, measures both). Two keys sharing a hash only
+    send their rows to the window, which ranks and counts by the key itself.
     Each row also carries its event's version count and newest loader stamp (_repeated_versions,
-    _repeated_newest_arrival: 1 and null for an event seen once), taken from the same aggregate,
-    so source_row_outcomes needs no second pass for the superseded counts. With `lookback_since` (a
+    _repeated_newest_arrival: 1 and null for an event seen once), counted beside the ranking, so
+    source_row_outcomes needs no second pass for the superseded counts. With `lookback_since` (a
     timestamp literal; an appending table's full build, macros/raw_versions.sql) each row also
-    carries _lookback_versions: how many versions of its event are stamped after it (a row
+    carries _lookback_versions: how many versions of its event are stamped after `lookback_since` (a row
     without a key: whether it is itself).
 -#}
 {% macro rank_repeated_versions(family, table, partition, order_by, warn, row_filter, lookback_since=none) %}
+    {%- set spec = leadflow.raw_table_specs()[family][table] -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
     {%- set own_lookback = 'cast(case when ' ~ arrival ~ ' > ' ~ lookback_since ~ ' then 1 else 0 end as bigint)' -%}
-    {%- set repeated_columns = [] -%}
-    {%- for column in partition -%}{%- do repeated_columns.append('_repeated_' ~ loop.index) -%}{%- endfor -%}
-    {%- set on_parts = [] -%}
-    {%- for column in partition -%}
-        {%- do on_parts.append(leadflow.null_safe_equals('src.' ~ column, 'repeated.' ~ repeated_columns[loop.index0])) -%}
-    {%- endfor -%}
+    {%- set event_time = partition[-1] -%}
+    {%- set key_hash = leadflow.hash64(spec.key) -%}
+    {%- set on_repeated -%}
+        {{ leadflow.hash64(spec.key, 'src.') }} = repeated._repeated_key_hash
+        and {{ leadflow.null_safe_equals('src.' ~ event_time, 'repeated._repeated_event_time') }}
+    {%- endset -%}
+    {%- set event_window = 'over (partition by ' ~ (partition | join(', ')) ~ ')' -%}
         with repeated as (
+            -- the (key hash, event time) pairs seen more than once: a 64-bit hash groups faster
+            -- than the key's strings, and a pair two keys share by chance only sends their rows to
+            -- the window below, which ranks and counts by the key itself
             select
-                {%- for column in partition %}
-                {{ column }} as {{ repeated_columns[loop.index0] }},
-                {%- endfor %}
-                count(*) as _repeated_versions,
-                {%- if lookback_since is not none %}
-                count(case when {{ arrival }} > {{ lookback_since }} then 1 end) as _repeated_lookback_versions,
-                {%- endif %}
-                max({{ arrival }}) as _repeated_newest_arrival
+                {{ key_hash }} as _repeated_key_hash,
+                {{ event_time }} as _repeated_event_time
             from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
-            group by {{ partition | join(', ') }}
+            group by {{ key_hash }}, {{ event_time }}
             having count(*) > 1
         )
 
@@ -311,8 +313,8 @@
             {%- endif %}
         from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
         left join repeated
-            on {{ on_parts | join(' and ') }}
-        where repeated._repeated_versions is null
+            on {{ on_repeated }}
+        where repeated._repeated_key_hash is null
         union all
         select
             src.*,
@@ -320,17 +322,18 @@
                 partition by {{ partition | join(', ') }}
                 order by {{ order_by }}, {{ leadflow.row_fingerprint(family, table) }} desc
             ) as bigint) as _version_rank,
-            repeated._repeated_versions,
-            repeated._repeated_newest_arrival
+            cast(count(*) {{ event_window }} as bigint) as _repeated_versions,
+            case when count(*) {{ event_window }} > 1 then max({{ arrival }}) {{ event_window }} end
+                as _repeated_newest_arrival
             {%- if lookback_since is not none %},
             case
-                when {{ leadflow.key_is_null(leadflow.raw_table_specs()[family][table]) }} then {{ own_lookback }}
-                else repeated._repeated_lookback_versions
+                when {{ leadflow.key_is_null(spec) }} then {{ own_lookback }}
+                else cast(count(case when {{ arrival }} > {{ lookback_since }} then 1 end) {{ event_window }} as bigint)
             end as _lookback_versions
             {%- endif %}
         from ({{ leadflow.filled_source(family, table, row_filter=row_filter) }}) as src
         inner join repeated
-            on {{ on_parts | join(' and ') }}
+            on {{ on_repeated }}
 {% endmacro %}
 
 {#- The same columns as rank_repeated_versions for the few days an incremental run re-reads

@@ -48,7 +48,8 @@
       _lookback_from        this stamp: the newest stamp the writing run read minus the lookback,
                             where the next run starts reading (it refuses to start elsewhere)
       _event_day            (event tables) the UTC day of the event; 1900-01-01 when the event
-                            time is missing (those rows are re-read whenever such a row arrives)
+                            time is missing (day-window tables re-read those rows whenever such a
+                            row arrives)
       _record_key           (CRM tables) the key as one string (raw_key_string); null for a row
                             whose key is incomplete
       _run_as_of            as_of of the run that wrote the row: the data tests of a daily run
@@ -292,7 +293,8 @@ select * from final
                   minus var('raw_arrival_lookback_hours'), a string); none on a full build
       through     the newest stamp the run reads (a string): the newest in the raw table when the
                   run compiles, so a row landing while the run writes waits for the next run
-                  instead of being read without being counted
+                  instead of being read without being counted (when its stamp is after
+                  `through` minus the lookback: an older one is a load the lookback misses)
       row_filter  the condition on the raw table's columns: stamped after `since` (incremental)
                   and not after `through`; a full build also reads the rows without a stamp
       next_since  `through` minus the lookback as a timestamp literal: the `since` of the next
@@ -361,8 +363,11 @@ select * from final
     event (key and event time) the run holds:
       - the stored row: the latest version read so far, how many versions were read
         (_superseded_versions + 1), the newest stamp among them, and how many of them are stamped
-        after this run's `since` (_lookback_versions, counted when the row was written against the
-        `since` this run now has: appended_rows_window's next_since);
+        after this run's `since` (_lookback_versions). A row the previous run wrote counted them
+        from the `since` this run now has (appended_rows_window's next_since; checked on the
+        newest _lookback_from). An older row holds 0, which is right from any later `since`: had
+        it a version stamped after its own _lookback_from, that version would have been in the
+        next run's rows and that run would have written the row again;
       - the raw rows stamped after `since`: every version stamped there, those read by an earlier
         run (exactly _lookback_versions of them) and new ones, a late load's included.
     So the latest version is the first of the stored one and the rows read (the rows read again
