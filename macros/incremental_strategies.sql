@@ -187,13 +187,18 @@
         {%- do matches.append(target ~ '.' ~ column ~ ' = batch.' ~ column) -%}
     {%- endfor -%}
     {%- do matches.append(leadflow.null_safe_equals(target ~ '.' ~ spec.event_time, 'batch.' ~ spec.event_time)) -%}
+    {#- every stored row to delete shares its event day with a batch row: from the batch's first day
+        on, so the delete skips the row groups before it -#}
+    {%- set first_day = run_query(
+        'select cast(min(_event_day) as ' ~ dbt.type_string() ~ ') from ' ~ arg_dict['temp_relation']).rows[0][0] -%}
+    {%- set from_first_day = ("_event_day >= cast('" ~ first_day ~ "' as date) and ") if first_day is not none else '' -%}
     delete from {{ target }}
     using {{ arg_dict['temp_relation'] }} as batch
-    where {{ matches | join(' and ') }};
+    where {{ (target ~ '.' ~ from_first_day) if from_first_day else '' }}{{ matches | join(' and ') }};
     {%- set since = leadflow.arrival_window_start() -%}
     {{ leadflow.delete_then_insert(
         arg_dict,
-        leadflow.key_is_null(spec) ~ (
+        from_first_day ~ leadflow.key_is_null(spec) ~ (
             '' if since is none
             else " and (_row_outcome = 'future_timestamp' or _newest_arrival > cast('" ~ since ~ "' as timestamp))")) }}
 {%- endmacro %}

@@ -318,13 +318,7 @@
         union all
         select
             src.*,
-            cast(row_number() over (
-                partition by {{ partition | join(', ') }}
-                order by {{ order_by }}, {{ leadflow.row_fingerprint(family, table) }} desc
-            ) as bigint) as _version_rank,
-            cast(count(*) {{ event_window }} as bigint) as _repeated_versions,
-            case when count(*) {{ event_window }} > 1 then max({{ arrival }}) {{ event_window }} end
-                as _repeated_newest_arrival
+            {{ leadflow.windowed_version_columns(family, table, partition, order_by) }}
             {%- if lookback_since is not none %},
             case
                 when {{ leadflow.key_is_null(spec) }} then {{ own_lookback }}
@@ -340,20 +334,26 @@
     (source_row_outcomes' `one_window`): one window over the rows read, so the raw table is scanned once instead of three
     times (the narrow aggregate and the two wide reads pay off only over a whole table). -#}
 {% macro rank_versions_in_window(family, table, partition, order_by, warn, row_filter) %}
-    {%- set arrival = leadflow.raw_arrival_column(family) -%}
-    {%- set versions = 'count(*) over (partition by ' ~ (partition | join(', ')) ~ ')' -%}
         select
             src.*,
+            {{ leadflow.windowed_version_columns(family, table, partition, order_by) }}
+        from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
+{% endmacro %}
+
+{#- _version_rank, _repeated_versions and _repeated_newest_arrival (null for an event seen once) of
+    rows ranked by windows over their event (`partition`), latest version first by `order_by`,
+    then by the row fingerprint. -#}
+{% macro windowed_version_columns(family, table, partition, order_by) -%}
+    {%- set event_window = 'over (partition by ' ~ (partition | join(', ')) ~ ')' -%}
             cast(row_number() over (
                 partition by {{ partition | join(', ') }}
                 order by {{ order_by }}, {{ leadflow.row_fingerprint(family, table) }} desc
             ) as bigint) as _version_rank,
-            cast({{ versions }} as bigint) as _repeated_versions,
+            cast(count(*) {{ event_window }} as bigint) as _repeated_versions,
             case
-                when {{ versions }} > 1 then max({{ arrival }}) over (partition by {{ partition | join(', ') }})
+                when count(*) {{ event_window }} > 1 then max({{ leadflow.raw_arrival_column(family) }}) {{ event_window }}
             end as _repeated_newest_arrival
-        from ({{ leadflow.filled_source(family, table, warn=warn, row_filter=row_filter) }}) as src
-{% endmacro %}
+{%- endmacro %}
 
 {#- The outcome of a row that is not a superseded version, as the `when` branches of a case: soft
     deleted, the first quarantine check it fails, missing_key, else staged. -#}

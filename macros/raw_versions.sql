@@ -291,6 +291,10 @@ select * from final
     dict:
       since       the loader stamp an incremental run reads rows after (the newest stamp stored
                   minus var('raw_arrival_lookback_hours'), a string); none on a full build
+      first_day   (incremental) the earliest UTC event day of those rows or of a stored row
+                  quarantined as future_timestamp (a string; 1900-01-01 when a row has no event
+                  time): the stored rows the run can touch are on that day or later, so the probe
+                  of the stored rows and the delete skip the row groups before it
       through     the newest stamp the run reads (a string): the newest in the raw table when the
                   run compiles, so a row landing while the run writes waits for the next run
                   instead of being read without being counted (when its stamp is after
@@ -303,17 +307,19 @@ select * from final
     The probe of the raw table filters on the stamp only, so it reads the row groups after `since`.
 -#}
 {% macro appended_rows_window(family, table) %}
-    {%- set none_read = {'since': none, 'through': none, 'row_filter': none, 'next_since': none} -%}
+    {%- set none_read = {'since': none, 'first_day': none, 'through': none, 'row_filter': none, 'next_since': none} -%}
     {%- if not (execute and leadflow.source_contract(family, table).table_present) -%}
         {{ return(none_read) }}
     {%- endif -%}
     {%- set arrival = leadflow.raw_arrival_column(family) -%}
+    {%- set event_time = leadflow.raw_table_specs()[family][table].event_time -%}
     {%- set lookback = -1 * var('raw_arrival_lookback_hours') -%}
     {%- set since = none -%}
+    {%- set first_future_day = none -%}
     {%- if is_incremental() -%}
         {%- do leadflow.refuse_base_model_without_newest_arrival(this) -%}
         {%- do leadflow.refuse_relation_without_column(this, '_lookback_from', '2026-12-05') -%}
-        {%- do leadflow.first_future_event_day(leadflow.raw_table_specs()[family][table]) -%}
+        {%- set first_future_day = leadflow.first_future_event_day(leadflow.raw_table_specs()[family][table]) -%}
         {%- set since = leadflow.arrival_window_start() -%}
         {%- set counted_from = run_query(
             'select cast(max(_lookback_from) as ' ~ dbt.type_string() ~ ') from ' ~ this).rows[0][0] -%}
@@ -328,10 +334,13 @@ select * from final
         {%- if since is none -%}
         select max({{ arrival }}) as newest from {{ source(family, table) }}
         {%- else -%}
-        select max(newest) as newest from (
-            select max(_newest_arrival) as newest from {{ this }}
+        select max(newest) as newest, min(first_day) as first_day from (
+            select max(_newest_arrival) as newest, cast(null as date) as first_day from {{ this }}
             union all
-            select max({{ arrival }}) as newest from {{ source(family, table) }}
+            select
+                max({{ arrival }}) as newest,
+                min(coalesce(cast({{ event_time }} as date), cast('1900-01-01' as date))) as first_day
+            from {{ source(family, table) }}
             where {{ arrival }} > cast('{{ since }}' as timestamp)
         ) as stamps
         {%- endif -%}
@@ -339,7 +348,8 @@ select * from final
     {%- set probe -%}
         select
             cast(newest as {{ dbt.type_string() }}),
-            cast({{ leadflow.add_hours('newest', lookback) }} as {{ dbt.type_string() }})
+            cast({{ leadflow.add_hours('newest', lookback) }} as {{ dbt.type_string() }}),
+            {{ 'cast(first_day as ' ~ dbt.type_string() ~ ')' if since is not none else 'null' }}
         from ({{ newest }}) as newest_stamp
     {%- endset -%}
     {%- set stamps = run_query(probe).rows[0] -%}
@@ -347,8 +357,10 @@ select * from final
         {{ return(none_read) }}
     {%- endif -%}
     {%- set up_to = arrival ~ " <= cast('" ~ stamps[0] ~ "' as timestamp)" -%}
+    {%- set days = [stamps[2], first_future_day] | reject('none') | list -%}
     {{ return({
         'since': since,
+        'first_day': days | min if days else none,
         'through': stamps[0],
         'row_filter': ('(' ~ up_to ~ ' or ' ~ arrival ~ ' is null)') if since is none
             else ('(' ~ arrival ~ " > cast('" ~ since ~ "' as timestamp) and " ~ up_to ~ ')'),
@@ -405,6 +417,10 @@ select * from final
             select stored.*
             from {{ this }} as stored
             where
+                {%- if appended.first_day is not none %}
+                _event_day >= cast('{{ appended.first_day }}' as date)
+                and
+                {%- endif %}
                 (
                     not {{ key_is_null }}
                     and exists (
