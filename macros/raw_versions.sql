@@ -414,6 +414,9 @@ select * from final
         stored_rows as (
             -- the stored rows of the events read, and the stored rows whose outcome moves with as_of
             -- (a row without a key stamped after since is read again instead)
+            {#- `and` binds first: the day bound narrows the probe for the events read; the stored
+                future rows (few) are all taken. Measured on the 1M database, bounding both was
+                slower (4.2 s against 3.5 s for the whole run of base_segment__pages). -#}
             select stored.*
             from {{ this }} as stored
             where
