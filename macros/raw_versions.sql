@@ -318,7 +318,7 @@ select * from final
     {%- set first_future_day = none -%}
     {%- if is_incremental() -%}
         {%- do leadflow.refuse_base_model_without_newest_arrival(this) -%}
-        {%- do leadflow.refuse_relation_without_column(this, '_lookback_from', '2026-12-05') -%}
+        {%- do leadflow.refuse_relation_without_column(this, '_lookback_from', '2026-12-05, session 22') -%}
         {%- set first_future_day = leadflow.first_future_event_day(leadflow.raw_table_specs()[family][table]) -%}
         {%- set since = leadflow.arrival_window_start() -%}
         {%- set counted_from = run_query(
