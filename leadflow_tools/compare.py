@@ -28,6 +28,8 @@ INCREMENTAL_MODELS: tuple[tuple[str, str], ...] = tuple(
     ("intermediate", "int_routing__decision_facts"),
     ("intermediate", "int_sla__clock_start_states"),
     ("intermediate", "int_scoring__qualification_moments"),
+    ("intermediate", "int_scoring__fit_components"),
+    ("intermediate", "int_scoring__fit"),
 )
 
 # Columns that stamp which run wrote a row: an incremental and a full-refresh build differ there

@@ -129,3 +129,13 @@ people_in_scope as (
 ),
 {%- endif %}
 {%- endmacro %}
+
+{#- A one-row select: `rows_fingerprint`, the md5 of every row of `relation` (a seed) over
+    `columns`, in a fixed order, so the same rows give the same fingerprint whatever order they
+    were loaded in. For a person-fingerprinted model's rules_relation (several seeds: one
+    subquery each, combined with leadflow.values_fingerprint). -#}
+{% macro rows_fingerprint(relation, columns) -%}
+    select {{ leadflow.ordered_string_agg(
+        leadflow.values_fingerprint(columns), leadflow.values_fingerprint(columns), ',') }} as rows_fingerprint
+    from {{ relation }}
+{%- endmacro %}

@@ -312,7 +312,7 @@
     attribute (value_text; value_number for employee_count), with the sales region of the country
     (seeds/country_aliases.csv). The input of leadflow.fit_rule_matches. -#}
 {% macro fit_attribute_rows(profiles_cte) -%}
-    {%- set text_attributes = ['seniority', 'industry', 'country_code', 'email_domain_type', 'account_type', 'title'] %}
+    {%- set text_attributes = leadflow.fit_profile_columns() | reject('equalto', 'employee_count') | list %}
     {%- for attribute in text_attributes %}
     select
         lead_key,
@@ -342,6 +342,37 @@
         from {{ ref('country_aliases') }}
     ) as country_regions
         on profiles.country_code = country_regions.country_code
+{%- endmacro %}
+
+{#- The profile columns the fit reads (leadflow.fit_attribute_rows, leadflow.known_fit_inputs). -#}
+{% macro fit_profile_columns() -%}
+    {{ return(['seniority', 'industry', 'country_code', 'email_domain_type', 'account_type', 'title', 'employee_count']) }}
+{%- endmacro %}
+
+{#- A CTE body: one row per person of `profiles_cte` (int_identity__lead_profiles) with
+    inputs_fingerprint, everything the fit of that person is derived from: their fit profile
+    columns (leadflow.fit_profile_columns) and the seeds the fit reads (fit_scoring_rules whole;
+    country_aliases' regions; fit_inputs' attributes; qualification_rules' min_known_fit_inputs),
+    so a changed seed re-derives everyone. int_scoring__fit_components and int_scoring__fit
+    re-derive the people whose fingerprint changed, appeared or vanished. -#}
+{% macro fit_input_fingerprints(profiles_cte) -%}
+    {%- set rules -%}
+    (
+        select
+            {{ leadflow.values_fingerprint([
+                'scoring_rules.rows_fingerprint', 'regions.rows_fingerprint',
+                'inputs.rows_fingerprint', 'qualification.rows_fingerprint'
+            ]) }} as rules_fingerprint
+        from ({{ leadflow.rows_fingerprint(ref('fit_scoring_rules'), [
+            'rule_id', 'attribute', 'match_type', 'match_values', 'min_value', 'max_value', 'points',
+            'is_disqualifier', 'description', 'model_version'
+        ]) }}) as scoring_rules
+        cross join ({{ leadflow.rows_fingerprint(ref('country_aliases'), ['country_code', 'region']) }}) as regions
+        cross join ({{ leadflow.rows_fingerprint(ref('fit_inputs'), ['attribute']) }}) as inputs
+        cross join ({{ leadflow.rows_fingerprint(ref('qualification_rules'), ['min_known_fit_inputs']) }}) as qualification
+    )
+    {%- endset -%}
+    {{ leadflow.person_fingerprints(profiles_cte, leadflow.fit_profile_columns(), rules) }}
 {%- endmacro %}
 
 {#- A CTE body: every rule of seeds/fit_scoring_rules.csv that fires on a row of `attributes_cte`

@@ -54,6 +54,7 @@ def test_thirty_days_of_incremental_runs_equal_a_full_refresh(simulation: tuple[
     assert {
         "intermediate.int_intent__activity", "marts.dim_leads", "marts.fct_intent_signals",
         "intermediate.int_lifecycle__spells", "marts.fct_lead_stage_history",
+        "intermediate.int_scoring__fit_components", "intermediate.int_scoring__fit",
     } <= relations
     assert all(d["rows"] > 0 for d in diffs), [d for d in diffs if d["rows"] == 0]
     differing = [d for d in diffs if d["only_incremental"] or d["only_full_refresh"]]
@@ -609,6 +610,73 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     assert outdated.returncode != 0
     assert "has no inputs_fingerprint column" in outdated.output
     assert "--full-refresh -s int_lifecycle__stage_changes+" in outdated.output
+
+
+def test_the_fit_is_re_derived_for_the_people_whose_profile_or_rules_changed(
+    simulation: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    """int_scoring__fit_components and int_scoring__fit re-derive a person when their fit input
+    fingerprint changes: one person's title and company size change and their fit moves; only that
+    person is re-derived (another person's stored rows, tampered with on purpose, survive the run);
+    an edited fit rule re-derives everyone; each time both tables equal a full refresh. A table
+    built before the fingerprint column is refused."""
+    database, reference = _copy_of_the_replayed_database(simulation, tmp_path, "fit")
+    as_of = {"as_of": "2026-11-01 00:00:00"}
+    fit = "intermediate.int_scoring__fit"
+    components = "intermediate.int_scoring__fit_components"
+    models = ["int_scoring__fit_components", "int_scoring__fit"]
+    (changed,), (untouched,) = query(database, f"""
+        select fit.lead_key
+        from {fit} as fit
+        inner join intermediate.int_identity__lead_profiles as profiles on fit.lead_key = profiles.lead_key
+        where fit.fit_score < 40 and not fit.has_disqualifier and profiles.seniority <> 'c_level'
+            and coalesce(profiles.employee_count, 0) < 500
+        order by fit.lead_key
+        limit 2""")
+    score_before = scalar(database, f"select fit_score from {fit} where lead_key = '{changed}'")
+    execute(
+        database,
+        # the changed person was promoted, and their company grew
+        "update intermediate.int_identity__lead_profiles set title = 'Chief Executive Officer', "
+        f"seniority = 'c_level', employee_count = 900 where lead_key = '{changed}'",
+        f"update {fit} set fit_reasons = 'tampered' where lead_key = '{untouched}'",
+        f"update {components} set rule_description = 'tampered' where lead_key = '{untouched}'",
+    )
+
+    def run_both() -> None:
+        run_dbt(["run", "--select", *models], database, as_of, target_path=tmp_path / "target")
+        shutil.copy(database, reference)
+        run_dbt(["run", "--select", *models, "--full-refresh"], reference, as_of, target_path=tmp_path / "target")
+
+    run_both()
+    # c_level (+20) and 500+ employees (+15) now fire for the changed person, in place of at most
+    # vp/director (+15) and 100-499 (+10): their fit went up
+    assert scalar(database, f"select fit_score from {fit} where lead_key = '{changed}'") > score_before  # type: ignore[operator]
+    assert scalar(database, f"select count(*) from {components} where lead_key = '{changed}' "
+                            "and rule_id in ('seniority_c_level', 'size_500_plus')") == 2
+    for table in (fit, components):
+        tampered = "fit_reasons" if table == fit else "rule_description"
+        assert scalar(database, f"select count(*) from {table} where {tampered} = 'tampered'") > 0  # type: ignore[operator]
+        # apart from the tampered rows the full refresh rewrote, the incremental table is the full refresh
+        only_reference, only_incremental = _rows_only_in_each(reference, database, table)
+        assert only_reference == scalar(reference, f"select count(*) from {table} where lead_key = '{untouched}'")
+        assert only_incremental == only_reference
+
+    # a fit rule's description edited: every person is re-derived, the tampered rows included
+    execute(database, "update config.fit_scoring_rules set description = description || ' (edited)' "
+                      "where rule_id = 'seniority_c_level'")
+    run_both()
+    assert scalar(database, f"select count(*) from {components} where rule_description = 'C-level title (edited)'") > 0  # type: ignore[operator]
+    for table in (fit, components):
+        assert _rows_only_in_each(reference, database, table) == (0, 0)
+    assert scalar(database, f"select count(*) from {fit} where fit_reasons = 'tampered'") == 0
+
+    execute(database, f"alter table {fit} drop column inputs_fingerprint")
+    outdated = run_dbt(["run", "--select", "int_scoring__fit"], database, as_of,
+                       target_path=tmp_path / "target", check=False)
+    assert outdated.returncode != 0
+    assert "has no inputs_fingerprint column" in outdated.output
+    assert "--full-refresh -s int_scoring__fit+" in outdated.output
 
 
 def test_the_clock_start_states_are_re_derived_for_the_people_a_day_touched(

@@ -1,5 +1,5 @@
 {#-
-    One row per lead: the fit score (the sum of the rules that fired, fct_fit_score_components,
+    One row per lead: the fit score (the sum of the rules that fired, int_scoring__fit_components,
     clamped to 0-100), its top three reasons, and how much of it is known (fit confidence):
       known_fit_inputs      how many seeds/fit_inputs.csv inputs the profile has (seniority
                             other than 'unknown', employee_count, industry, country_code)
@@ -8,19 +8,36 @@
                             disqualifying fit rule fired (a competitor or student is known to be a poor
                             fit whatever else is missing). False: the person needs enrichment and
                             gets no fit grade (matrix row needs_enrichment), instead of grade D.
+
+    Incremental by person (replace_people, DuckDB; rebuilt whole on Spark), with the fingerprint
+    int_scoring__fit_components keeps (leadflow.fit_input_fingerprints: the fit profile columns
+    and the fit seeds, qualification_rules' min_known_fit_inputs included): a run re-derives the
+    people whose fingerprint changed, appeared or vanished.
 -#}
+{{ config(meta={'replace_people_marker': 'fit_score'}, **leadflow.delete_insert_incremental('replace_people')) }}
+{%- if is_incremental() -%}
+{%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-06') -%}
+{%- endif %}
 with
 
-profiles as (
+profiles as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_identity__lead_profiles') }}
 ),
 
-fit_components as (
-    select * from {{ ref('fct_fit_score_components') }}
+all_fit_components as {{ leadflow.not_materialized() }} (
+    select * from {{ ref('int_scoring__fit_components') }}
 ),
 
+person_inputs as (
+    {{ leadflow.fit_input_fingerprints('profiles') | indent(4) }}
+),
+
+{{ leadflow.rows_of_changed_people('profiles', 'person_inputs', 'profiles_in_scope') }}
+
+{{ leadflow.rows_of_people_in_scope('all_fit_components', 'fit_components') }}
+
 fit as (
-    {{ leadflow.fit_summary('profiles', 'fit_components') }}
+    {{ leadflow.fit_summary('profiles_in_scope', 'fit_components') }}
 ),
 
 fit_reasons_ranked as (
@@ -50,10 +67,13 @@ final as (
         fit.known_fit_inputs,
         fit.missing_fit_inputs,
         fit.has_disqualifier,
-        fit.is_fit_known
+        fit.is_fit_known,
+        person_inputs.inputs_fingerprint
     from fit
+    inner join person_inputs
+        on fit.lead_key = person_inputs.lead_key
     left join fit_reasons
         on fit.lead_key = fit_reasons.lead_key
 )
 
-select * from final
+{{ leadflow.rows_and_person_markers('final', 'select lead_key from people_in_scope' if is_incremental() else none) }}
