@@ -36,8 +36,8 @@ stage_changes as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_lifecycle__stage_changes') }}
 ),
 
-intent_signals as (
-    select * from {{ ref('fct_intent_signals') }}
+clock_start_states as (
+    select * from {{ ref('int_sla__clock_start_states') }}
 ),
 
 fit_at_mql as (
@@ -150,26 +150,22 @@ latest_disqualification as (
 ),
 
 intent_at_mql as (
-    -- point in time: the person's scored events up to their first MQL, decayed to that moment
+    -- point in time: the intent at the person's first MQL move, decayed to that moment. The SLA
+    -- clock that move started holds it (int_sla__clock_start_states, stored by person and
+    -- re-derived for the people a day touched; leadflow.intent_points_at over the same counted,
+    -- not excluded events), so the funnel and the clock agree and a daily run does not join
+    -- every MQL with every earlier event again
     select
-        stamps.lead_key,
-        sum({{ leadflow.decayed(
-            'intent_signals.counted_points',
-            leadflow.seconds_between('intent_signals.occurred_at', 'stamps.mql_at') ~ ' / 86400.0',
-            'intent_signals.half_life_days'
-        ) }}) as intent_points_at_mql
-    from stamps
-    inner join intent_signals
-        on stamps.lead_key = intent_signals.lead_key and stamps.mql_at >= intent_signals.occurred_at
-    where not intent_signals.is_excluded
-    group by stamps.lead_key
+        lead_key,
+        min_by(intent_score_at_start, change_number) as intent_score_at_mql
+    from clock_start_states
+    group by lead_key
 ),
 
 scored_at_mql as (
     select
         stamps.lead_key,
-        {{ leadflow.intent_score('intent_at_mql.intent_points_at_mql') }}
-            as intent_score_at_mql,
+        coalesce(intent_at_mql.intent_score_at_mql, 0) as intent_score_at_mql,
         fit_at_mql.fit_score,
         fit_at_mql.is_fit_known,
         fit_at_mql.fit_source
