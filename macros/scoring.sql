@@ -437,7 +437,7 @@
 {%- endmacro %}
 
 {#- A CTE body: the fit of each row of `profiles_cte` from the rules that fired on it
-    (`components_cte`: lead_key, points, is_disqualifier; fct_fit_score_components or leadflow.fit_rule_matches):
+    (`components_cte`: lead_key, points, is_disqualifier; int_scoring__fit_components or leadflow.fit_rule_matches):
     fit_points, fit_score (clamped 0-100), known_fit_inputs and missing_fit_inputs
     (leadflow.known_fit_inputs), has_disqualifier, and is_fit_known: at least
     qualification_rules.min_known_fit_inputs inputs known, or a disqualifying rule fired (a competitor's

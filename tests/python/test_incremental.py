@@ -631,6 +631,7 @@ def test_the_fit_is_re_derived_for_the_people_whose_profile_or_rules_changed(
         inner join intermediate.int_identity__lead_profiles as profiles on fit.lead_key = profiles.lead_key
         where fit.fit_score < 40 and not fit.has_disqualifier and profiles.seniority <> 'c_level'
             and coalesce(profiles.employee_count, 0) < 500
+            and fit.lead_key in (select lead_key from {components})
         order by fit.lead_key
         limit 2""")
     score_before = scalar(database, f"select fit_score from {fit} where lead_key = '{changed}'")

@@ -12,7 +12,9 @@
     Incremental by person (replace_people, DuckDB; rebuilt whole on Spark), with the fingerprint
     int_scoring__fit_components keeps (leadflow.fit_input_fingerprints: the fit profile columns
     and the fit seeds, qualification_rules' min_known_fit_inputs included): a run re-derives the
-    people whose fingerprint changed, appeared or vanished.
+    people whose fingerprint changed, appeared or vanished. A person's row stores the fingerprint
+    their components were derived with (the current one when no rule fired), so a fit derived from
+    components not yet brought up to date is derived again by the next run.
 -#}
 {{ config(meta={'replace_people_marker': 'fit_score'}, **leadflow.delete_insert_incremental('replace_people')) }}
 {%- if is_incremental() -%}
@@ -38,6 +40,17 @@ person_inputs as (
 
 fit as (
     {{ leadflow.fit_summary('profiles_in_scope', 'fit_components') }}
+),
+
+component_fingerprints as (
+    -- the fingerprint the person's stored components were derived with: stamped on the fit in
+    -- place of the current one, so a fit derived from stale components (only this model run
+    -- after its inputs changed) differs from the current fingerprint and is derived again
+    select
+        lead_key,
+        min(inputs_fingerprint) as inputs_fingerprint
+    from fit_components
+    group by lead_key
 ),
 
 fit_reasons_ranked as (
@@ -68,10 +81,13 @@ final as (
         fit.missing_fit_inputs,
         fit.has_disqualifier,
         fit.is_fit_known,
-        person_inputs.inputs_fingerprint
+        coalesce(component_fingerprints.inputs_fingerprint, person_inputs.inputs_fingerprint)
+            as inputs_fingerprint
     from fit
     inner join person_inputs
         on fit.lead_key = person_inputs.lead_key
+    left join component_fingerprints
+        on fit.lead_key = component_fingerprints.lead_key
     left join fit_reasons
         on fit.lead_key = fit_reasons.lead_key
 )

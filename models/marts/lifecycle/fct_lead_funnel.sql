@@ -11,7 +11,8 @@
       entered_via          the lead source, else the first campaign, else 'unknown'
       intent_score_at_mql  intent as it stood at mql_at (point in time: the person's scored
                            events up to that moment, with today's caps and consent rule,
-                           decayed to mql_at), and its band: what the matrix saw at handoff;
+                           decayed to mql_at: the intent the SLA clock of that move holds,
+                           int_sla__clock_start_states), and its band: what the matrix saw at handoff;
                            fit_score_at_mql, fit_grade_at_mql and priority_action_at_mql
                            complete the cell (leadflow.matrix_cell), the fit as of mql_at where
                            HubSpot property history holds title, size or industry
@@ -165,7 +166,7 @@ intent_at_mql as (
 scored_at_mql as (
     select
         stamps.lead_key,
-        coalesce(intent_at_mql.intent_score_at_mql, 0) as intent_score_at_mql,
+        intent_at_mql.intent_score_at_mql,
         fit_at_mql.fit_score,
         fit_at_mql.is_fit_known,
         fit_at_mql.fit_source
