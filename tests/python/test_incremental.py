@@ -544,6 +544,19 @@ def _rows_only_in_each(left: Path, right: Path, table: str) -> tuple[int, int]:
         con.close()
 
 
+def _assert_a_table_without_its_fingerprint_is_refused(
+    database: Path, model: str, table: str, dbt_vars: Mapping[str, object], tmp_path: Path
+) -> None:
+    """A person-fingerprinted `model` (`table`) built before its inputs_fingerprint column: an
+    incremental run refuses and names the full refresh, instead of a binder error."""
+    execute(database, f"alter table {table} drop column inputs_fingerprint")
+    outdated = run_dbt(["run", "--select", model], database, dict(dbt_vars),
+                       target_path=tmp_path / "target", check=False)
+    assert outdated.returncode != 0
+    assert "has no inputs_fingerprint column" in outdated.output
+    assert f"--full-refresh -s {model}+" in outdated.output
+
+
 def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules_changed(
     simulation: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
@@ -604,12 +617,7 @@ def test_the_lifecycle_history_is_re_derived_for_the_people_whose_facts_or_rules
     assert scalar(database, f"select count(*) from {spells} where source_value = 'tampered'") == 0
     assert _rows_only_in_each(reference, database, spells) == (0, 0)
 
-    execute(database, f"alter table {table} drop column inputs_fingerprint")
-    outdated = run_dbt(["run", "--select", "int_lifecycle__stage_changes"], database, as_of,
-                       target_path=tmp_path / "target", check=False)
-    assert outdated.returncode != 0
-    assert "has no inputs_fingerprint column" in outdated.output
-    assert "--full-refresh -s int_lifecycle__stage_changes+" in outdated.output
+    _assert_a_table_without_its_fingerprint_is_refused(database, "int_lifecycle__stage_changes", table, as_of, tmp_path)
 
 
 def test_the_fit_is_re_derived_for_the_people_whose_profile_or_rules_changed(
@@ -672,12 +680,7 @@ def test_the_fit_is_re_derived_for_the_people_whose_profile_or_rules_changed(
         assert _rows_only_in_each(reference, database, table) == (0, 0)
     assert scalar(database, f"select count(*) from {fit} where fit_reasons = 'tampered'") == 0
 
-    execute(database, f"alter table {fit} drop column inputs_fingerprint")
-    outdated = run_dbt(["run", "--select", "int_scoring__fit"], database, as_of,
-                       target_path=tmp_path / "target", check=False)
-    assert outdated.returncode != 0
-    assert "has no inputs_fingerprint column" in outdated.output
-    assert "--full-refresh -s int_scoring__fit+" in outdated.output
+    _assert_a_table_without_its_fingerprint_is_refused(database, "int_scoring__fit", fit, as_of, tmp_path)
 
 
 def test_the_clock_start_states_are_re_derived_for_the_people_a_day_touched(
