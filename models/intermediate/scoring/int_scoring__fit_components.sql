@@ -13,7 +13,7 @@
 -#}
 {{ config(meta={'replace_people_marker': 'fit_component_id'}, **leadflow.delete_insert_incremental('replace_people')) }}
 {%- if is_incremental() -%}
-{%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-06') -%}
+{%- do leadflow.refuse_relation_without_column(this, 'inputs_fingerprint', '2026-12-06, session 23') -%}
 {%- endif %}
 with
 
