@@ -13,8 +13,10 @@
   4. full and partial parse (`dbt parse` with nothing changed): the wall time and dbt's own
      parse phase (perf_info.json), and the floor: importing dbt alone
   5. intent models against the bare scan + aggregate (leadflow_tools.benchmark), same process
-Per step: wall time and the peak memory (max RSS) of the dbt process; per model: time from
-run_results.json; and the peak memory of the benchmark's own process (generation, landing rows,
+Per step: wall time, the peak memory (max RSS) and the CPU time of the dbt process (with the share
+of the machine's cores it kept busy); per model: time from run_results.json; per build: its
+critical path (leadflow_tools.critical_path: the chain of nodes that decided when it ended); and
+the peak memory of the benchmark's own process (generation, landing rows,
 the read count and the intent comparison run in it). Prints a table and writes
 target/benchmark/build_<leads>x<events>_<target>.json.
 A dbt step that fails ends the run, but not silently: the step is kept with its time, peak memory
@@ -43,17 +45,21 @@ from . import PROJECT_ROOT, add_generated_data_arguments
 from .benchmark import INTENT_MODELS
 from .benchmark import report as intent_report
 from .benchmark import run as run_intent_benchmark
+from .critical_path import PathNode, critical_path
+from .critical_path import summary as critical_path_summary
 from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
 from .generator.shapes import Shape
 from .raw_contract import arrival_column, stamped_raw_tables
 from .warehouse import connect_within_budget, profile_settings
 
-# Runs a command and prints the peak RSS (KiB) of its process tree on the last line.
+# Runs a command and prints, on the last line, the peak RSS (KiB) of its process tree and the CPU
+# seconds (user + system) it used.
 RSS_WRAPPER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:]).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_maxrss, round(usage.ru_utime + usage.ru_stime, 2))\n"
     "sys.exit(code)\n"
 )
 
@@ -71,6 +77,13 @@ class Step:
     # dbt's exit code; on a failure the nodes that errored or failed, with their first message line
     returncode: int = 0
     failed_nodes: list[tuple[str, str]] = field(default_factory=list)
+    # CPU seconds (user + system) of the dbt process and its threads; the share of the machine's
+    # cores it kept busy is cpu_seconds / (seconds x cores)
+    cpu_seconds: float | None = None
+    cores: int | None = None
+    cpu_share: float | None = None
+    # a build or run: the chain of nodes that decided when it ended (leadflow_tools.critical_path)
+    critical_path: list[PathNode] = field(default_factory=list)
 
 
 @dataclass
@@ -285,12 +298,16 @@ def _dbt_step(
     )
     seconds = time.perf_counter() - started
     output = completed.stdout.strip().splitlines()
-    # the wrapper's last line is the peak; a dbt killed by the kernel may leave none
-    peak_kib = int(output.pop()) if output and output[-1].isdigit() else None
+    # the wrapper's last line is the peak and the CPU time; a dbt killed by the kernel may leave none
+    peak_kib, cpu_seconds = None, None
+    if output and re.fullmatch(r"\d+ \d+(\.\d+)?", output[-1]):
+        kib, cpu = output.pop().split()
+        peak_kib, cpu_seconds = int(kib), float(cpu)
     if completed.returncode != 0:
         print("\n".join(output[-40:]), flush=True)
     slowest: list[tuple[str, float]] = []
     intent_seconds = None
+    path: list[PathNode] = []
     failed: list[tuple[str, str]] = []
     results = target_dir / "run_results.json"
     if args[0] in {"build", "run"} and results.exists():
@@ -300,13 +317,18 @@ def _dbt_step(
             failed = failed_nodes(nodes)
         slowest = sorted(timings, key=lambda item: -item[1])[:8]
         intent_seconds = round(sum(t for n, t in timings if n in INTENT_MODELS), 2)
+        manifest = target_dir / "manifest.json"
+        if manifest.exists():
+            path = critical_path(nodes, json.loads(manifest.read_text()), node_name)
     parse_seconds = None
     if args[0] == "parse" and perf_info.exists():
         parse_seconds = round(float(json.loads(perf_info.read_text())["load_all_elapsed"]), 2)
     peak_mb = None if target == "spark" or peak_kib is None else round(peak_kib / 1024, 1)
+    cores = os.cpu_count()
     return Step(
         name, round(seconds, 2), peak_mb, [(n, round(t, 2)) for n, t in slowest], intent_seconds, parse_seconds,
-        completed.returncode, failed,
+        completed.returncode, failed, cpu_seconds, cores,
+        None if cpu_seconds is None or not cores else round(cpu_seconds / (seconds * cores), 3), path,
     )
 
 
@@ -461,6 +483,14 @@ def report(result: BuildBenchmark) -> str:
     if result.duckdb_settings:
         lines.append("DuckDB settings: " + ", ".join(f"{k} {v}" for k, v in result.duckdb_settings.items()))
     for step in result.steps:
+        if step.cpu_share is not None:
+            lines.append(
+                f"{step.name}: dbt used {step.cpu_seconds:,.0f} CPU seconds, {step.cpu_share:.0%} of "
+                f"{step.cores} cores over its {step.seconds:.1f} s"
+            )
+        if step.critical_path:
+            lines.append(f"{step.name}: " + critical_path_summary(step.critical_path))
+    for step in result.steps:
         if step.slowest_models:
             lines.append(f"slowest in {step.name}: " + ", ".join(f"{n} {t:.1f}s" for n, t in step.slowest_models))
     return "\n".join(lines)
@@ -471,7 +501,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=(
             "Benchmark the whole project on generated data: full build, a daily incremental build one day "
             "of events later, full and partial parse, and (DuckDB) the intent models against a bare scan + "
-            "aggregate. Wall time and peak memory per step, the slowest models from run_results.json; a "
+            "aggregate. Wall time, peak memory and CPU share per step, the slowest models from "
+            "run_results.json and each build's critical path (the chain of nodes that decided when it "
+            "ended; also `python -m leadflow_tools.critical_path <target folder>`); a "
             "table on stdout and JSON under target/benchmark/. Data is generated when the database does "
             "not hold it yet."
         )
