@@ -45,7 +45,7 @@ from . import PROJECT_ROOT, add_generated_data_arguments
 from .benchmark import INTENT_MODELS
 from .benchmark import report as intent_report
 from .benchmark import run as run_intent_benchmark
-from .critical_path import PathNode, critical_path
+from .critical_path import PathNode, critical_path, node_name
 from .critical_path import summary as critical_path_summary
 from .dbt import dbt_environment, dbt_executable
 from .generator import GeneratorConfig, generate
@@ -77,8 +77,8 @@ class Step:
     # dbt's exit code; on a failure the nodes that errored or failed, with their first message line
     returncode: int = 0
     failed_nodes: list[tuple[str, str]] = field(default_factory=list)
-    # CPU seconds (user + system) of the dbt process and its threads; the share of the machine's
-    # cores it kept busy is cpu_seconds / (seconds x cores)
+    # CPU seconds (user + system) of the dbt process and its threads (None on Spark, as the peak),
+    # the cores it may run on, and the share of them it kept busy: cpu_seconds / (seconds x cores)
     cpu_seconds: float | None = None
     cores: int | None = None
     cpu_share: float | None = None
@@ -271,15 +271,6 @@ def raw_table_rows(database: Path) -> dict[str, int]:
         con.close()
 
 
-def node_name(unique_id: str) -> str:
-    """A readable name for a run_results node: the model or seed name, a data test's name without
-    dbt's hash suffix, '<model>:<unit test>' for a unit test."""
-    kind, _, *rest = unique_id.split(".")
-    if kind == "test" and len(rest) > 1 and re.fullmatch(r"[0-9a-f]{10}", rest[-1]):
-        rest = rest[:-1]
-    return ":".join(rest) if kind == "unit_test" else ".".join(rest)
-
-
 def _dbt_step(
     name: str, args: Sequence[str], database: Path, target_dir: Path, as_of: str, target: str, env: dict[str, str]
 ) -> Step:
@@ -324,7 +315,9 @@ def _dbt_step(
     if args[0] == "parse" and perf_info.exists():
         parse_seconds = round(float(json.loads(perf_info.read_text())["load_all_elapsed"]), 2)
     peak_mb = None if target == "spark" or peak_kib is None else round(peak_kib / 1024, 1)
-    cores = os.cpu_count()
+    cores = len(os.sched_getaffinity(0))  # the cores this process may run on, not the machine's count
+    if target == "spark":  # the JVM py4j starts is not a reaped child: its CPU time is not counted
+        cpu_seconds = None
     return Step(
         name, round(seconds, 2), peak_mb, [(n, round(t, 2)) for n, t in slowest], intent_seconds, parse_seconds,
         completed.returncode, failed, cpu_seconds, cores,

@@ -149,14 +149,17 @@ def test_build_benchmark_times_every_step_and_writes_json(tmp_path: Path) -> Non
     assert steps["full build"]["dbt_parse_seconds"] is None
     assert "partial parse: dbt's parse phase" in completed.stdout
     assert steps["full build"]["slowest_models"] and result["intent_full_ratio"] > 0 and result["intent_daily_ratio"] > 0
-    # how busy dbt kept the cores, and the chain of nodes that decided when each build ended
+    # how busy dbt kept the cores, and the chain of nodes that decided when each build ended: it
+    # steps back to a node that read only raw sources (a base model) or a seed
+    manifest = json.loads((ROOT / "target" / "benchmark" / "300x5_duckdb" / "manifest.json").read_text())
+    by_name = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] in {"model", "seed"}}
     for name in ("full build", "daily incremental build"):
         step = steps[name]
         assert step["cpu_seconds"] > 0 and step["cores"] >= 1 and 0 < step["cpu_share"] <= 1.05
         path = step["critical_path"]
-        assert path and path[-1]["finished"] <= step["seconds"]
-        assert all(before["finished"] <= after["started"] + 0.05 for before, after in zip(path, path[1:]))
-        assert all(node["waited"] >= 0 and node["running_beside"] >= 0 for node in path)
+        assert len(path) > 3 and path[-1]["finished"] <= step["seconds"]
+        first = by_name[path[0]["name"]]
+        assert all(parent.startswith("source.") for parent in first["depends_on"].get("nodes", [])), path[0]
     assert "critical path:" in completed.stdout and "CPU seconds" in completed.stdout
     assert "daily incremental build" in completed.stdout and "ratio" in completed.stdout
     # the daily run saw rows the full build had not: a day of arrivals by the loaders' stamps, late ones among them
