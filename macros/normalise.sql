@@ -4,6 +4,13 @@
     lookups.sql.
 -#}
 
+{#- Whether a user agent is a crawler, headless browser or script: var('bot_user_agent_pattern'),
+    case-insensitive (null for a null agent). stg_segment__pages.is_bot per page view;
+    int_intent__activity once per distinct agent. -#}
+{% macro is_bot_user_agent(column) -%}
+    {{ leadflow.regexp_matches('lower(' ~ column ~ ')', leadflow.sql_string(var('bot_user_agent_pattern'))) }}
+{%- endmacro %}
+
 {#- Email as a matching key: trimmed, lower case, +tag removed from the local part. -#}
 {% macro normalize_email(column) -%}
     nullif({{ leadflow.regexp_replace_all('lower(trim(' ~ column ~ '))', '\\+[^@]*@', '@') }}, '')

@@ -22,12 +22,7 @@ final as (
         context_campaign_medium as utm_medium,
         context_campaign_name as utm_campaign,
         context_user_agent as user_agent,
-        coalesce(
-            {{ leadflow.regexp_matches(
-                'lower(context_user_agent)', leadflow.sql_string(var('bot_user_agent_pattern'))
-            ) }},
-            false
-        ) as is_bot,
+        coalesce({{ leadflow.is_bot_user_agent('context_user_agent') }}, false) as is_bot,
         context_ip as ip_address,
         cast({{ adapter.quote('timestamp') }} as timestamp) as occurred_at,
         cast(received_at as timestamp) as received_at
