@@ -1,6 +1,6 @@
 {#-
-    Row-local normalisation used by every staging model that carries the attribute, so each rule
-    is written once. Lookups against seeds (domain types, countries, seniority, bands) are in
+    Row-local normalisation used by every staging model that carries the attribute (and by the
+    intermediate models that apply the same rule), so each rule is written once. Lookups against seeds (domain types, countries, seniority, bands) are in
     lookups.sql.
 -#}
 

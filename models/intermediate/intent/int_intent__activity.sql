@@ -33,11 +33,13 @@
 {%- do leadflow.refuse_changed_signal_patterns(this, ref('intent_signals')) -%}
 {%- endif -%}
 {%- set parts = [] -%}
-{#- The event CTEs below, their union and its filters are NOT MATERIALIZED (leadflow.not_materialized):
-    DuckDB 2.0 otherwise materialized them (the signal match's decorrelated `exists` reads the
-    union again), about 94M rows at 1M people that spilled 7 GB to disk; inlined, the model ran
-    in 33 s instead of 52 s alone. The page views feed both the union and bot_agents; each reads
-    only its columns. campaign_members stays a CTE: both campaign branches read it, and it is small. -#}
+{#- The event CTEs below, their union and its filters are NOT MATERIALIZED (leadflow.not_materialized;
+    nothing on Spark, which inlines every CTE): DuckDB 2.0 otherwise materialized the union (the
+    signal match's decorrelated `exists` reads it again), about 94M rows at 1M people, which
+    spilled 7 GB to disk. Inlined, and with bots decided once per agent (bot_agents), the model
+    took 35.0 s alone instead of 60.4 s (docs/scale.md). The page views feed both the union and
+    bot_agents, each reading only its columns; bot_agents (read once) and campaign_members (read
+    by both campaign branches, and small) stay plain CTEs. -#}
 with
 
 signal_patterns as (
@@ -69,11 +71,12 @@ page_views as {{ leadflow.not_materialized() }} (
 ),
 
 bot_agents as (
-    -- stg_segment__pages.is_bot decided once per distinct user agent, not per page view: the
-    -- regular expression on every view's agent was 16 of the model's 128 CPU seconds at 1M
-    -- people (55M page views; real traffic repeats far fewer agents). The agent is taken through
-    -- an aggregate (min of one value) on purpose: a filter on a grouping column is pushed below
-    -- the grouping, back onto every page view.
+    -- stg_segment__pages.is_bot's rule (leadflow.is_bot_user_agent) decided once per distinct
+    -- user agent, not per page view: the regular expression on every view's agent was 16 of the
+    -- model's 128 operator seconds at 1M people (55M page views, 8 distinct agents in the
+    -- generated data; real traffic has thousands, still far fewer than its views). The agent is
+    -- taken through an aggregate (min of one value) on purpose: DuckDB pushes a filter on a
+    -- grouping column below the grouping, back onto every page view.
     select user_agent
     from (
         select min(user_agent) as user_agent
