@@ -1,7 +1,7 @@
 {#-
     Row-local normalisation used by every staging model that carries the attribute (and by the
-    intermediate models that apply the same rule), so each rule is written once. Lookups against seeds (domain types, countries, seniority, bands) are in
-    lookups.sql.
+    intermediate models that apply the same rule), so each rule is written once. Lookups against
+    seeds (domain types, countries, seniority, bands) are in lookups.sql.
 -#}
 
 {#- Whether a user agent is a crawler, headless browser or script: var('bot_user_agent_pattern'),
