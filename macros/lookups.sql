@@ -31,20 +31,28 @@
 
 {#- A CTE body: the seniority of each distinct title_key in `input_cte`, first pattern by priority. -#}
 {% macro title_seniority_select(input_cte) -%}
+    {{ leadflow.title_label_select(input_cte, ref('title_seniority_patterns'), 'seniority') }}
+{%- endmacro %}
+
+{#- A CTE body: `label_column` of each distinct title_key in `input_cte` (leadflow.text_key of a
+    title), from `patterns` (a seed with priority, pattern and `label_column`): the first pattern
+    by priority that matches; a title no pattern matches gets no row. Seniority
+    (title_seniority_patterns) and department (title_department_patterns) are read this way. -#}
+{% macro title_label_select(input_cte, patterns, label_column) -%}
     select
         title_key,
-        seniority
+        {{ label_column }}
     from (
         select
             titles.title_key,
-            patterns.seniority,
+            patterns.{{ label_column }},
             row_number() over (
                 partition by titles.title_key order by patterns.priority
             ) as match_rank
         from (
             select distinct title_key from {{ input_cte }} where title_key is not null
         ) as titles
-        inner join {{ ref('title_seniority_patterns') }} as patterns
+        inner join {{ patterns }} as patterns
             on {{ leadflow.regexp_matches('titles.title_key', 'patterns.pattern') }}
     ) as matches
     where match_rank = 1

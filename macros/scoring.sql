@@ -375,12 +375,14 @@
     {{ leadflow.person_fingerprints(profiles_cte, leadflow.fit_profile_columns(), rules) }}
 {%- endmacro %}
 
-{#- A CTE body: every rule of seeds/fit_scoring_rules.csv that fires on a row of `attributes_cte`
-    (leadflow.fit_attribute_rows): by value list ('|'-separated, exact), numeric range (inclusive;
-    open upper bound when max_value is empty) or regular expression on the lower-cased value. -#}
-{% macro fit_rule_matches(attributes_cte) -%}
+{#- A CTE body: every rule of `rules` (default seeds/fit_scoring_rules.csv; int_accounts__fit_components
+    passes seeds/account_fit_rules.csv, the same columns) that fires on a row of `attributes_cte`
+    (`key_column`, attribute, value_text, value_number; leadflow.fit_attribute_rows for people): by
+    value list ('|'-separated, exact), numeric range (inclusive; open upper bound when max_value is
+    empty) or regular expression on the lower-cased value. -#}
+{% macro fit_rule_matches(attributes_cte, rules=none, key_column='lead_key') -%}
     select
-        attributes.lead_key,
+        attributes.{{ key_column }},
         rules.rule_id,
         rules.attribute,
         attributes.value_text as matched_value,
@@ -389,7 +391,7 @@
         rules.description as rule_description,
         rules.model_version as scoring_model_version
     from {{ attributes_cte }} as attributes
-    inner join {{ ref('fit_scoring_rules') }} as rules
+    inner join {{ rules if rules is not none else ref('fit_scoring_rules') }} as rules
         on attributes.attribute = rules.attribute
     where
         attributes.value_text is not null

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
 import shutil
 import sys
@@ -139,3 +141,24 @@ def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
     with Sandbox(tmp_path) as sandbox:
         yield sandbox
+
+
+def assert_seeds_match_recorded_version(
+    versioned_seeds: tuple[str, ...], checksummed_seeds: tuple[str, ...], versions_seed: str
+) -> None:
+    """The seeds of one scoring model agree on their model_version, and `versions_seed` (the
+    model's changelog) records that version with the md5 of `checksummed_seeds` concatenated in
+    order: an edit without a new version row fails, naming the row to add."""
+    digest = hashlib.md5(b"".join((ROOT / "seeds" / f"{name}.csv").read_bytes() for name in checksummed_seeds))
+    current = set()
+    for name in versioned_seeds:
+        with (ROOT / "seeds" / f"{name}.csv").open(newline="") as handle:
+            current |= {row["model_version"] for row in csv.DictReader(handle)}
+    assert len(current) == 1, f"{versions_seed}: the seeds disagree on model_version: {current}"
+    (version,) = current
+    with (ROOT / "seeds" / f"{versions_seed}.csv").open(newline="") as handle:
+        recorded = {row["model_version"]: row["rules_checksum"] for row in csv.DictReader(handle)}
+    assert recorded.get(version) == digest.hexdigest(), (
+        f"seeds changed without a new version: record model_version {version} "
+        f"with rules_checksum {digest.hexdigest()} in seeds/{versions_seed}.csv (and CHANGELOG.md)"
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import re
 import shutil
@@ -12,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build, database_path, query, scalar
+from conftest import ROOT, assert_seeds_match_recorded_version, build, database_path, query, scalar
 
 SCORING_SEEDS = (
     "fit_scoring_rules", "fit_grade_thresholds", "intent_signals", "intent_band_thresholds", "priority_matrix",
@@ -99,17 +97,7 @@ def test_moving_as_of_forward_never_raises_intent_without_new_events(built_db: P
 
 def test_scoring_seeds_match_the_recorded_version() -> None:
     """Changing a weight changes the version: the seeds' checksum is recorded per version."""
-    digest = hashlib.md5(b"".join((ROOT / "seeds" / f"{name}.csv").read_bytes() for name in CHECKSUMMED_SEEDS))
-    with (ROOT / "seeds" / "scoring_model_versions.csv").open() as handle:
-        versions = list(csv.DictReader(handle))
-    current = {row["model_version"] for name in SCORING_SEEDS for row in csv.DictReader((ROOT / "seeds" / f"{name}.csv").open())}
-    assert len(current) == 1, f"scoring seeds disagree on model_version: {current}"
-    (version,) = current
-    recorded = {row["model_version"]: row["rules_checksum"] for row in versions}
-    assert recorded.get(version) == digest.hexdigest(), (
-        f"scoring seeds changed without a new version: record model_version {version} "
-        f"with rules_checksum {digest.hexdigest()} in seeds/scoring_model_versions.csv (and CHANGELOG.md)"
-    )
+    assert_seeds_match_recorded_version(SCORING_SEEDS, CHECKSUMMED_SEEDS, "scoring_model_versions")
 
 
 @pytest.mark.parametrize("model", ["fct_fit_score_components", "fct_intent_signals", "dim_leads"])
