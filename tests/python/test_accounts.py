@@ -61,8 +61,14 @@ def test_account_intent_is_the_capped_sum_of_its_engaged_people(built_db: Path) 
         if abs(expected - intent_score) > 0.005 or engaged_people != len(engaged):
             mismatched.append((account_key, intent_score, expected, engaged_people, len(engaged)))
     assert not mismatched, mismatched[:5]
-    # breadth: some account with several engaged people outranks its single most engaged person
-    assert any(len([s for s in v if s >= engaged_min]) >= 3 for v in scores.values())
+    # breadth: on generated data some accounts' intent exceeds what their most engaged person
+    # alone would give them (several engaged people add up)
+    broader = scalar(
+        built_db,
+        f"select count(*) from marts.dim_accounts where engaged_people >= 2 "
+        f"and intent_score > least(top_person_intent_score, {cap})",
+    )
+    assert broader > 0
     bands = {row[0] for row in query(built_db, "select distinct intent_band from marts.dim_accounts")}
     stages = {row[0] for row in query(built_db, "select distinct account_stage from marts.dim_accounts")}
     assert bands == {"high", "medium", "low"} and stages == {"customer", "open_opportunity", "none"}

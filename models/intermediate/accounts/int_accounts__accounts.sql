@@ -3,7 +3,10 @@
     ('sf:' || account id), with the HubSpot companies whose domain matches it
     (int_accounts__hubspot_companies), and every HubSpot company that matched no Salesforce
     account and is not a later duplicate of another HubSpot company ('hs:' || company id).
-    Firmographics survive Salesforce first, then the account's first-created HubSpot company.
+    Firmographics survive Salesforce first, then the account's first-created HubSpot company;
+    domain_type classifies the domain as for emails (seeds/email_domains.csv: a competitor's
+    domain disqualifies the account's fit); is_hubspot_customer is true when any of the account's
+    HubSpot companies is at the customer lifecycle stage.
     The parent is Salesforce's ParentId when that account exists (HubSpot's parent company is
     not staged yet).
 -#}
@@ -39,7 +42,10 @@ hubspot_by_account as (
             partition by company_accounts.account_key
             order by hubspot_companies.created_at asc nulls last, hubspot_companies.hubspot_company_id asc
         ) as company_rank,
-        count(*) over (partition by company_accounts.account_key) as hubspot_company_count
+        count(*) over (partition by company_accounts.account_key) as hubspot_company_count,
+        count(
+            case when lower(hubspot_companies.lifecycle_stage) = 'customer' then 1 end
+        ) over (partition by company_accounts.account_key) > 0 as is_hubspot_customer
     from company_accounts
     inner join hubspot_companies
         on company_accounts.hubspot_company_id = hubspot_companies.hubspot_company_id
@@ -67,6 +73,7 @@ unioned as (
         coalesce(salesforce_accounts.employee_count, first_hubspot_company.employee_count) as employee_count,
         coalesce(salesforce_accounts.country_code, first_hubspot_company.country_code) as country_code,
         first_hubspot_company.lifecycle_stage as hubspot_lifecycle_stage,
+        coalesce(first_hubspot_company.is_hubspot_customer, false) as is_hubspot_customer,
         {%- else %}
         cast(null as bigint) as hubspot_company_id,
         0 as hubspot_company_count,
@@ -76,6 +83,7 @@ unioned as (
         salesforce_accounts.employee_count,
         salesforce_accounts.country_code,
         cast(null as {{ dbt.type_string() }}) as hubspot_lifecycle_stage,
+        false as is_hubspot_customer,
         {%- endif %}
         salesforce_accounts.annual_revenue,
         salesforce_accounts.account_type,
@@ -105,6 +113,7 @@ unioned as (
         employee_count,
         country_code,
         lifecycle_stage as hubspot_lifecycle_stage,
+        is_hubspot_customer,
         cast(null as double) as annual_revenue,
         cast(null as {{ dbt.type_string() }}) as account_type,
         cast(null as {{ dbt.type_string() }}) as parent_account_key,
@@ -123,6 +132,7 @@ final as (
         cast(unioned.hubspot_company_count as integer) as hubspot_company_count,
         unioned.account_name,
         unioned.domain,
+        {{ leadflow.email_domain_type('unioned.domain', 'unioned.domain') }} as domain_type,
         unioned.industry,
         unioned.employee_count,
         band.employee_band,
@@ -130,9 +140,11 @@ final as (
         unioned.country_code,
         unioned.account_type,
         unioned.hubspot_lifecycle_stage,
+        unioned.is_hubspot_customer,
         unioned.parent_account_key,
         unioned.created_at
     from unioned
+    {{ leadflow.join_email_domains('unioned.domain') }}
     left join {{ ref('employee_bands') }} as band
         on unioned.employee_count between band.min_employees and band.max_employees
 )

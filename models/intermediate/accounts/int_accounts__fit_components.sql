@@ -1,7 +1,8 @@
 {#-
     Why an account's fit is what it is: one row per account per seeds/account_fit_rules.csv rule
     that fired on its firmographics (int_accounts__accounts): industry, employee_count,
-    annual_revenue, country_code, its sales region (seeds/country_aliases.csv) and account_type.
+    annual_revenue, country_code, its sales region (seeds/country_aliases.csv), account_type and
+    domain_type (competitor for a competitor's domain, seeds/email_domains.csv).
     The rules match exactly as the people's fit rules do (leadflow.fit_rule_matches).
 -#}
 with
@@ -18,7 +19,7 @@ regions as (
 ),
 
 attributes as (
-    {%- for attribute in ['industry', 'country_code', 'account_type'] %}
+    {%- for attribute in ['industry', 'country_code', 'account_type', 'domain_type'] %}
     select
         account_key,
         '{{ attribute }}' as attribute,
@@ -31,7 +32,8 @@ attributes as (
     select
         account_key,
         '{{ attribute }}' as attribute,
-        cast({{ attribute }} as {{ dbt.type_string() }}) as value_text,
+        -- through bigint: a double's text differs between engines (5.0E7 on Spark)
+        cast(cast({{ attribute }} as bigint) as {{ dbt.type_string() }}) as value_text,
         cast({{ attribute }} as double) as value_number
     from accounts
     union all

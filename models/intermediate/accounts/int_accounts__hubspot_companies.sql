@@ -7,8 +7,8 @@
       hubspot_domain     no Salesforce account has the domain, and another HubSpot company with it
                          was created first (then the lower id): the duplicate joins that account
       own                none of the above: the company is an account of its own
-    A domain that is missing, free-mail, student or internal never matches (as for Salesforce
-    accounts' websites), so such a company is always its own account.
+    A domain that is missing, free-mail, student or internal never matches (the domains people's
+    business emails match by), so such a company is always its own account.
 -#}
 {%- set with_salesforce = var('using_salesforce', true) -%}
 with

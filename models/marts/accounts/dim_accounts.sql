@@ -2,16 +2,18 @@
     One row per account (account_key) across Salesforce accounts and HubSpot companies
     (int_accounts__accounts), with two scores kept apart, as for people:
       fit     who the account is: seeds/account_fit_rules.csv on its firmographics
-              (int_accounts__fit), graded by seeds/account_fit_grade_thresholds.csv, or
-              needs_enrichment when too few firmographics are known
+              (int_accounts__fit), graded by seeds/account_fit_grade_thresholds.csv; D whenever
+              a disqualifying rule fired (a competitor, an unsupported geography) whatever the
+              other points; needs_enrichment when too few firmographics are known
       intent  what its people do now, rewarding breadth: the intent scores (dim_leads, at as_of)
               of its engaged people, each capped at person_intent_cap, the max_counted_people
               highest added up, at most 100 (seeds/account_scoring_rules.csv); banded by
-              seeds/intent_band_thresholds.csv like a person's
+              seeds/intent_band_thresholds.csv like a person's (a scoring model seed, hence
+              scoring_model_version beside account_model_version)
     with the buying group's coverage (fct_account_buying_group: the required roles an engaged
     person fills, and those still missing), the account's stage (customer: a Customer account
-    type, a won opportunity closed by as_of, a HubSpot 'customer' lifecycle stage or a person at
-    the customer stage; open_opportunity: an opportunity created by as_of and not closed by then,
+    type, a won opportunity closed by as_of, any of its HubSpot companies at the customer
+    lifecycle stage, or a person at the customer stage; open_opportunity: an opportunity created by as_of and not closed by then,
     or a person at the opportunity stage; else none) and its priority: the
     seeds/account_priority_matrix.csv row of its stage, fit grade and intent band ('*' matches
     any; tests/singular/assert_account_priority_matrix_covers_every_cell.sql proves exactly one
@@ -136,6 +138,7 @@ scored as (
         fit.known_fit_inputs,
         fit.missing_fit_inputs,
         fit.is_fit_known,
+        fit.has_disqualifier,
         cast(coalesce(intent.people, 0) as integer) as people,
         cast(coalesce(intent.engaged_people, 0) as integer) as engaged_people,
         {{ leadflow.intent_score('intent.intent_points') }} as intent_score,
@@ -166,7 +169,7 @@ staged as (
         case
             when
                 account_type = 'Customer' or won_opportunities > 0
-                or lower(hubspot_lifecycle_stage) = 'customer' or customer_people > 0
+                or is_hubspot_customer or customer_people > 0
                 then 'customer'
             when open_opportunities > 0 or opportunity_people > 0 then 'open_opportunity'
             else 'none'
@@ -189,7 +192,11 @@ banded as (
 cells as (
     select
         staged.account_key,
-        case when staged.is_fit_known then graded.fit_grade else 'needs_enrichment' end as fit_grade,
+        case
+            when not staged.is_fit_known then 'needs_enrichment'
+            when staged.has_disqualifier then 'D'
+            else graded.fit_grade
+        end as fit_grade,
         banded.intent_band
     from staged
     inner join graded
@@ -253,8 +260,8 @@ final as (
         staged.intent_score,
         prioritised.intent_band,
         staged.top_person_intent_score,
-        cast(coverage.required_roles as integer) as required_roles,
-        cast(coverage.covered_required_roles as integer) as covered_required_roles,
+        cast(coalesce(coverage.required_roles, 0) as integer) as required_roles,
+        cast(coalesce(coverage.covered_required_roles, 0) as integer) as covered_required_roles,
         coverage.roles_covered,
         coverage.roles_missing,
         prioritised.priority_tier,
@@ -266,7 +273,7 @@ final as (
     from staged
     inner join prioritised
         on staged.account_key = prioritised.account_key
-    inner join coverage
+    left join coverage
         on staged.account_key = coverage.account_key
     cross join scoring_version
 )
