@@ -95,3 +95,21 @@
             and {{ event_alias }}.anonymous_id = anonymous_match.handle_id
     where (named_match.handle_id is not null or anonymous_match.handle_id is not null)
 {%- endmacro %}
+
+{#-
+    The Wilson score interval of a proportion, `successes` of `trials`, at `z` standard errors
+    (1.96: 95%): `bound` 'lower' or 'upper', rounded to 4 decimals; null without trials. Unlike
+    p +/- z * sqrt(p(1-p)/n) it stays within 0..1 and does not collapse to a point at 0 or n
+    successes, which small backtest cells have.
+-#}
+{% macro wilson_bound(successes, trials, bound, z=1.96) -%}
+    {%- set n = 'cast(' ~ trials ~ ' as double)' -%}
+    {%- set p = '(' ~ successes ~ ' / nullif(' ~ n ~ ', 0))' -%}
+    {%- set z2 = (z * z) | string -%}
+    {{ leadflow.round_to(
+        '(' ~ p ~ ' + ' ~ z2 ~ ' / (2 * ' ~ n ~ ') ' ~ ('-' if bound == 'lower' else '+') ~ ' ' ~ z
+        ~ ' * sqrt(' ~ p ~ ' * (1 - ' ~ p ~ ') / ' ~ n ~ ' + ' ~ z2 ~ ' / (4 * ' ~ n ~ ' * ' ~ n ~ ')))'
+        ~ ' / (1 + ' ~ z2 ~ ' / ' ~ n ~ ')',
+        4
+    ) }}
+{%- endmacro %}
