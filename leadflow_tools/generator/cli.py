@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import PROJECT_ROOT
-from .config import DirtRates, GeneratorConfig
+from .config import DirtRates, GeneratorConfig, PlantedEffect
 from .core import generate
 from .shapes import COLUMN_SHAPES, EXTRA_COLUMNS, Shape
 
@@ -64,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument(
+        "--planted-share",
+        type=float,
+        default=PlantedEffect().conversion_share,
+        help=(
+            "the known effect the score backtest must find: this share of managers (Marketing, "
+            "Sales, Engineering Manager) at an account who reached MQL convert, each with an "
+            "opportunity: more than twice the others' opportunity rate at the default 0.5; 0 plants nothing"
+        ),
+    )
     parser.add_argument(
         "--anchor-date",
         type=date.fromisoformat,
@@ -121,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         events_per_session=args.events_per_session,
         seed=args.seed,
         anchor_date=args.anchor_date,
+        planted=PlantedEffect(conversion_share=args.planted_share),
     )
     args.database.parent.mkdir(parents=True, exist_ok=True)
     progress = (lambda _line: None) if args.quiet else (lambda line: print(line, flush=True))

@@ -42,6 +42,25 @@ class DirtRates:
 
 
 @dataclass(frozen=True)
+class PlantedEffect:
+    """A known effect the backtest (rpt_score_backtest) and scripts/suggest_weights.py must find.
+
+    People with one of `titles` (all of them read as seniority 'manager' by
+    seeds/title_seniority_patterns) who work at an account and reached MQL are moved, with
+    probability `conversion_share`, to a converted lead, and every one of them who converts has an
+    opportunity. Measured on 10,000 people (the test data): 0.67 of the planted MQLs at an account
+    reach an opportunity by as_of against 0.29 of the other MQLs at an account (2.3x); within 90
+    days of the MQL 3.1% against 0.7-1.5% for the other seniorities. The
+    current fit rules give a manager fewer points (+10) than a director (+15) or an executive
+    (+20), so the suggested weights must raise the manager rule. `conversion_share` 0 plants
+    nothing.
+    """
+
+    titles: tuple[str, ...] = ("Marketing Manager", "Sales Manager", "Engineering Manager")
+    conversion_share: float = 0.5
+
+
+@dataclass(frozen=True)
 class GeneratorConfig:
     """What to generate. Same config, same bytes: every value is a hash of (row, salt, seed)."""
 
@@ -57,6 +76,7 @@ class GeneratorConfig:
     # sessions: a sixth of all people then acted on any given day).
     events_per_session: int = 5
     dirt: DirtRates = field(default_factory=DirtRates)
+    planted: PlantedEffect = field(default_factory=PlantedEffect)
 
     @property
     def accounts(self) -> int:

@@ -187,6 +187,11 @@ def largest_table(cfg: GeneratorConfig) -> int:
     return max(cfg.leads * 2, round(cfg.leads * cfg.events_per_lead * 0.55) + 1)
 
 
+def _planted_titles(cfg: GeneratorConfig) -> str:
+    """The planted effect's titles as a SQL list ('' matches nothing when there are none)."""
+    return ", ".join(f"'{title}'" for title in cfg.planted.titles) or "''"
+
+
 def setup_sql(cfg: GeneratorConfig) -> list[tuple[str, str]]:
     """Temp tables every raw table draws from: users, accounts, people, campaigns."""
     d = cfg.dirt
@@ -280,6 +285,9 @@ with_status as (
     select
         *,
         case when u_status < 0.30 then 'Open - Not Contacted'
+             -- the planted effect (GeneratorConfig.planted): these titles convert ~3x as often
+             when has_account and title in ({_planted_titles(cfg)})
+                  and u(i, 'planted') < {cfg.planted.conversion_share} then 'Converted'
              when u_status < 0.42 then 'MQL'
              when u_status < 0.55 then 'Working - Contacted'
              when u_status < 0.62 then 'Qualified'
@@ -320,7 +328,8 @@ select
     has_sf_lead and status = 'Converted' as is_converted,
     (has_sf_lead and status = 'Converted')
         or (not has_sf_lead and has_account and u(i, 'dc') < 0.6) as has_sf_contact,
-    u(i, 'opp') < 0.7 as converted_with_opportunity,
+    u(i, 'opp') < 0.7
+        or (title in ({_planted_titles(cfg)}) and {cfg.planted.conversion_share} > 0) as converted_with_opportunity,
     u(i, 'seg') < 0.5 as has_segment,
     u(i, 'opt') < 0.05 as is_opted_out,
     (hash(i, 'own', {cfg.seed}) % {cfg.users}) as owner_k,
