@@ -128,6 +128,15 @@ fit as (
     {{ leadflow.fit_summary('profiles_at_mql', 'matched') }}
 ),
 
+fired as (
+    -- the rules that fired at the MQL, for backtests that learn their points (int_scoring__backtest_features)
+    select
+        lead_key,
+        {{ leadflow.ordered_string_agg('rule_id', 'rule_id', ',') }} as fit_rule_ids
+    from matched
+    group by lead_key
+),
+
 final as (
     select
         fit.lead_key,
@@ -135,12 +144,15 @@ final as (
         fit.fit_score,
         fit.known_fit_inputs,
         fit.is_fit_known,
-        case when profiles_at_mql.uses_history then 'property_history' else 'current_profile' end as fit_source
+        case when profiles_at_mql.uses_history then 'property_history' else 'current_profile' end as fit_source,
+        fired.fit_rule_ids
     from fit
     inner join profiles_at_mql
         on fit.lead_key = profiles_at_mql.lead_key
     inner join first_mqls
         on fit.lead_key = first_mqls.lead_key
+    left join fired
+        on fit.lead_key = fired.lead_key
 )
 
 select * from final
