@@ -481,3 +481,68 @@
     {%- if not loop.last %} and{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- A CTE body: the three reasons that moved a fit most, one row per `key_column` of
+    `components_cte` (rule_description, points, rule_id): 'Target industry (+10); ...', largest
+    absolute points first, then rule_id. int_scoring__fit (people) and int_accounts__fit
+    (accounts) read their fit_reasons through it. -#}
+{% macro fit_reasons(components_cte, key_column) -%}
+    select
+        {{ key_column }},
+        {{ leadflow.ordered_string_agg('reason', 'reason_rank', '; ') }} as fit_reasons
+    from (
+        select
+            {{ key_column }},
+            rule_description || ' (' || case when points > 0 then '+' else '' end
+            || cast(points as {{ dbt.type_string() }}) || ')' as reason,
+            row_number() over (partition by {{ key_column }} order by abs(points) desc, rule_id asc) as reason_rank
+        from {{ components_cte }}
+    ) as ranked
+    where reason_rank <= 3
+    group by {{ key_column }}
+{%- endmacro %}
+
+{#- Aggregate: an account's intent points from its people's rows (intent_score, is_engaged,
+    engagement_rank: 1 for the most engaged, and seeds/account_scoring_rules.csv's
+    person_intent_cap and max_counted_people): each engaged person's score capped, the highest
+    max_counted_people added up. dim_accounts (at as_of) and fct_account_intent_daily (at each
+    day's close) read the rule through this one macro. -#}
+{% macro account_intent_points() -%}
+    sum(
+        case
+            when is_engaged and engagement_rank <= max_counted_people
+                then least(intent_score, person_intent_cap)
+            else 0
+        end
+    )
+{%- endmacro %}
+
+{#- A CTE body: every row of `mqls_cte` (int_scoring__backtest_mqls) twice, in its month's cohort
+    ('YYYY-MM-01') and in 'all', and once per outcome (sql, opportunity), with converted (reached
+    that outcome within the window) and the `columns` asked for. The backtest's reports group it. -#}
+{% macro backtest_cohort_outcomes(mqls_cte, columns) -%}
+    select
+        cohorts.cohort,
+        {%- for column in columns %}
+        cohorts.{{ column }},
+        {%- endfor %}
+        outcome_names.outcome,
+        case outcome_names.outcome when 'sql' then cohorts.reached_sql else cohorts.reached_opportunity end
+            as converted
+    from (
+        select
+            cast(cohort_month as {{ dbt.type_string() }}) as cohort,
+            *
+        from {{ mqls_cte }}
+        union all
+        select
+            'all' as cohort,
+            *
+        from {{ mqls_cte }}
+    ) as cohorts
+    cross join (
+        select 'sql' as outcome
+        union all
+        select 'opportunity' as outcome
+    ) as outcome_names
+{%- endmacro %}

@@ -113,3 +113,40 @@
         4
     ) }}
 {%- endmacro %}
+
+{#- A test body: the seeds of one scoring model (`seeds`, each with model_version) and their
+    changelog seed: fails listing each seed and version when they disagree or the version is not
+    in the changelog. tests/singular/assert_one_scoring_model_version.sql and
+    assert_one_account_model_version.sql. -#}
+{% macro one_model_version_failures(seeds, changelog) -%}
+    with
+
+    versions as (
+        {%- for seed in seeds %}
+        select
+            '{{ seed }}' as seed_name,
+            model_version
+        from {{ ref(seed) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ),
+
+    distinct_versions as (
+        select distinct
+            seed_name,
+            model_version
+        from versions
+    )
+
+    select
+        distinct_versions.seed_name,
+        distinct_versions.model_version
+    from distinct_versions
+    where
+        (select count(distinct versions.model_version) from versions) > 1
+        or distinct_versions.model_version not in (
+            select changelog.model_version from {{ ref(changelog) }} as changelog
+        )
+{%- endmacro %}

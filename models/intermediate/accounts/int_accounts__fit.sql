@@ -29,22 +29,8 @@ points as (
     group by account_key
 ),
 
-reasons_ranked as (
-    select
-        account_key,
-        rule_description || ' (' || case when points > 0 then '+' else '' end
-        || cast(points as {{ dbt.type_string() }}) || ')' as reason,
-        row_number() over (partition by account_key order by abs(points) desc, rule_id asc) as reason_rank
-    from components
-),
-
 reasons as (
-    select
-        account_key,
-        {{ leadflow.ordered_string_agg('reason', 'reason_rank', '; ') }} as fit_reasons
-    from reasons_ranked
-    where reason_rank <= 3
-    group by account_key
+    {{ leadflow.fit_reasons('components', 'account_key') }}
 ),
 
 known_inputs as (

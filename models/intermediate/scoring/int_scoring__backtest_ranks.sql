@@ -11,20 +11,12 @@
 -#}
 with
 
-mqls as {{ leadflow.not_materialized() }} (
+mqls as (
     select * from {{ ref('int_scoring__backtest_mqls') }}
 ),
 
-cohorts as (
-    select
-        cast(mqls.cohort_month as {{ dbt.type_string() }}) as cohort,
-        mqls.*
-    from mqls
-    union all
-    select
-        'all' as cohort,
-        mqls.*
-    from mqls
+cohort_outcomes as (
+    {{ leadflow.backtest_cohort_outcomes('mqls', ['lead_key', 'fit_score', 'intent_score', 'priority_tier']) }}
 ),
 
 scores as (
@@ -37,10 +29,10 @@ scores as (
         cohort,
         lead_key,
         '{{ score_name }}' as score_name,
+        outcome,
         {{ expression }} as score_value,
-        reached_sql,
-        reached_opportunity
-    from cohorts
+        converted
+    from cohort_outcomes
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -52,31 +44,28 @@ ranked as (
         cohort,
         lead_key,
         score_name,
+        outcome,
         score_value,
-        reached_sql,
-        reached_opportunity,
-        rank() over (partition by cohort, score_name order by score_value asc)
-        + (count(*) over (partition by cohort, score_name, score_value) - 1) / 2.0 as score_rank,
-        ntile(10) over (partition by cohort, score_name order by score_value desc, lead_key asc) as decile
+        converted,
+        rank() over (partition by cohort, score_name, outcome order by score_value asc)
+        + (count(*) over (partition by cohort, score_name, outcome, score_value) - 1) / 2.0 as score_rank,
+        ntile(10) over (
+            partition by cohort, score_name, outcome order by score_value desc, lead_key asc
+        ) as decile
     from scores
 ),
 
 final as (
     select
-        ranked.cohort,
-        ranked.lead_key,
-        ranked.score_name,
-        outcomes.outcome,
-        ranked.score_value,
-        cast(ranked.score_rank as double) as score_rank,
-        cast(ranked.decile as integer) as decile,
-        case outcomes.outcome when 'sql' then ranked.reached_sql else ranked.reached_opportunity end as converted
+        cohort,
+        lead_key,
+        score_name,
+        outcome,
+        score_value,
+        cast(score_rank as double) as score_rank,
+        cast(decile as integer) as decile,
+        converted
     from ranked
-    cross join (
-        select 'sql' as outcome
-        union all
-        select 'opportunity' as outcome
-    ) as outcomes
 )
 
 select * from final

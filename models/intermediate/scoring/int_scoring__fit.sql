@@ -53,22 +53,8 @@ component_fingerprints as (
     group by lead_key
 ),
 
-fit_reasons_ranked as (
-    select
-        lead_key,
-        rule_description || ' (' || case when points > 0 then '+' else '' end
-        || cast(points as {{ dbt.type_string() }}) || ')' as reason,
-        row_number() over (partition by lead_key order by abs(points) desc, rule_id asc) as reason_rank
-    from fit_components
-),
-
 fit_reasons as (
-    select
-        lead_key,
-        {{ leadflow.ordered_string_agg('reason', 'reason_rank', '; ') }} as fit_reasons
-    from fit_reasons_ranked
-    where reason_rank <= 3
-    group by lead_key
+    {{ leadflow.fit_reasons('fit_components', 'lead_key') }}
 ),
 
 final as (

@@ -83,13 +83,7 @@ intent as (
         account_key,
         count(*) as people,
         {{ leadflow.count_where('is_engaged') }} as engaged_people,
-        sum(
-            case
-                when is_engaged and engagement_rank <= max_counted_people
-                    then least(intent_score, person_intent_cap)
-                else 0
-            end
-        ) as intent_points,
+        {{ leadflow.account_intent_points() }} as intent_points,
         max(intent_score) as top_person_intent_score,
         {{ leadflow.count_where("current_stage = 'customer'") }} as customer_people,
         {{ leadflow.count_where("current_stage = 'opportunity'") }} as opportunity_people

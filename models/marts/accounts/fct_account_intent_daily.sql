@@ -119,13 +119,7 @@ account_days as (
         day_date,
         count(*) as people,
         {{ leadflow.count_where('is_engaged') }} as engaged_people,
-        sum(
-            case
-                when is_engaged and engagement_rank <= max_counted_people
-                    then least(intent_score, person_intent_cap)
-                else 0
-            end
-        ) as intent_points
+        {{ leadflow.account_intent_points() }} as intent_points
     from engagement_ranked
     group by account_key, day_date
 ),

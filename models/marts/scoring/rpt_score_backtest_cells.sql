@@ -7,37 +7,12 @@
 -#}
 with
 
-mqls as {{ leadflow.not_materialized() }} (
+mqls as (
     select * from {{ ref('int_scoring__backtest_mqls') }}
 ),
 
-cohorts as (
-    select
-        cast(mqls.cohort_month as {{ dbt.type_string() }}) as cohort,
-        mqls.*
-    from mqls
-    union all
-    select
-        'all' as cohort,
-        mqls.*
-    from mqls
-),
-
 outcomes as (
-    select
-        cohorts.cohort,
-        cohorts.fit_grade,
-        cohorts.intent_band,
-        cohorts.priority_tier,
-        outcome_names.outcome,
-        case outcome_names.outcome when 'sql' then cohorts.reached_sql else cohorts.reached_opportunity end
-            as converted
-    from cohorts
-    cross join (
-        select 'sql' as outcome
-        union all
-        select 'opportunity' as outcome
-    ) as outcome_names
+    {{ leadflow.backtest_cohort_outcomes('mqls', ['fit_grade', 'intent_band', 'priority_tier']) }}
 ),
 
 cells as (
