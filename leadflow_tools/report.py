@@ -2,8 +2,9 @@
 
 Sections: the funnel by stage with conversion rates; the fit x intent matrix (people per cell and
 what MQLs of each cell went on to do); the CRM's MQL against leadflow's own by month; the intent score distribution against the band
-thresholds; SLA compliance by team and the current breach list; rep workload; what the load
-quarantined and why.
+thresholds; the score backtest (AUC by MQL month, lift by decile); accounts (account fit x intent)
+and their buying groups; SLA compliance by team and the current breach list; rep workload; what
+the load quarantined and why.
 """
 
 from __future__ import annotations
@@ -169,13 +170,86 @@ def quarantine(con: duckdb.DuckDBPyConnection) -> Section:
                    "nothing is dropped silently.", figure)
 
 
+def accounts(con: duckdb.DuckDBPyConnection) -> Section:
+    cells = {(g, b): (n, e) for g, b, n, e in _rows(
+        con, "select fit_grade, intent_band, count(*), count(*) filter (where roles_missing is null and engaged_people > 0) "
+             "from marts.dim_accounts group by all")}
+    stages = dict(_rows(con, "select account_stage, count(*) from marts.dim_accounts group by 1"))
+    z = [[cells.get((g, b), (0, 0))[0] for g in GRADES] for b in BANDS]
+    text = [[f"{cells.get((g, b), (0, 0))[0]:,} accounts<br>{cells.get((g, b), (0, 0))[1]:,} with a full buying group"
+             for g in GRADES] for b in BANDS]
+    figure = go.Figure(go.Heatmap(z=z, x=[GRADE_LABELS.get(g, f"Fit {g}") for g in GRADES],
+                                  y=[f"Intent {b}" for b in BANDS], text=text, texttemplate="%{text}",
+                                  colorscale="Greens", colorbar={"title": "accounts"}))
+    stage_text = ", ".join(f"{stages.get(s, 0):,} {s.replace('_', ' ')}" for s in ("customer", "open_opportunity", "none"))
+    figure.update_layout(title=f"Accounts: account fit x account intent ({stage_text})")
+    return Section("accounts", "Accounts", "One account across Salesforce accounts and HubSpot companies "
+                   "(dim_accounts): fit from firmographics, intent from its engaged people (several engaged "
+                   "people outrank one very active one), and how many have every required buying-group role "
+                   "covered by someone engaged.", figure)
+
+
+def buying_group(con: duckdb.DuckDBPyConnection) -> Section:
+    rows = _rows(con, """
+        select role_name, is_required,
+               count(*) filter (where is_covered) * 1.0 / nullif(count(*), 0),
+               count(*) filter (where people > 0) * 1.0 / nullif(count(*), 0)
+        from marts.fct_account_buying_group
+        where account_key in (select account_key from marts.dim_accounts where engaged_people > 0)
+        group by role_id, role_name, is_required order by role_id""")
+    names = [f"{r[0]}{'' if r[1] else ' (optional)'}" for r in rows]
+    figure = go.Figure()
+    figure.add_bar(name="someone engaged fills it", x=names, y=[r[2] for r in rows])
+    figure.add_bar(name="someone fills it", x=names, y=[r[3] for r in rows])
+    figure.update_layout(title="Buying-group roles among accounts with engaged people", barmode="group",
+                         yaxis={"tickformat": ".0%", "range": [0, 1]})
+    return Section("buying-group", "Buying groups", "Of the accounts where someone is engaged, the share whose "
+                   "role (seeds/buying_group_roles.csv, read from title seniority and department) is filled, "
+                   "and filled by someone engaged (fct_account_buying_group): the roles sales must bring in.",
+                   figure)
+
+
+def backtest(con: duckdb.DuckDBPyConnection) -> Section:
+    rows = _rows(con, """
+        select cohort_month, score_name, auc, people from marts.rpt_score_backtest
+        where cohort <> 'all' and outcome = 'sql' order by cohort_month, score_name""")
+    deciles = _rows(con, """
+        select score_name, decile, lift from marts.rpt_score_backtest_deciles
+        where cohort = 'all' and outcome = 'sql' order by score_name, decile""")
+    overall = dict(_rows(con, "select score_name, auc from marts.rpt_score_backtest "
+                              "where cohort = 'all' and outcome = 'sql'"))
+    window = _rows(con, "select max(outcome_days) from marts.rpt_score_backtest")[0][0]
+    figure = go.Figure()
+    for score in ("fit", "intent", "matrix"):
+        picked = [r for r in rows if r[1] == score]
+        auc = overall.get(score)
+        figure.add_scatter(name=f"{score} AUC by MQL month (all: {'-' if auc is None else f'{auc:.2f}'})",
+                           x=[r[0] for r in picked], y=[r[2] for r in picked], mode="lines+markers")
+        figure.add_bar(name=f"{score} lift by decile (all months)", x=[f"decile {r[1]}" for r in deciles if r[0] == score],
+                       y=[r[2] for r in deciles if r[0] == score], xaxis="x2", yaxis="y2", opacity=0.6)
+    figure.add_hline(y=0.5, line_dash="dot", annotation_text="chance")
+    figure.update_layout(
+        title=f"Score backtest: did the scores at the MQL rank who reached SQL within {window} days?",
+        xaxis={"domain": [0, 0.55], "title": "month of the CRM's MQL"},
+        yaxis={"title": "AUC", "range": [0.3, 1]},
+        xaxis2={"domain": [0.62, 1], "title": "decile (1: highest scores)"},
+        yaxis2={"anchor": "x2", "title": "lift over the cohort's rate"},
+        barmode="group",
+    )
+    return Section("backtest", "Score backtest", "How well fit, intent and the matrix tier, as they stood at "
+                   "each CRM MQL, ranked the MQLs that reached SQL (rpt_score_backtest: AUC per judged month, "
+                   "0.5 is chance; rpt_score_backtest_deciles: lift per decile). scripts/suggest_weights.py "
+                   "proposes fit points from the same data, never applied without a person.", figure)
+
+
 def render(database: Path, output: Path) -> Path:
     con = duckdb.connect(str(database), read_only=True)
     try:
         as_of = _rows(con, "select max(as_of) from marts.dim_leads")[0][0]
         people = _rows(con, "select count(*) from marts.dim_leads")[0][0]
-        sections = [funnel(con), matrix(con), mql_agreement(con), intent_distribution(con), sla_compliance(con),
-                    breach_list(con), rep_workload(con), quarantine(con)]
+        sections = [funnel(con), matrix(con), mql_agreement(con), intent_distribution(con), backtest(con),
+                    accounts(con), buying_group(con), sla_compliance(con), breach_list(con), rep_workload(con),
+                    quarantine(con)]
     finally:
         con.close()
     parts = []
@@ -218,7 +292,7 @@ class BrowserView:
     rendered_titles: list[str]  # chart titles plotly drew into the SVGs
 
 
-def open_in_browser(page: Path, screenshot: Path | None = None, width: int = 1280, height: int = 4200) -> BrowserView:
+def open_in_browser(page: Path, screenshot: Path | None = None, width: int = 1280, height: int = 5800) -> BrowserView:
     """Load `page` in headless Chromium, let it render, return its DOM and console; optionally screenshot it."""
     browser = find_browser()
     if browser is None:

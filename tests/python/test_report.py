@@ -15,11 +15,16 @@ EXPECTED_TITLES = [
     "Fit x intent: people per cell",
     "CRM MQLs against leadflow's own MQL",
     "Intent score distribution",
+    "Score backtest: did the scores at the MQL rank",
+    "Accounts: account fit x account intent",
+    "Buying-group roles among accounts with engaged people",
     "SLA compliance by team",
     "Open SLA breaches",
     "Rep workload",
     "Quarantined raw rows by table and reason",
 ]
+ANCHORS = ["funnel", "matrix", "agreement", "intent", "backtest", "accounts", "buying-group", "sla", "breaches",
+           "workload", "quarantine"]
 
 
 def test_report_is_one_self_contained_file(built_db: Path, tmp_path: Path) -> None:
@@ -29,7 +34,7 @@ def test_report_is_one_self_contained_file(built_db: Path, tmp_path: Path) -> No
     # plotly.js inlined: no script, stylesheet or image is fetched when the file is opened
     assert re.search(r"<script[^>]*\ssrc=", text) is None
     assert re.search(r"<(link|img)[^>]*(href|src)=\"https?:", text) is None
-    for anchor in ["funnel", "matrix", "agreement", "intent", "sla", "breaches", "workload", "quarantine"]:
+    for anchor in ANCHORS:
         assert f'id="chart-{anchor}"' in text
 
 
@@ -43,7 +48,7 @@ def test_report_charts_render_in_headless_chromium(built_db: Path) -> None:
     for expected in EXPECTED_TITLES:
         assert any(title.startswith(expected) for title in view.rendered_titles), (expected, view.rendered_titles)
     # every chart drew an SVG with marks in it, not an empty frame
-    for anchor in ["funnel", "matrix", "agreement", "intent", "sla", "breaches", "workload", "quarantine"]:
+    for anchor in ANCHORS:
         start = view.dom.index(f'id="chart-{anchor}"')
         chart = view.dom[start : view.dom.find("</section>", start)]
         assert 'class="main-svg"' in chart, anchor

@@ -47,3 +47,21 @@ def test_a_metric_query_matches_the_mart(parsed_db: Path, tmp_path: Path) -> Non
     for year, mqls, rate in expected:
         assert int(rows[str(year)]["mqls"]) == mqls
         assert abs(float(rows[str(year)]["mql_to_sql_rate"]) - float(rate)) < 1e-6  # type: ignore[arg-type]
+
+
+def test_account_metrics_match_dim_accounts(parsed_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "accounts.csv"
+    result = _mf(parsed_db, "query", "--metrics", "accounts,engaged_accounts,full_buying_group_rate",
+                 "--group-by", "account__account_stage", "--csv", str(out))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = {r["account__account_stage"]: r for r in csv.DictReader(out.open())}
+    expected = query(parsed_db, """
+        select account_stage, count(*), count(*) filter (where engaged_people > 0),
+               count(*) filter (where engaged_people > 0 and roles_missing is null) * 1.0
+               / nullif(count(*) filter (where engaged_people > 0), 0)
+        from marts.dim_accounts group by 1""")
+    assert {str(stage) for stage, *_ in expected} == set(rows)
+    for stage, accounts, engaged, rate in expected:
+        assert int(rows[str(stage)]["accounts"]) == accounts
+        assert int(rows[str(stage)]["engaged_accounts"]) == engaged
+        assert abs(float(rows[str(stage)]["full_buying_group_rate"]) - float(str(rate))) < 1e-6
