@@ -50,6 +50,8 @@ class RuleSuggestion:
 @dataclass(frozen=True)
 class WeightsResult:
     outcome: str
+    outcome_days: int
+    as_of: str
     split: Split
     train_mqls: int
     train_converted: int
@@ -96,6 +98,8 @@ def out_of_time_split(mqls: pd.DataFrame, validation_share: float) -> Split:
     counts = mqls.groupby("cohort").size().sort_index()
     if len(counts) < 2:
         raise ValueError(f"need at least two judged cohorts (months of MQLs), found {len(counts)}")
+    if not 0 < validation_share < 1:
+        raise ValueError(f"--validation-share must be between 0 and 1, not {validation_share}")
     validation: list[str] = []
     held = 0
     for month in reversed(counts.index.tolist()):
@@ -108,8 +112,11 @@ def out_of_time_split(mqls: pd.DataFrame, validation_share: float) -> Split:
 
 
 def fit_model(x: pd.DataFrame, y: np.ndarray, alpha: float) -> pd.Series:
-    """L2-regularised logistic regression (statsmodels GLM, ridge penalty `alpha` per row on every
-    coefficient but the intercept). Returns the coefficients, intercept as 'const'."""
+    """L2-regularised logistic regression (statsmodels GLM, binomial). statsmodels minimises
+    -loglik / n + sum(penalty * b^2) / 2, so a penalty of alpha / n on every coefficient but the
+    intercept is -loglik + alpha * |b|^2 / 2 on the whole sample: a normal prior N(0, 1/alpha) on
+    each coefficient, whatever the number of MQLs. Intent counts are not standardised (a signal
+    counted often is penalised less per event). Returns the coefficients, intercept as 'const'."""
     design = sm.add_constant(x, has_constant="add")
     penalty = np.full(design.shape[1], alpha / len(y))
     penalty[0] = 0.0
@@ -136,8 +143,10 @@ def suggest(
     try:
         progress(f"reading judged MQLs and their features at the MQL from {database} ...")
         mqls, wide = load(con, outcome)
+        window = con.execute("select max(outcome_days), cast(max(as_of) as varchar) from marts.rpt_score_backtest").fetchone()
     finally:
         con.close()
+    outcome_days, as_of = (int(window[0]), str(window[1])) if window and window[0] is not None else (0, "")
     split = out_of_time_split(mqls, validation_share)
     train = mqls["cohort"].isin(split.train_months).to_numpy()
     y = mqls["converted"].to_numpy()
@@ -180,6 +189,8 @@ def suggest(
     linear = design.to_numpy() @ coefficients[design.columns].to_numpy()
     return WeightsResult(
         outcome=outcome,
+        outcome_days=outcome_days,
+        as_of=as_of,
         split=split,
         train_mqls=int(train.sum()),
         train_converted=int(y[train].sum()),
@@ -214,7 +225,7 @@ def write_report(result: WeightsResult, out_dir: Path, rules_path: Path) -> tupl
             writer.writerow(row)
     split = result.split
     lines = [
-        f"# Suggested fit points ({result.outcome} within the backtest window)",
+        f"# Suggested fit points ({result.outcome} within {result.outcome_days} days of the MQL, as of {result.as_of})",
         "",
         "Never applied automatically: copy the rows you agree with into `seeds/fit_scoring_rules.csv`, bump "
         "`model_version` in every scoring seed, and record the version, checksum and reason in "
@@ -225,7 +236,11 @@ def write_report(result: WeightsResult, out_dir: Path, rules_path: Path) -> tupl
         f"- Validation (out of time, later cohorts): {result.validation_mqls:,} MQLs, "
         f"{result.validation_converted:,} converted, cohorts {split.validation_months[0]} .. {split.validation_months[-1]}",
         f"- Points per unit of log-odds: {result.points_per_log_odds:.2f} (the current positive points of the "
-        "learnable rules, shared out in proportion to their coefficients)",
+        "learnable rules, shared out in proportion to their coefficients: one large coefficient takes points "
+        "from the others)",
+        f"- Out of time, with one overlap: a training MQL's outcome is watched for {result.outcome_days} days, "
+        f"so the last training cohort's outcomes run past the first validation month; the validation AUC is "
+        "somewhat optimistic against a model used on MQLs it has never seen outcomes around",
         "",
         "| Out-of-time AUC | |",
         "|---|---|",

@@ -106,12 +106,13 @@
     {%- set n = 'cast(' ~ trials ~ ' as double)' -%}
     {%- set p = '(' ~ successes ~ ' / nullif(' ~ n ~ ', 0))' -%}
     {%- set z2 = (z * z) | string -%}
-    {{ leadflow.round_to(
+    {#- + 0.0: the lower bound of 0 successes computes to a hair below 0, which rounds to -0.0 -#}
+    ({{ leadflow.round_to(
         '(' ~ p ~ ' + ' ~ z2 ~ ' / (2 * ' ~ n ~ ') ' ~ ('-' if bound == 'lower' else '+') ~ ' ' ~ z
         ~ ' * sqrt(' ~ p ~ ' * (1 - ' ~ p ~ ') / ' ~ n ~ ' + ' ~ z2 ~ ' / (4 * ' ~ n ~ ' * ' ~ n ~ ')))'
         ~ ' / (1 + ' ~ z2 ~ ' / ' ~ n ~ ')',
         4
-    ) }}
+    ) }} + 0.0)
 {%- endmacro %}
 
 {#- A test body: the seeds of one scoring model (`seeds`, each with model_version) and their

@@ -285,7 +285,7 @@ with_status as (
     select
         *,
         case when u_status < 0.30 then 'Open - Not Contacted'
-             -- the planted effect (GeneratorConfig.planted): these titles convert ~3x as often
+             -- the planted effect (GeneratorConfig.planted): these titles convert more than twice as often
              when has_account and title in ({_planted_titles(cfg)})
                   and u(i, 'planted') < {cfg.planted.conversion_share} then 'Converted'
              when u_status < 0.42 then 'MQL'
@@ -329,6 +329,7 @@ select
     (has_sf_lead and status = 'Converted')
         or (not has_sf_lead and has_account and u(i, 'dc') < 0.6) as has_sf_contact,
     u(i, 'opp') < 0.7
+        -- every planted-title person who converts has an opportunity (picked by the draw or not)
         or (title in ({_planted_titles(cfg)}) and {cfg.planted.conversion_share} > 0) as converted_with_opportunity,
     u(i, 'seg') < 0.5 as has_segment,
     u(i, 'opt') < 0.05 as is_opted_out,

@@ -5,13 +5,15 @@
     priority tier, tier 1 ranking highest) and outcome (sql, opportunity).
       score_rank   the average rank of the score in its cohort, lowest score 1 (tied scores share
                    the mean of their ranks): what the AUC's Mann-Whitney sum adds up
-      decile       1 for the tenth with the highest scores ... 10 for the lowest; ties are split by
-                   lead_key, so a decile boundary inside a run of equal scores is arbitrary but
-                   the same on every engine and run
+      decile       1 for the tenth with the highest scores ... 10 for the lowest, by the rank of
+                   the score from the top (ceil(10 * rank / MQLs)): equal scores share a decile, so
+                   a score held by more than a tenth of the cohort fills a decile of its own and
+                   leaves the next ones empty (the matrix tier has four values: its 'deciles' are
+                   its tiers), never split at random between two
 -#}
 with
 
-mqls as (
+mqls as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_scoring__backtest_mqls') }}
 ),
 
@@ -49,8 +51,9 @@ ranked as (
         converted,
         rank() over (partition by cohort, score_name, outcome order by score_value asc)
         + (count(*) over (partition by cohort, score_name, outcome, score_value) - 1) / 2.0 as score_rank,
-        ntile(10) over (
-            partition by cohort, score_name, outcome order by score_value desc, lead_key asc
+        ceil(
+            10.0 * rank() over (partition by cohort, score_name, outcome order by score_value desc)
+            / count(*) over (partition by cohort, score_name, outcome)
         ) as decile
     from scores
 ),

@@ -8,7 +8,7 @@
 -#}
 with
 
-mqls as (
+mqls as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_scoring__backtest_mqls') }}
 ),
 
