@@ -116,6 +116,38 @@ def test_real_world_titles_get_the_right_seniority(title: str) -> None:
     assert seniority is not None and seniority[0] == REAL_TITLES[title], f"{title!r} -> {seniority}"
 
 
+# real titles and the department a buying group reads from them (seeds/title_department_patterns.csv;
+# None: no pattern matches, the model says 'other')
+DEPARTMENT_TITLES = {
+    "Software Engineer": "engineering", "CTO": "engineering", "VP Engineering": "engineering",
+    "Director of IT": "it", "CISO": "it", "Head of Infrastructure": "it",
+    "Data Analyst": "data", "Head of Business Intelligence": "data",
+    "Chief Marketing Officer": "marketing", "Sr. Director, Demand Gen": "marketing", "Head of Growth": "marketing",
+    "VP Sales": "sales", "Account Executive": "sales", "Software Sales Manager": "sales",
+    "Financial Analyst": "finance", "CFO": "finance", "Procurement Manager": "finance",
+    "COO": "operations", "HR Business Partner": "people", "CEO": "executive", "Founder & CEO": "executive",
+    "Consultant": None, "Office Administrator": None,
+}
+
+
+@pytest.mark.parametrize("title", sorted(DEPARTMENT_TITLES))
+def test_real_world_titles_get_the_right_department(title: str) -> None:
+    """int_accounts__people's rule (leadflow.title_label_select over title_department_patterns), as
+    the seniority test above evaluates it."""
+    connection = duckdb.connect()
+    department = connection.execute(
+        """
+        select department
+        from read_csv(?, header = true, all_varchar = true) as patterns
+        where regexp_matches(trim(regexp_replace(lower(?), '\\s+', ' ', 'g')), pattern)
+        order by cast(priority as integer)
+        limit 1
+        """,
+        [str(SEEDS / "title_department_patterns.csv"), title],
+    ).fetchone()
+    assert (department[0] if department else None) == DEPARTMENT_TITLES[title], f"{title!r} -> {department}"
+
+
 def test_variants_of_one_reason_code_agree() -> None:
     seen: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for row in rows("rejection_reasons"):

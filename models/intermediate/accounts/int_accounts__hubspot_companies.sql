@@ -55,14 +55,14 @@ final as (
     select
         matchable.hubspot_company_id,
         matchable.match_domain,
-        case
+        coalesce(
             {%- if with_salesforce %}
-            when salesforce_domains.account_id is not null then 'sf:' || salesforce_domains.account_id
+            'sf:' || salesforce_domains.account_id,
             {%- endif %}
-            else 'hs:' || cast(
+            'hs:' || cast(
                 coalesce(matchable.first_company_id, matchable.hubspot_company_id) as {{ dbt.type_string() }}
             )
-        end as account_key,
+        ) as account_key,
         case
             {%- if with_salesforce %}
             when salesforce_domains.account_id is not null then 'salesforce_domain'
