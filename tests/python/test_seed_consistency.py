@@ -98,22 +98,29 @@ REAL_TITLES = {
 }
 
 
-@pytest.mark.parametrize("title", sorted(REAL_TITLES))
-def test_real_world_titles_get_the_right_seniority(title: str) -> None:
-    """The staging models' rule (leadflow.title_seniority_select): the first pattern by priority that
-    matches the lower-cased, single-spaced title, evaluated by DuckDB's regexp_matches as the models do."""
-    connection = duckdb.connect()
-    seniority = connection.execute(
-        """
-        select seniority
+def first_matching_label(seed: str, label: str, title: str) -> str | None:
+    """leadflow.title_label_select's rule on one title: the `label` of the first pattern of `seed`
+    by priority that matches the lower-cased, single-spaced title (DuckDB's regexp_matches, as
+    the models use); None when none matches."""
+    row = duckdb.connect().execute(
+        f"""
+        select {label}
         from read_csv(?, header = true, all_varchar = true) as patterns
         where regexp_matches(trim(regexp_replace(lower(?), '\\s+', ' ', 'g')), pattern)
         order by cast(priority as integer)
         limit 1
         """,
-        [str(SEEDS / "title_seniority_patterns.csv"), title],
+        [str(SEEDS / f"{seed}.csv"), title],
     ).fetchone()
-    assert seniority is not None and seniority[0] == REAL_TITLES[title], f"{title!r} -> {seniority}"
+    return None if row is None else str(row[0])
+
+
+@pytest.mark.parametrize("title", sorted(REAL_TITLES))
+def test_real_world_titles_get_the_right_seniority(title: str) -> None:
+    """The staging models' rule (leadflow.title_seniority_select): the first pattern by priority that
+    matches the lower-cased, single-spaced title, evaluated by DuckDB's regexp_matches as the models do."""
+    seniority = first_matching_label("title_seniority_patterns", "seniority", title)
+    assert seniority == REAL_TITLES[title], f"{title!r} -> {seniority}"
 
 
 # real titles and the department a buying group reads from them (seeds/title_department_patterns.csv;
@@ -134,18 +141,8 @@ DEPARTMENT_TITLES = {
 def test_real_world_titles_get_the_right_department(title: str) -> None:
     """int_accounts__people's rule (leadflow.title_label_select over title_department_patterns), as
     the seniority test above evaluates it."""
-    connection = duckdb.connect()
-    department = connection.execute(
-        """
-        select department
-        from read_csv(?, header = true, all_varchar = true) as patterns
-        where regexp_matches(trim(regexp_replace(lower(?), '\\s+', ' ', 'g')), pattern)
-        order by cast(priority as integer)
-        limit 1
-        """,
-        [str(SEEDS / "title_department_patterns.csv"), title],
-    ).fetchone()
-    assert (department[0] if department else None) == DEPARTMENT_TITLES[title], f"{title!r} -> {department}"
+    department = first_matching_label("title_department_patterns", "department", title)
+    assert department == DEPARTMENT_TITLES[title], f"{title!r} -> {department}"
 
 
 def test_variants_of_one_reason_code_agree() -> None:
