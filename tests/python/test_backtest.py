@@ -1,6 +1,6 @@
 """The score backtest and the suggested weights on generated data, where the generator plants a
 known effect (GeneratorConfig.planted: managers at accounts convert to opportunities more than
-twice as often as everyone else, while the fit rules give a manager fewer points than a director)."""
+twice as often as the other MQLs at an account, while the fit rules give a manager fewer points than a director)."""
 
 from __future__ import annotations
 
