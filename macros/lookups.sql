@@ -83,28 +83,41 @@
 {%- endmacro %}
 
 {#-
-    The select list of a sync model: every leadflow value of int_sync__person_values (aliased
-    `values_alias`) under the CRM field API name seeds/sync_fields.csv gives it for `crm`. The seed
+    The select list of a sync model: every leadflow value of int_sync__person_values (grain
+    person) or int_sync__account_values (grain account), aliased `values_alias`, under the CRM
+    field API name seeds/sync_fields.csv gives it for `crm` and `grain`. The seed
     is read when the model runs (it is built first: the ref makes it a parent), so renaming a
     field is a seed edit and a rebuild.
 -#}
-{% macro sync_field_columns(crm, values_alias) -%}
+{% macro sync_field_columns(crm, values_alias, grain='person') -%}
     {%- set seed = ref('sync_fields') -%}
     {%- set fields = [] -%}
     {%- if execute and load_relation(seed) is not none -%}
         {%- set rows = run_query(
-            "select field, crm_field_name from " ~ seed ~ " where crm = '" ~ crm ~ "' order by field"
+            "select field, crm_field_name from " ~ seed ~ " where crm = '" ~ crm
+            ~ "' and grain = '" ~ grain ~ "' order by field"
         ).rows -%}
         {%- for row in rows -%}
             {%- do fields.append((row[0], row[1])) -%}
         {%- endfor -%}
     {%- else -%}
         {#- parsing, or linting without a built seed: leadflow's own names stand in -#}
-        {%- for field in ['fit_grade', 'fit_score', 'intent_band', 'intent_score', 'priority_tier',
-                          'reroute_owner_id', 'routed_owner_id', 'routing_method', 'routing_reason',
-                          'scoring_model_version'] -%}
+        {%- set own_names = {
+            'person': ['fit_grade', 'fit_score', 'intent_band', 'intent_score', 'priority_tier',
+                       'reroute_owner_id', 'routed_owner_id', 'routing_method', 'routing_reason',
+                       'scoring_model_version'],
+            'account': ['account_fit_grade', 'account_fit_score', 'account_intent_band',
+                        'account_intent_score', 'account_priority_action', 'account_priority_tier',
+                        'engaged_people', 'roles_missing', 'account_model_version']
+        } -%}
+        {%- for field in own_names[grain] -%}
             {%- do fields.append((field, field)) -%}
         {%- endfor -%}
+    {%- endif -%}
+    {%- if execute and not fields -%}
+        {{ exceptions.raise_compiler_error(
+            "seeds/sync_fields.csv has no " ~ grain ~ " field for crm " ~ crm ~ ": a sync model needs at least one"
+        ) }}
     {%- endif -%}
     {%- for field, crm_field_name in fields %}
         {{ values_alias }}.{{ field }} as {{ crm_field_name }}{{ ',' if not loop.last }}

@@ -1,7 +1,7 @@
 """A local stand-in for the HubSpot and Salesforce APIs, and a small warehouse to sync from.
 
 FakeCrm (loopback only) implements the request/response shapes leadflow uses: HubSpot CRM v3
-contacts batch update and batch read; Salesforce Bulk API 2.0 ingest (create job, upload CSV,
+contacts and companies batch update and batch read; Salesforce Bulk API 2.0 ingest (create job, upload CSV,
 UploadComplete / Aborted, job status, successfulResults, failedResults) and the sObject
 Collections retrieve (GET /composite/sobjects/{SObject}?ids=...&fields=...). It validates what it
 receives (a bearer token per CRM, at most 100 HubSpot inputs, string property values, CSV with
@@ -46,6 +46,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -330,7 +331,7 @@ class FakeCrm:
 
             @staticmethod
             def _endpoint(method: str, path: str) -> str:
-                if path.startswith("/crm/v3/objects/contacts/batch/"):
+                if re.match(r"/crm/v3/objects/[a-z_]+/batch/", path):  # contacts, companies
                     return "hubspot_" + path.rsplit("/", 1)[-1]
                 if path.startswith(RETRIEVE):
                     return "salesforce_retrieve"
@@ -435,17 +436,17 @@ def build_warehouse(
     try:
         for schema in ("config", "marts", "leadflow_meta"):
             con.execute(f"create schema {schema}")
-        con.execute("create table config.sync_targets (target varchar, crm varchar, sync_model varchar, crm_object varchar, "
+        con.execute("create table config.sync_targets (target varchar, crm varchar, grain varchar, sync_model varchar, crm_object varchar, "
                     "record_id_column varchar, score_change_threshold double, records_per_request integer, "
                     "max_requests integer, per_seconds double, description varchar)")
-        con.executemany("insert into config.sync_targets values (?, ?, ?, ?, ?, 15, ?, 1000, 1, 'test')", [
+        con.executemany("insert into config.sync_targets values (?, ?, 'person', ?, ?, ?, 15, ?, 1000, 1, 'test')", [
             ["salesforce_lead", "salesforce", "sync_salesforce__lead_scores", "Lead", "Id", 100],
             ["salesforce_contact", "salesforce", "sync_salesforce__contact_scores", "Contact", "Id", 100],
             ["hubspot_contact", "hubspot", "sync_hubspot__contact_scores", "contacts", "id", 100],
         ])
-        con.execute("create table config.sync_fields (crm varchar, field varchar, crm_field_name varchar, "
+        con.execute("create table config.sync_fields (crm varchar, grain varchar, field varchar, crm_field_name varchar, "
                     "change_rule varchar, description varchar)")
-        con.executemany("insert into config.sync_fields values (?, ?, ?, ?, 'test')",
+        con.executemany("insert into config.sync_fields values (?, 'person', ?, ?, ?, 'test')",
                         [["salesforce", *f] for f in SF_FIELDS] + [["hubspot", *f] for f in HS_FIELDS])
         counts = {"sync_salesforce__lead_scores": ("00Q", leads), "sync_salesforce__contact_scores": ("003", contacts),
                   "sync_hubspot__contact_scores": ("9", hubspot)}

@@ -182,7 +182,7 @@ def measure(
     print(f"day 0, {stamps[0]}: full refresh, every record written ...", file=sys.stderr, flush=True)
     build(database, stamps[0], full_refresh=True, target_path=target_path)
     with duckdb.connect(str(database), read_only=True) as con:
-        targets = load_targets(con)
+        targets = load_targets(con, grain="person")  # churn is measured per person
         previous = snapshot(con, targets)
     written = {threshold: {name: dict(values) for name, values in previous.values.items()} for threshold in thresholds}
     results = []

@@ -19,8 +19,10 @@ from .errors import SyncConfigError as SyncConfigError
 
 CHANGE_RULES = ("score", "exact", "consent")
 
-TargetRow = tuple[object, object, object, object, object, object, object, object, object]
-FieldRow = tuple[object, object, object, object]
+TargetRow = tuple[object, object, object, object, object, object, object, object, object, object]
+FieldRow = tuple[object, object, object, object, object]
+
+GRAINS = ("person", "account")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Field:
 class Target:
     name: str
     crm: str
+    grain: str  # 'person' (leads, contacts) or 'account' (accounts, companies): which sync_fields rows
     sync_model: str
     crm_object: str
     record_id_column: str
@@ -51,13 +54,14 @@ class Target:
 def make_targets(
     target_rows: Iterable[TargetRow], field_rows: Iterable[FieldRow], model_columns: Mapping[str, set[str]]
 ) -> list[Target]:
-    """Targets from sync_targets / sync_fields rows; `model_columns` maps a sync model to its columns (lower case)."""
+    """Targets from sync_targets / sync_fields rows (the fields of a target are those of its crm and
+    grain); `model_columns` maps a sync model to its columns (lower case)."""
     field_list = list(field_rows)
     targets = []
-    for name, crm, model, crm_object, id_column, threshold, per_request, max_requests, per_seconds in target_rows:
-        fields = tuple(Field(str(f), str(n), str(rule)) for c, f, n, rule in field_list if c == crm)
+    for name, crm, grain, model, crm_object, id_column, threshold, per_request, max_requests, per_seconds in target_rows:
+        fields = tuple(Field(str(f), str(n), str(rule)) for c, g, f, n, rule in field_list if (c, g) == (crm, grain))
         target = Target(
-            str(name), str(crm), str(model), str(crm_object), str(id_column), float(str(threshold)),
+            str(name), str(crm), str(grain), str(model), str(crm_object), str(id_column), float(str(threshold)),
             int(str(per_request)), int(str(max_requests)), float(str(per_seconds)), fields,
         )
         check_target(target, model_columns.get(target.sync_model, set()))
@@ -67,6 +71,14 @@ def make_targets(
 
 def check_target(target: Target, columns: set[str]) -> None:
     """Raise SyncConfigError unless the target's sync model is built with every configured column."""
+    if target.grain not in GRAINS:
+        raise SyncConfigError(
+            f"seeds/sync_targets.csv: target {target.name} has grain {target.grain!r} (use one of {', '.join(GRAINS)})"
+        )
+    if not target.fields:
+        raise SyncConfigError(
+            f"seeds/sync_fields.csv has no {target.grain} field for crm {target.crm}: target {target.name} would send nothing"
+        )
     bad_rules = sorted({f.change_rule for f in target.fields} - set(CHANGE_RULES))
     if bad_rules:
         raise SyncConfigError(

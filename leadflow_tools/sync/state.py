@@ -106,18 +106,18 @@ class RunCounts:
     message: str
 
 
-def load_targets(con: duckdb.DuckDBPyConnection, crm: str | None = None) -> list[Target]:
-    """The targets of `crm` (all when None) from config.sync_targets / sync_fields, checked against
-    their built sync models."""
+def load_targets(con: duckdb.DuckDBPyConnection, crm: str | None = None, grain: str | None = None) -> list[Target]:
+    """The targets of `crm` and `grain` (all when None) from config.sync_targets / sync_fields,
+    checked against their built sync models."""
     try:
         rows = con.execute(
-            "select target, crm, sync_model, crm_object, record_id_column, score_change_threshold, "
+            "select target, crm, grain, sync_model, crm_object, record_id_column, score_change_threshold, "
             "records_per_request, max_requests, per_seconds from config.sync_targets "
-            "where ? is null or crm = ? order by target",
-            [crm, crm],
+            "where (? is null or crm = ?) and (? is null or grain = ?) order by target",
+            [crm, crm, grain, grain],
         ).fetchall()
         field_rows = con.execute(
-            "select crm, field, crm_field_name, change_rule from config.sync_fields order by crm, field"
+            "select crm, grain, field, crm_field_name, change_rule from config.sync_fields order by crm, grain, field"
         ).fetchall()
         column_rows = con.execute(
             "select table_name, lower(column_name) from information_schema.columns where table_schema = 'marts'"

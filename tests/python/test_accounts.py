@@ -83,3 +83,52 @@ def test_buying_group_rows_for_every_role_of_every_account(built_db: Path) -> No
         "select count(*) from marts.dim_accounts where roles_missing is not null",
     )
     assert 0 < missing_listed < accounts
+
+
+def test_account_sync_feeds_carry_each_accounts_values(built_db: Path) -> None:
+    """The Salesforce account and HubSpot company feeds, read through seeds/sync_fields.csv as
+    scripts/sync_crm.py reads them: every Salesforce account once, every live HubSpot company once
+    with the values of the account it belongs to (a company matched to a Salesforce account carries
+    that account's priority), and the person feeds carry their account's priority."""
+    import duckdb
+
+    from leadflow_tools.sync.state import load_targets, read_model
+
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        targets = {target.name: target for target in load_targets(con, grain="account")}
+        assert set(targets) == {"salesforce_account", "hubspot_company"}
+        salesforce = read_model(con, targets["salesforce_account"])
+        hubspot = read_model(con, targets["hubspot_company"])
+        lead_target = next(t for t in load_targets(con, "salesforce", "person") if t.name == "salesforce_lead")
+        lead_feed = read_model(con, lead_target)
+    tier_field = {t.name: next(f.crm_name for f in t.fields if f.name == "account_priority_tier") for t in targets.values()}
+    dim = {
+        str(key): (sf_id, int(str(tier)), str(action))
+        for key, sf_id, tier, action in query(
+            built_db, "select account_key, salesforce_account_id, priority_tier, priority_action from marts.dim_accounts"
+        )
+    }
+    salesforce_ids = {str(sf_id) for sf_id, _, _ in dim.values() if sf_id is not None}
+    assert set(salesforce) == salesforce_ids and salesforce_ids
+    by_salesforce_id = {str(sf_id): tier for sf_id, tier, _ in dim.values() if sf_id is not None}
+    assert all(values[tier_field["salesforce_account"]] == by_salesforce_id[record_id] for record_id, values in salesforce.items())
+    company_accounts = dict(query(
+        built_db, "select cast(hubspot_company_id as varchar), account_key from intermediate.int_accounts__hubspot_companies"
+    ))
+    live_companies = {str(row[0]) for row in query(built_db, "select hubspot_company_id from staging.stg_hubspot__companies")}
+    assert set(hubspot) == live_companies and live_companies
+    wrong = [c for c, values in hubspot.items() if values[tier_field["hubspot_company"]] != dim[str(company_accounts[c])][1]]
+    assert not wrong, wrong[:5]
+    # companies matched to a Salesforce account exist in the test data, and carry that account's values
+    matched = [c for c in hubspot if str(company_accounts[c]).startswith("sf:")]
+    assert matched
+    # the lead feed: a lead's account tier is its account's (int_accounts__people), empty without one
+    person_tier = dict(query(
+        built_db,
+        "select records.record_id, accounts.priority_tier from intermediate.int_sync__crm_records as records "
+        "left join intermediate.int_accounts__people as people using (lead_key) "
+        "left join marts.dim_accounts as accounts using (account_key) where records.sync_target = 'salesforce_lead'",
+    ))
+    lead_tier_field = next(f.crm_name for f in lead_target.fields if f.name == "account_priority_tier")
+    assert {k: v[lead_tier_field] for k, v in lead_feed.items()} == person_tier
+    assert any(v is not None for v in person_tier.values()) and any(v is None for v in person_tier.values())

@@ -211,3 +211,34 @@ def test_hubspot_lead_status_never_yields_sql_and_only_moves_forward() -> None:
     (connected,) = [row for row in statuses if row["source_value"] == "connected"]
     assert connected["lifecycle_stage"] == "" and connected["working_state"] == "connected"
 
+
+
+def sql_columns(model_path: str) -> set[str]:
+    """The output names of a model's final select list (the last name on each line), read from its SQL."""
+    text = (ROOT / model_path).read_text()
+    final = text[text.rindex("final as (") :]
+    select_list = final[final.index("select") + len("select") : final.index("\n    from ")]
+    return set(re.findall(r"\b([a-z_]+),?\s*$", select_list, flags=re.MULTILINE))
+
+
+def test_every_sync_target_has_fields_that_its_values_model_makes() -> None:
+    """sync_targets and sync_fields agree: each target has fields of its crm and grain, every field
+    is a column of the grain's values model (int_sync__person_values / int_sync__account_values), and
+    each CRM's person and account targets each have a field of every change rule they use."""
+    values_models = {
+        "person": sql_columns("models/intermediate/sync/int_sync__person_values.sql"),
+        "account": sql_columns("models/intermediate/sync/int_sync__account_values.sql"),
+    }
+    fields = rows("sync_fields")
+    targets_without_fields = [
+        t["target"] for t in rows("sync_targets")
+        if not any(f["crm"] == t["crm"] and f["grain"] == t["grain"] for f in fields)
+    ]
+    assert not targets_without_fields
+    unknown = [(f["crm"], f["grain"], f["field"]) for f in fields if f["field"] not in values_models[f["grain"]]]
+    assert not unknown
+    # the two CRMs write the same values (a field on one and not the other is a forgotten row)
+    by_crm = defaultdict(set)
+    for f in fields:
+        by_crm[f["crm"]].add((f["grain"], f["field"], f["change_rule"]))
+    assert by_crm["salesforce"] == by_crm["hubspot"]

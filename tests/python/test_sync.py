@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import ROOT, database_path, query
@@ -23,9 +24,10 @@ from leadflow_tools.sync.config import Field, Target
 from leadflow_tools.sync.http import RateLimiter
 from leadflow_tools.sync.payloads import hubspot_batch, salesforce_csv, values_match
 from leadflow_tools.sync.salesforce import our_id
+from leadflow_tools.sync.state import load_targets, read_model
 
 FIELDS = (Field("fit_grade", "Fit_Grade__c", "exact"), Field("fit_score", "Fit_Score__c", "score"))
-TARGET = Target("t", "salesforce", "m", "Lead", "Id", 5.0, 100, 10, 1.0, FIELDS)
+TARGET = Target("t", "salesforce", "person", "m", "Lead", "Id", 5.0, 100, 10, 1.0, FIELDS)
 
 
 def test_a_score_must_move_by_the_threshold_and_any_exact_change_counts() -> None:
@@ -88,10 +90,12 @@ def sync_db(built_db: Path, tmp_path: Path) -> Path:
 
 
 def _ids(database: Path) -> tuple[set[str], set[str]]:
-    hubspot = {str(r[0]) for r in query(database, "select id from marts.sync_hubspot__contact_scores")}
-    salesforce = {str(r[0]) for r in query(database, "select Id from marts.sync_salesforce__lead_scores "
-                                                     "union all select Id from marts.sync_salesforce__contact_scores")}
-    return hubspot, salesforce
+    """(HubSpot ids, Salesforce ids) of every sync target: people, accounts and companies."""
+    ids: dict[str, set[str]] = {"hubspot": set(), "salesforce": set()}
+    with duckdb.connect(str(database), read_only=True) as con:
+        for target in load_targets(con):
+            ids[target.crm] |= set(read_model(con, target))
+    return ids["hubspot"], ids["salesforce"]
 
 
 @pytest.fixture()

@@ -126,7 +126,7 @@ def test_without_build_runs_only_the_as_of_values_are_checked_with_a_warning(
 def test_a_consent_change_is_sent_first_and_whatever_the_thresholds() -> None:
     fields = (Field("fit_score", "Score__c", "score"), Field("fit_grade", "Grade__c", "exact"),
               Field("email_consent", "Leadflow_Email_Consent__c", "consent"))
-    target = Target("t", "salesforce", "m", "Lead", "Id", 1000.0, 100, 10, 1.0, fields)
+    target = Target("t", "salesforce", "person", "m", "Lead", "Id", 1000.0, 100, 10, 1.0, fields)
     written = {r: {"Score__c": 50, "Grade__c": "B", "Leadflow_Email_Consent__c": "subscribed"} for r in "abcd"}
     model = {"a": {"Score__c": 50, "Grade__c": "B", "Leadflow_Email_Consent__c": "opted_out"},
              "b": {"Score__c": 99, "Grade__c": "A", "Leadflow_Email_Consent__c": "opted_out"},
@@ -181,10 +181,10 @@ def memory_crm(box: Sandbox, monkeypatch: pytest.MonkeyPatch) -> type[_Memory]:
     monkeypatch.setitem(DESTINATIONS, "memory", spec)
     monkeypatch.setenv("MEMORY_TOKEN", "t")
     monkeypatch.setattr(_Memory, "sent", [])
-    box.execute("insert into config.sync_targets values ('memory_contact', 'memory', 'sync_hubspot__contact_scores', "
+    box.execute("insert into config.sync_targets values ('memory_contact', 'memory', 'person', 'sync_hubspot__contact_scores', "
                 "'contacts', 'id', 15, 100, 1000, 1, 'test')")
-    box.execute("insert into config.sync_fields select 'memory', field, crm_field_name, change_rule, description "
-                "from config.sync_fields where crm = 'hubspot'")
+    box.execute("insert into config.sync_fields select 'memory', grain, field, crm_field_name, change_rule, description "
+                "from config.sync_fields where crm = 'hubspot' and grain = 'person'")
     return _Memory
 
 
