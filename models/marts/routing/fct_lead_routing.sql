@@ -20,7 +20,7 @@
            weight_r / team weight, and the choice does not depend on other leads or on scores,
            so a proposal the CRM has not taken yet does not move between reps from one day to
            the next); a rep takes the leads that chose it in priority order (tier, then
-           intent, fit, lead_key) up to its capacity and its weight's share of the team's
+           the account's priority tier, intent, fit, lead_key) up to its capacity and its weight's share of the team's
            served leads, rounded down (rounded up, two weight-2 reps could each keep 7 of 16
            leads and leave a weight-1 rep at 2: 3.5 against 2 a weight);
         b) the leads left over are dealt to the capacity left: rep r's slots continue at
@@ -28,6 +28,11 @@
            priority order.
         Only the leads the team's total capacity serves, in priority order, take part, so a
         lead never waits while a lower-priority one of its team is served.
+        The account's priority (dim_accounts through int_accounts__people; ABM: the buying group
+        of a target_now account is engaging) orders leads within their own tier only, so it
+        decides who is served first when capacity runs short and never lifts a lead above a
+        better tier; var('routing_orders_by_account_priority') false leaves it out. A team lead
+        at a priority-1 account says so in its reason.
         Deterministic, never over a cap, balanced by weight within about one lead. Leads left
         over wait in the team queue, with that reason.
       3 a person with an open, breached SLA clock (fct_lead_sla open_breached) who is held by a
@@ -53,6 +58,19 @@ capacity as {{ leadflow.not_materialized() }} (
 
 rep_availability as (
     select * from {{ ref('int_routing__rep_availability') }}
+),
+
+account_priorities as (
+    -- each person's account and its priority (people without an account have none)
+    select
+        account_people.lead_key,
+        accounts.account_key,
+        accounts.account_name,
+        accounts.priority_tier as account_priority_tier,
+        accounts.priority_action as account_priority_action
+    from {{ ref('int_accounts__people') }} as account_people
+    inner join {{ ref('dim_accounts') }} as accounts
+        on account_people.account_key = accounts.account_key
 ),
 
 users as {{ leadflow.not_materialized() }} (
@@ -82,10 +100,16 @@ targets as (
         lead_targets.rule_description,
         lead_targets.owner_by_rule,
         lead_targets.team_by_rule,
-        lead_targets.kept_owner_id
+        lead_targets.kept_owner_id,
+        account_priorities.account_key,
+        account_priorities.account_name as priority_account_name,
+        account_priorities.account_priority_tier,
+        account_priorities.account_priority_action
     from open_leads
     inner join lead_targets
         on open_leads.lead_key = lead_targets.lead_key
+    left join account_priorities
+        on open_leads.lead_key = account_priorities.lead_key
 ),
 
 team_capacity as (
@@ -97,15 +121,22 @@ team_capacity as (
 ),
 
 waiting as (
-    -- team leads without a kept owner, numbered per team in priority order (tier, then intent,
-    -- fit, lead_key): the order in which they claim capacity when it runs short
+    -- team leads without a kept owner, numbered per team in priority order (tier, then the
+    -- account's priority tier, none last, then intent, fit, lead_key): the order in which they
+    -- claim capacity when it runs short
     select
         targets.lead_key,
         targets.team_by_rule as team,
         row_number() over (
             partition by targets.team_by_rule
             order by
-                targets.priority_tier asc, targets.intent_score desc, targets.fit_score desc, targets.lead_key asc
+                targets.priority_tier asc,
+                {%- if var('routing_orders_by_account_priority', true) %}
+                coalesce(targets.account_priority_tier, 99) asc,
+                {%- endif %}
+                targets.intent_score desc,
+                targets.fit_score desc,
+                targets.lead_key asc
         ) as priority_number
     from targets
     where
@@ -341,6 +372,9 @@ final as (
         decided.assignment_method = 'round_robin' as is_new_assignment,
         decided.open_opportunity_id is not null as has_open_opportunity,
         decided.territory_id,
+        decided.account_key,
+        decided.account_priority_tier,
+        decided.account_priority_action,
         case decided.assignment_method
             when 'disqualified'
                 then
@@ -414,6 +448,15 @@ final as (
                             decided.route_label || ': team ' || decided.team_by_rule
                             || ', no rep available (out of office, unavailable or at cap): waiting in the team queue'
                     end
+        end
+        || case
+            when
+                decided.assignment_method in ('round_robin', 'team_queue', 'kept_current_owner')
+                and decided.account_priority_tier = 1
+                then
+                    '; account ' || coalesce(decided.priority_account_name, decided.account_key)
+                    || ' is priority 1 (' || decided.account_priority_action || ')'
+            else ''
         end as routing_reason,
         decided.blocked_reason,
         decided.is_current_owner_away,
