@@ -62,6 +62,7 @@ import duckdb
 
 from .. import PROJECT_ROOT
 from ..sync.cli import main
+from ..sync.state import load_targets, read_model
 
 ROOT = PROJECT_ROOT
 TOKEN = "test-token"
@@ -71,9 +72,15 @@ AS_OF = "2026-11-01 00:00:00"
 
 
 class FakeCrm:
-    def __init__(self, hubspot_ids: set[str], salesforce_ids: set[str], timeout_sleep: float = 1.5) -> None:
+    def __init__(
+        self, hubspot_ids: set[str], salesforce_ids: set[str], timeout_sleep: float = 1.5,
+        object_of: dict[tuple[str, str], str] | None = None,
+    ) -> None:
         self.hubspot_ids = hubspot_ids
         self.salesforce_ids = salesforce_ids
+        # (crm, record id) -> the object it is (warehouse_objects): a write through another
+        # object's endpoint or job is a problem; empty: objects are not checked
+        self.object_of = object_of or {}
         self.timeout_sleep = timeout_sleep
         self.late_delay = 1.5
         self.slow_sleep = 2.0
@@ -147,7 +154,12 @@ class FakeCrm:
             time.sleep(0.3)
 
     # -- HubSpot -------------------------------------------------------------------------------
-    def hubspot_update(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _check_object(self, crm: str, record_id: str, crm_object: str | None) -> None:
+        expected = self.object_of.get((crm, record_id))
+        if expected is not None and expected != crm_object:
+            self.problems.append(f"{crm} {record_id} belongs to {expected}, written as {crm_object}")
+
+    def hubspot_update(self, body: dict[str, Any], crm_object: str = "contacts") -> tuple[int, dict[str, Any]]:
         inputs = body.get("inputs", [])
         if not 0 < len(inputs) <= 100:
             self.problems.append(f"hubspot batch of {len(inputs)} inputs")
@@ -168,6 +180,7 @@ class FakeCrm:
                                    "message": f"Property values were not valid for {record_id}",
                                    "context": {"ids": [record_id]}})
                 else:
+                    self._check_object("hubspot", record_id, crm_object)
                     self._write("hubspot", record_id, properties)
                     if record_id in self.omit_results:
                         self.fired["hubspot:omit_results"] += 1
@@ -211,6 +224,7 @@ class FakeCrm:
                     self.fired["salesforce:reject"] += 1
                     failed.append({"sf__Id": record_id, "sf__Error": "FIELD_CUSTOM_VALIDATION_EXCEPTION:Fit grade rejected", **row})
                 else:
+                    self._check_object("salesforce", record_id, job.get("object"))
                     self._write("salesforce", record_id, row)
                     ok.append({"sf__Id": record_id, "sf__Created": "false", **row})
             omitted = [r for r in ok if r["sf__Id"] in self.omit_results]
@@ -345,7 +359,7 @@ class FakeCrm:
 
             def _handle(self, method: str, path: str, body: bytes, endpoint: str) -> tuple[int, Any, str]:
                 if endpoint == "hubspot_update":
-                    status, answer = crm.hubspot_update(json.loads(body))
+                    status, answer = crm.hubspot_update(json.loads(body), path.split("/")[4])
                     return status, answer, "application/json"
                 if endpoint == "hubspot_read":
                     return 200, crm.hubspot_read(json.loads(body)), "application/json"
@@ -501,12 +515,28 @@ def synced(database: Path) -> dict[tuple[str, str], dict[str, object]]:
 
 
 def warehouse_ids(database: Path) -> tuple[set[str], set[str]]:
-    """(HubSpot ids, Salesforce ids) of a warehouse build_warehouse wrote."""
-    hubspot = {str(r[0]) for r in state_rows(database, "select id from marts.sync_hubspot__contact_scores")}
-    salesforce = {str(r[0]) for r in state_rows(
-        database, "select Id from marts.sync_salesforce__lead_scores union all select Id from marts.sync_salesforce__contact_scores"
-    )}
-    return hubspot, salesforce
+    """(HubSpot ids, Salesforce ids) of every sync target of a warehouse (build_warehouse's or a dbt
+    build's: people, accounts and companies), read as the sync reads them."""
+    ids: dict[str, set[str]] = defaultdict(set)
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        for target in load_targets(con):
+            ids[target.crm] |= set(read_model(con, target))
+    finally:
+        con.close()
+    return ids["hubspot"], ids["salesforce"]
+
+
+def warehouse_objects(database: Path) -> dict[tuple[str, str], str]:
+    """(crm, record id) -> the CRM object its sync target writes (Lead, Account, companies, ...)."""
+    objects: dict[tuple[str, str], str] = {}
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        for target in load_targets(con):
+            objects.update({(target.crm, record_id): target.crm_object for record_id in read_model(con, target)})
+    finally:
+        con.close()
+    return objects
 
 
 class Sandbox:

@@ -17,8 +17,9 @@ from .report import exit_code, render
 from .run import RunOptions, run
 
 DESCRIPTION = """\
-Reverse ETL: diff the sync models (marts.sync_salesforce__lead_scores, sync_salesforce__contact_scores,
-sync_hubspot__contact_scores) against the values each CRM last accepted and, with --push, send the changed
+Reverse ETL: diff the sync models (seeds/sync_targets.csv: marts.sync_salesforce__lead_scores,
+sync_salesforce__contact_scores, sync_salesforce__account_scores, sync_hubspot__contact_scores,
+sync_hubspot__company_scores) against the values each CRM last accepted and, with --push, send the changed
 rows (Salesforce Bulk API 2.0 ingest jobs, HubSpot batch updates of at most 100 inputs).
 
 What counts as changed (seeds/sync_fields.csv change_rule): 'exact' fields on any difference, 'score' fields

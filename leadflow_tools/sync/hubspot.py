@@ -32,7 +32,7 @@ def payload(target: Target, chunk: Sequence[Change]) -> tuple[str, bytes]:
 
 
 class HubSpot:
-    """A HubSpot object type (contacts) as a sync destination."""
+    """A HubSpot object type (contacts, companies) as a sync destination."""
 
     def __init__(self, client: HttpClient, target: Target, settings: Settings | None = None) -> None:
         self.client = client

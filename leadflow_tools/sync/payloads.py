@@ -3,7 +3,7 @@
 Salesforce Bulk API 2.0 ingest: CSV, header = the record id column ("Id") then the field API
 names, one row per record, LF line endings; an empty cell leaves the field unchanged, "#N/A"
 clears it (Bulk 2.0 convention), so a null value is written as #N/A.
-HubSpot batch update: {"inputs": [{"id": "<contact id>", "properties": {"<property>": "<text>"}}]},
+HubSpot batch update: {"inputs": [{"id": "<record id>", "properties": {"<property>": "<text>"}}]},
 at most 100 inputs; property values are strings, a null is an empty string (clears it).
 
 Payload files under --output are a debug copy of what was (or, in a dry run, would be) sent;

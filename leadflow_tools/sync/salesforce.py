@@ -54,7 +54,7 @@ def payload(target: Target, chunk: Sequence[Change]) -> tuple[str, bytes]:
 
 
 class Salesforce:
-    """A Salesforce object (Lead, Contact) as a sync destination."""
+    """A Salesforce object (Lead, Contact, Account) as a sync destination."""
 
     def __init__(self, client: HttpClient, target: Target, settings: Settings | None = None) -> None:
         settings = settings or Settings()

@@ -18,4 +18,6 @@ from leadflow_tools.faults.fake_crm import (  # noqa: F401
     state_rows,
     sync_command,
     synced,
+    warehouse_ids,
+    warehouse_objects,
 )

@@ -13,18 +13,16 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from conftest import ROOT, database_path, query
-from fake_crm import TOKEN, FakeCrm, push
+from fake_crm import TOKEN, FakeCrm, push, warehouse_ids, warehouse_objects
 from leadflow_tools.sync.changes import Change, changed_records
 from leadflow_tools.sync.cli import main
 from leadflow_tools.sync.config import Field, Target
 from leadflow_tools.sync.http import RateLimiter
 from leadflow_tools.sync.payloads import hubspot_batch, salesforce_csv, values_match
 from leadflow_tools.sync.salesforce import our_id
-from leadflow_tools.sync.state import load_targets, read_model
 
 FIELDS = (Field("fit_grade", "Fit_Grade__c", "exact"), Field("fit_score", "Fit_Score__c", "score"))
 TARGET = Target("t", "salesforce", "person", "m", "Lead", "Id", 5.0, 100, 10, 1.0, FIELDS)
@@ -89,22 +87,13 @@ def sync_db(built_db: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def _ids(database: Path) -> tuple[set[str], set[str]]:
-    """(HubSpot ids, Salesforce ids) of every sync target: people, accounts and companies."""
-    ids: dict[str, set[str]] = {"hubspot": set(), "salesforce": set()}
-    with duckdb.connect(str(database), read_only=True) as con:
-        for target in load_targets(con):
-            ids[target.crm] |= set(read_model(con, target))
-    return ids["hubspot"], ids["salesforce"]
-
-
 @pytest.fixture()
 def crm(sync_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCrm]:
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
     monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", TOKEN)
     monkeypatch.setenv("SALESFORCE_INSTANCE_URL", "https://unused.invalid")
-    hubspot, salesforce = _ids(sync_db)
-    with FakeCrm(hubspot, salesforce) as server:
+    hubspot, salesforce = warehouse_ids(sync_db)
+    with FakeCrm(hubspot, salesforce, object_of=warehouse_objects(sync_db)) as server:
         yield server
 
 
@@ -188,3 +177,14 @@ def test_churn_command_explains_itself() -> None:
     completed = subprocess.run([sys.executable, str(ROOT / "scripts" / "sync_churn.py"), "--help"],
                                capture_output=True, text=True, check=True)
     assert "--days" in completed.stdout and "score_change_threshold" in completed.stdout
+
+
+def test_the_fake_crm_flags_a_record_written_through_another_objects_endpoint() -> None:
+    """The end-to-end push test relies on this: a company sent to /contacts, or an Account id in a
+    Lead job, is a problem the fake CRM reports (crm.problems)."""
+    crm = FakeCrm({"7"}, {"001A"}, object_of={("hubspot", "7"): "companies", ("salesforce", "001A"): "Account"})
+    crm.hubspot_update({"inputs": [{"id": "7", "properties": {"leadflow_account_fit_grade": "A"}}]}, "contacts")
+    crm.hubspot_update({"inputs": [{"id": "7", "properties": {"leadflow_account_fit_grade": "A"}}]}, "companies")
+    crm.salesforce_process({"data": "Id,Account_Fit_Grade__c\n001A,A\n", "externalIdFieldName": "Id", "object": "Lead"})
+    assert crm.problems == ["hubspot 7 belongs to companies, written as contacts",
+                            "salesforce 001A belongs to Account, written as Lead"]

@@ -167,13 +167,13 @@ def test_a_pending_row_is_stored_before_the_write_leaves(box: Sandbox) -> None:
     seen: list[int] = []
     original = box.crm.hubspot_update
 
-    def spy(body: dict[str, object]) -> tuple[int, dict[str, object]]:
+    def spy(body: dict[str, object], crm_object: str = "contacts") -> tuple[int, dict[str, object]]:
         con = duckdb.connect(str(box.database))  # the sync holds no connection meanwhile
         try:
             seen.append(con.execute("select count(*) from leadflow_sync.sync_pending").fetchone()[0])  # type: ignore[index]
         finally:
             con.close()
-        return original(body)
+        return original(body, crm_object)
 
     box.crm.hubspot_update = spy  # type: ignore[method-assign]
     assert box.push("--target", "hubspot") == 0

@@ -2,7 +2,8 @@
     The values leadflow writes back to the CRMs' account records (Salesforce accounts, HubSpot
     companies), one row per account (dim_accounts), under leadflow's own names; the account sync
     models rename them to each CRM's field API names (seeds/sync_fields.csv, grain account).
-    Nothing about a single person is written to an account: counts and role names only.
+    An account gets counts, scores and role names, never a person's name or events (with one
+    engaged person, the account intent is that person's intent, capped).
 -#}
 with
 

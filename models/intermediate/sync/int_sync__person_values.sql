@@ -6,21 +6,14 @@
     (pages, email engagement, last signal time) is ever written back. email_consent is written
     too: its change_rule (consent) makes the sync resend a person who opted out at once, so the
     CRM never keeps behaviour-based scores for someone who objected.
-    The person's account priority (int_accounts__people -> dim_accounts) rides along, so a rep
-    sees on the lead or contact that its account is being worked (null without an account).
+    The account's priority is not written to people: it goes to the account records
+    (int_sync__account_values); on people it would resend everyone at an account whose intent
+    band moves (measured: 2.6% -> 7.1% of people a day, docs/accounts_and_backtest.md).
 -#}
 with
 
 leads as (
     select * from {{ ref('dim_leads') }}
-),
-
-account_people as (
-    select * from {{ ref('int_accounts__people') }}
-),
-
-accounts as (
-    select * from {{ ref('dim_accounts') }}
 ),
 
 {% if var('using_salesforce', true) %}
@@ -53,16 +46,10 @@ final as (
         case when leads.is_opted_out then 'opted_out' else 'subscribed' end as email_consent,
         cast(cast(leads.latest_score_qualified_at as date) as {{ dbt.type_string() }}) as score_qualified_on,
         leads.recommended_lifecycle_action,
-        leads.next_action,
-        accounts.priority_tier as account_priority_tier,
-        accounts.priority_action as account_priority_action
+        leads.next_action
     from leads
     left join routing
         on leads.lead_key = routing.lead_key
-    left join account_people
-        on leads.lead_key = account_people.lead_key
-    left join accounts
-        on account_people.account_key = accounts.account_key
 )
 
 select * from final
