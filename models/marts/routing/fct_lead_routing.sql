@@ -20,7 +20,7 @@
            weight_r / team weight, and the choice does not depend on other leads or on scores,
            so a proposal the CRM has not taken yet does not move between reps from one day to
            the next); a rep takes the leads that chose it in priority order (tier, then
-           the account's priority tier, intent, fit, lead_key) up to its capacity and its weight's share of the team's
+           an engaging account, intent, fit, lead_key) up to its capacity and its weight's share of the team's
            served leads, rounded down (rounded up, two weight-2 reps could each keep 7 of 16
            leads and leave a weight-1 rep at 2: 3.5 against 2 a weight);
         b) the leads left over are dealt to the capacity left: rep r's slots continue at
@@ -28,11 +28,17 @@
            priority order.
         Only the leads the team's total capacity serves, in priority order, take part, so a
         lead never waits while a lower-priority one of its team is served.
-        The account's priority (dim_accounts through int_accounts__people; ABM: the buying group
-        of a target_now account is engaging) orders leads within their own tier only, so it
-        decides who is served first when capacity runs short and never lifts a lead above a
-        better tier; var('routing_orders_by_account_priority') false leaves it out. A team lead
-        at a priority-1 account says so in its reason.
+        Within a tier, a lead whose account's buying group is engaging comes first: its account
+        (dim_accounts through int_accounts__people) has a priority action of
+        var('routing_account_boost_actions') (target_now: a good-fit new-business account) and
+        at least var('routing_account_boost_min_engaged_people') engaged people (2: someone
+        besides the lead; a tier-1 lead alone already makes its account's intent high, so one
+        person is no buying-group signal). Customers and open deals are routing exceptions that
+        the rules send to their owners, never a reason to jump the new-business queue, and an
+        off-profile or unknown account ranks like no account. It never lifts a lead above a
+        better tier; an empty action list turns it off. Such a lead dealt by round robin or
+        waiting in the team queue says so in its reason (only there did the account take part in
+        the decision).
         Deterministic, never over a cap, balanced by weight within about one lead. Leads left
         over wait in the team queue, with that reason.
       3 a person with an open, breached SLA clock (fct_lead_sla open_breached) who is held by a
@@ -42,6 +48,10 @@
         owner until someone acts, and an out-of-office owner keeps their people unless a
         clock breaches.
 -#}
+{%- set boost_actions = var('routing_account_boost_actions') -%}
+{#- no action listed: nobody is boosted (an empty IN list is not SQL) -#}
+{%- set boost_action_test = "accounts.priority_action in ('" ~ boost_actions | join("', '") ~ "')"
+    if boost_actions | length > 0 else 'false' -%}
 with
 
 open_leads as (
@@ -67,7 +77,13 @@ account_priorities as (
         accounts.account_key,
         accounts.account_name,
         accounts.priority_tier as account_priority_tier,
-        accounts.priority_action as account_priority_action
+        accounts.priority_action as account_priority_action,
+        accounts.engaged_people as account_engaged_people,
+        coalesce(
+            {{ boost_action_test }}
+            and accounts.engaged_people >= {{ var('routing_account_boost_min_engaged_people') }},
+            false
+        ) as is_account_boosted
     from {{ ref('int_accounts__people') }} as account_people
     inner join {{ ref('dim_accounts') }} as accounts
         on account_people.account_key = accounts.account_key
@@ -104,7 +120,9 @@ targets as (
         account_priorities.account_key,
         account_priorities.account_name as priority_account_name,
         account_priorities.account_priority_tier,
-        account_priorities.account_priority_action
+        account_priorities.account_priority_action,
+        account_priorities.account_engaged_people,
+        coalesce(account_priorities.is_account_boosted, false) as is_account_boosted
     from open_leads
     inner join lead_targets
         on open_leads.lead_key = lead_targets.lead_key
@@ -122,7 +140,7 @@ team_capacity as (
 
 waiting as (
     -- team leads without a kept owner, numbered per team in priority order (tier, then the
-    -- account's priority tier, none last, then intent, fit, lead_key): the order in which they
+    -- lead at an engaging account first, then intent, fit, lead_key): the order in which they
     -- claim capacity when it runs short
     select
         targets.lead_key,
@@ -131,9 +149,7 @@ waiting as (
             partition by targets.team_by_rule
             order by
                 targets.priority_tier asc,
-                {%- if var('routing_orders_by_account_priority', true) %}
-                coalesce(targets.account_priority_tier, 99) asc,
-                {%- endif %}
+                case when targets.is_account_boosted then 0 else 1 end asc,
                 targets.intent_score desc,
                 targets.fit_score desc,
                 targets.lead_key asc
@@ -375,6 +391,8 @@ final as (
         decided.account_key,
         decided.account_priority_tier,
         decided.account_priority_action,
+        decided.account_engaged_people,
+        decided.is_account_boosted,
         case decided.assignment_method
             when 'disqualified'
                 then
@@ -451,11 +469,14 @@ final as (
         end
         || case
             when
-                decided.assignment_method in ('round_robin', 'team_queue', 'kept_current_owner')
-                and decided.account_priority_tier = 1
+                decided.assignment_method in ('round_robin', 'team_queue')
+                and decided.is_account_boosted
+                and not coalesce(decided.is_orphaned_pipeline, false)
                 then
-                    '; account ' || coalesce(decided.priority_account_name, decided.account_key)
-                    || ' is priority 1 (' || decided.account_priority_action || ')'
+                    '; account ' || coalesce(decided.priority_account_name, decided.account_key) || ' has '
+                    || cast(decided.account_engaged_people as {{ dbt.type_string() }})
+                    || ' people engaging (' || decided.account_priority_action || ')'
+                    || case when decided.assignment_method = 'round_robin' then ': first in its tier' else '' end
             else ''
         end as routing_reason,
         decided.blocked_reason,
