@@ -227,6 +227,7 @@
                 {"name": "property_country", "data_type": "string", "required": false, "used_for": "fit: region", "column_var": none},
                 {"name": "property_lifecyclestage", "data_type": "string", "required": false, "used_for": "stg_hubspot__companies.lifecycle_stage", "column_var": none},
                 {"name": "property_hubspot_owner_id", "data_type": "string", "required": false, "used_for": "company owner", "column_var": none},
+                {"name": "property_hs_parent_company_id", "data_type": "bigint", "required": false, "used_for": "account hierarchy: the parent company (int_accounts__accounts.parent_account_key)", "column_var": none},
                 {"name": "property_createdate", "data_type": "timestamp", "required": false, "used_for": "future-timestamp check", "column_var": none},
                 {"name": "_fivetran_synced", "data_type": "timestamp", "required": true, "used_for": "version order; freshness", "column_var": none}
             ]},

@@ -1243,6 +1243,10 @@ select
     {_country_variant_expr('country_code', 'j', 'hccv', d.null_country)} as property_country,
     case when account_type = 'Customer' then 'customer' else 'lead' end as property_lifecyclestage,
     (5000 + owner_k)::varchar as property_hubspot_owner_id,
+    -- the parent company (a HubSpot company property): the Salesforce parent's company when it is
+    -- in HubSpot too, and now and then a hierarchy kept in HubSpot alone
+    case when j > 0 and u(j - 1, 'hsco') < 0.6 and (u(j, 'parent') < 0.05 or u(j, 'hcparent') < 0.03)
+         then (2000000 + j - 1)::bigint end as property_hs_parent_company_id,
     created_at as property_createdate,
     modified_at as property_hs_lastmodifieddate,
     synced(modified_at, j, 'hcsync') as _fivetran_synced

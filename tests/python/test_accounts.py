@@ -87,48 +87,85 @@ def test_buying_group_rows_for_every_role_of_every_account(built_db: Path) -> No
 
 def test_account_sync_feeds_carry_each_accounts_values(built_db: Path) -> None:
     """The Salesforce account and HubSpot company feeds, read through seeds/sync_fields.csv as
-    scripts/sync_crm.py reads them: every Salesforce account once, every live HubSpot company once
-    with the values of the account it belongs to (a company matched to a Salesforce account carries
-    that account's priority), and the person feeds carry their account's priority."""
+    scripts/sync_crm.py reads them: every Salesforce account once, every live HubSpot company once,
+    each with every value of its account (dim_accounts, column by column); a company matched to a
+    Salesforce account shares that account's domain."""
     import duckdb
 
     from leadflow_tools.sync.state import load_targets, read_model
 
+    for model, key in (("sync_salesforce__account_scores", "Id"), ("sync_hubspot__company_scores", "id")):
+        assert query(built_db, f"select count(*) - count(distinct {key}) from marts.{model}") == [(0,)]
     with duckdb.connect(str(built_db), read_only=True) as con:
         targets = {target.name: target for target in load_targets(con, grain="account")}
         assert set(targets) == {"salesforce_account", "hubspot_company"}
-        salesforce = read_model(con, targets["salesforce_account"])
-        hubspot = read_model(con, targets["hubspot_company"])
-        lead_target = next(t for t in load_targets(con, "salesforce", "person") if t.name == "salesforce_lead")
-        lead_feed = read_model(con, lead_target)
-    tier_field = {t.name: next(f.crm_name for f in t.fields if f.name == "account_priority_tier") for t in targets.values()}
-    dim = {
-        str(key): (sf_id, int(str(tier)), str(action))
-        for key, sf_id, tier, action in query(
-            built_db, "select account_key, salesforce_account_id, priority_tier, priority_action from marts.dim_accounts"
-        )
+        feeds = {name: read_model(con, target) for name, target in targets.items()}
+    # dim_accounts' own columns, under the names leadflow gives them in the account feeds
+    dim_columns = {
+        "account_fit_score": "fit_score", "account_fit_grade": "fit_grade", "account_intent_score": "intent_score",
+        "account_intent_band": "intent_band", "engaged_people": "engaged_people", "roles_missing": "roles_missing",
+        "account_priority_tier": "priority_tier", "account_priority_action": "priority_action",
+        "account_model_version": "account_model_version",
     }
-    salesforce_ids = {str(sf_id) for sf_id, _, _ in dim.values() if sf_id is not None}
-    assert set(salesforce) == salesforce_ids and salesforce_ids
-    by_salesforce_id = {str(sf_id): tier for sf_id, tier, _ in dim.values() if sf_id is not None}
-    assert all(values[tier_field["salesforce_account"]] == by_salesforce_id[record_id] for record_id, values in salesforce.items())
-    company_accounts = dict(query(
-        built_db, "select cast(hubspot_company_id as varchar), account_key from intermediate.int_accounts__hubspot_companies"
-    ))
-    live_companies = {str(row[0]) for row in query(built_db, "select hubspot_company_id from staging.stg_hubspot__companies")}
-    assert set(hubspot) == live_companies and live_companies
-    wrong = [c for c, values in hubspot.items() if values[tier_field["hubspot_company"]] != dim[str(company_accounts[c])][1]]
+    fields = [f for f in targets["salesforce_account"].fields]
+    assert {f.name for f in fields} == set(dim_columns)
+    select = ", ".join(dim_columns[f.name] for f in fields)
+    dim = {str(row[0]): (row[1], row[2], row[3:]) for row in query(
+        built_db, f"select account_key, salesforce_account_id, domain, {select} from marts.dim_accounts"
+    )}
+    by_salesforce_id = {str(sf_id): values for sf_id, _, values in dim.values() if sf_id is not None}
+
+    def same(sent: tuple[object, ...], expected: tuple[object, ...], names: list[str]) -> bool:
+        """Equal, the intent score to its one-decimal rounding (leadflow.round_to: half away from zero)."""
+        return all(
+            abs(float(str(a)) - float(str(b))) <= 0.05 + 1e-9 if name == "account_intent_score" else a == b
+            for a, b, name in zip(sent, expected, names, strict=True)
+        )
+
+    assert set(feeds["salesforce_account"]) == set(by_salesforce_id) and by_salesforce_id
+    wrong = [
+        record_id for record_id, values in feeds["salesforce_account"].items()
+        if not same(tuple(values[f.crm_name] for f in fields), by_salesforce_id[record_id], [f.name for f in fields])
+    ]
     assert not wrong, wrong[:5]
-    # companies matched to a Salesforce account exist in the test data, and carry that account's values
-    matched = [c for c in hubspot if str(company_accounts[c]).startswith("sf:")]
-    assert matched
-    # the lead feed: a lead's account tier is its account's (int_accounts__people), empty without one
-    person_tier = dict(query(
+    # HubSpot companies: every live one, with its account's values; its account comes from
+    # int_accounts__hubspot_companies, checked here against the domains themselves
+    companies = {str(row[0]): (str(row[1]), row[2]) for row in query(
         built_db,
-        "select records.record_id, accounts.priority_tier from intermediate.int_sync__crm_records as records "
-        "left join intermediate.int_accounts__people as people using (lead_key) "
-        "left join marts.dim_accounts as accounts using (account_key) where records.sync_target = 'salesforce_lead'",
-    ))
-    lead_tier_field = next(f.crm_name for f in lead_target.fields if f.name == "account_priority_tier")
-    assert {k: v[lead_tier_field] for k, v in lead_feed.items()} == person_tier
-    assert any(v is not None for v in person_tier.values()) and any(v is None for v in person_tier.values())
+        "select cast(c.hubspot_company_id as varchar), m.account_key, c.domain from staging.stg_hubspot__companies as c "
+        "join intermediate.int_accounts__hubspot_companies as m using (hubspot_company_id)",
+    )}
+    assert set(feeds["hubspot_company"]) == set(companies) == {
+        str(row[0]) for row in query(built_db, "select hubspot_company_id from staging.stg_hubspot__companies")
+    }
+    hubspot_fields = targets["hubspot_company"].fields
+    names = [f.name for f in fields]
+    wrong = [
+        company for company, values in feeds["hubspot_company"].items()
+        if not same(
+            tuple(values[f.crm_name] for f in hubspot_fields),
+            tuple(dict(zip(names, dim[companies[company][0]][2], strict=True))[f.name] for f in hubspot_fields),
+            [f.name for f in hubspot_fields],
+        )
+    ]
+    assert not wrong, wrong[:5]
+    matched = [c for c, (account_key, _) in companies.items() if account_key.startswith("sf:")]
+    assert matched
+    assert all(str(dim[companies[c][0]][1]).removeprefix("www.") == str(companies[c][1]).removeprefix("www.")
+               for c in matched if companies[c][1] is not None)
+
+
+def test_parents_come_from_salesforce_then_hubspot(built_db: Path) -> None:
+    """Both CRMs' hierarchies reach dim_accounts: a Salesforce ParentId, and for an account without
+    one, its first HubSpot company's hs_parent_company_id (the generator writes both)."""
+    rows = query(
+        built_db,
+        "select accounts.account_key, accounts.parent_account_key, sf.parent_account_id is not null "
+        "from marts.dim_accounts as accounts "
+        "left join staging.stg_salesforce__accounts as sf on accounts.salesforce_account_id = sf.account_id "
+        "where accounts.parent_account_key is not null",
+    )
+    assert all(key != parent for key, parent, _ in rows)
+    from_salesforce = [key for key, parent, has_sf_parent in rows if has_sf_parent and str(parent).startswith("sf:")]
+    from_hubspot = [key for key, parent, has_sf_parent in rows if not has_sf_parent]
+    assert from_salesforce and from_hubspot

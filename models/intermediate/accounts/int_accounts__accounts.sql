@@ -7,8 +7,9 @@
     domain_type classifies the domain as for emails (seeds/email_domains.csv: a competitor's
     domain disqualifies the account's fit); is_hubspot_customer is true when any of the account's
     HubSpot companies is at the customer lifecycle stage.
-    The parent is Salesforce's ParentId when that account exists (HubSpot's parent company is
-    not staged yet).
+    The parent: Salesforce's ParentId when that account exists, else the account of the parent
+    company (HubSpot's hs_parent_company_id) of the account's first-created HubSpot company, when
+    that is another account.
 -#}
 {%- set with_salesforce = var('using_salesforce', true) -%}
 {%- set with_hubspot = var('using_hubspot', true) -%}
@@ -25,7 +26,7 @@ hubspot_companies as (
     select * from {{ ref('stg_hubspot__companies') }}
 ),
 
-company_accounts as (
+company_accounts as {{ leadflow.not_materialized() }} (
     select * from {{ ref('int_accounts__hubspot_companies') }}
 ),
 
@@ -54,6 +55,17 @@ hubspot_by_account as (
 first_hubspot_company as (
     select * from hubspot_by_account
     where company_rank = 1
+),
+
+hubspot_parents as (
+    -- the account of each account's first company's parent company, when that is another account
+    select
+        first_hubspot_company.account_key,
+        parent_companies.account_key as parent_account_key
+    from first_hubspot_company
+    inner join company_accounts as parent_companies
+        on first_hubspot_company.parent_company_id = parent_companies.hubspot_company_id
+    where parent_companies.account_key <> first_hubspot_company.account_key
 ),
 
 {% endif -%}
@@ -87,7 +99,14 @@ unioned as (
         {%- endif %}
         salesforce_accounts.annual_revenue,
         salesforce_accounts.account_type,
+        {%- if with_hubspot %}
+        coalesce(
+            case when parents.account_id is not null then 'sf:' || parents.account_id end,
+            hubspot_parents.parent_account_key
+        ) as parent_account_key,
+        {%- else %}
         case when parents.account_id is not null then 'sf:' || parents.account_id end as parent_account_key,
+        {%- endif %}
         salesforce_accounts.created_at
     from salesforce_accounts
     left join salesforce_accounts as parents
@@ -95,6 +114,8 @@ unioned as (
     {%- if with_hubspot %}
     left join first_hubspot_company
         on 'sf:' || salesforce_accounts.account_id = first_hubspot_company.account_key
+    left join hubspot_parents
+        on 'sf:' || salesforce_accounts.account_id = hubspot_parents.account_key
     {%- endif %}
     {%- endif %}
     {%- if with_salesforce and with_hubspot %}
@@ -102,24 +123,26 @@ unioned as (
     {%- endif %}
     {%- if with_hubspot %}
     select
-        account_key,
+        first_hubspot_company.account_key,
         'hubspot' as account_source,
         cast(null as {{ dbt.type_string() }}) as salesforce_account_id,
-        hubspot_company_id,
-        hubspot_company_count,
-        company_name as account_name,
-        domain,
-        industry,
-        employee_count,
-        country_code,
-        lifecycle_stage as hubspot_lifecycle_stage,
-        is_hubspot_customer,
+        first_hubspot_company.hubspot_company_id,
+        first_hubspot_company.hubspot_company_count,
+        first_hubspot_company.company_name as account_name,
+        first_hubspot_company.domain,
+        first_hubspot_company.industry,
+        first_hubspot_company.employee_count,
+        first_hubspot_company.country_code,
+        first_hubspot_company.lifecycle_stage as hubspot_lifecycle_stage,
+        first_hubspot_company.is_hubspot_customer,
         cast(null as double) as annual_revenue,
         cast(null as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as parent_account_key,
-        created_at
+        hubspot_parents.parent_account_key,
+        first_hubspot_company.created_at
     from first_hubspot_company
-    where account_key like 'hs:%'
+    left join hubspot_parents
+        on first_hubspot_company.account_key = hubspot_parents.account_key
+    where first_hubspot_company.account_key like 'hs:%'
     {%- endif %}
 ),
 

@@ -15,6 +15,7 @@ renamed as (
         property_country as country_raw,
         property_lifecyclestage as lifecycle_stage,
         try_cast(property_hubspot_owner_id as bigint) as owner_id,
+        try_cast(property_hs_parent_company_id as bigint) as parent_company_id,
         cast(property_createdate as timestamp) as created_at,
         cast(_fivetran_synced as timestamp) as synced_at
     from source
@@ -32,6 +33,7 @@ final as (
         country_alias.country_code,
         companies.lifecycle_stage,
         companies.owner_id,
+        companies.parent_company_id,
         companies.created_at,
         companies.synced_at
     from renamed as companies
